@@ -1,0 +1,138 @@
+package io.physalia.core.paxos;
+
+import io.physalia.core.cell.Batch;
+import io.physalia.core.cell.CellSnapshot;
+import io.physalia.core.cell.Member;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Teaching (paper section 2.4), outside the consensus core. A replica that hears of chosen
+ * slots it lacks asks a teacher; the teacher ships a log segment when that is smaller than
+ * its snapshot, else the snapshot. A hole nobody teaches is filled by whack-a-mole: after a
+ * jittered wait the learner runs phase 1 itself, which recovers the chosen value or chooses a
+ * no-op. Nothing here runs while the replica is up to date.
+ */
+final class Teaching {
+    private static final long NONE = -1;
+
+    private final Replica replica;
+    private final ReplicaConfig config;
+    private long knownChosenUpTo;        // the highest chosen prefix any peer told us about
+    private Member lastTeacher;
+    private long lastRequestAt = NONE;
+    private long behindSince = NONE;
+    private long whackAt = NONE;
+
+    Teaching(Replica replica, ReplicaConfig config) {
+        this.replica = replica;
+        this.config = config;
+    }
+
+    private boolean behind() {
+        return knownChosenUpTo > replica.learner().chosenUpTo() || replica.learner().hasHole();
+    }
+
+    /** Every message carries its sender's chosen prefix; a longer one than ours means we lag. */
+    void noteChosenUpTo(Member from, long chosenUpTo, Step step) {
+        if (chosenUpTo <= replica.learner().chosenUpTo()) {
+            return;
+        }
+        knownChosenUpTo = Math.max(knownChosenUpTo, chosenUpTo);
+        lastTeacher = from;
+        startWaiting(step);
+        request(from, step, false);
+    }
+
+    private void startWaiting(Step step) {
+        if (behindSince == NONE) {
+            behindSince = step.now();
+            whackAt = step.now() + config.whackAMoleAfterMillis()
+                    + step.ctx.random().nextLong(config.whackAMoleAfterMillis());
+        }
+    }
+
+    /** Asks {@code teacher} for what follows our chosen prefix, at most once per retry interval. */
+    void request(Member teacher, Step step, boolean force) {
+        if (!force && lastRequestAt != NONE && step.now() < lastRequestAt + config.teachRetryMillis()) {
+            return;
+        }
+        lastRequestAt = step.now();
+        startWaiting(step);
+        replica.send(teacher, new Message.TeachRequest(replica.learner().chosenUpTo()), step);
+    }
+
+    void onLearned(Step step) {
+        if (!behind()) {
+            behindSince = NONE;
+            whackAt = NONE;
+            lastRequestAt = NONE;
+        }
+    }
+
+    void onWakeup(Step step) {
+        if (behindSince == NONE) {
+            return;
+        }
+        long now = step.now();
+        if (!behind() || now >= behindSince + 4 * config.requestTimeoutMillis()) {
+            // Caught up, or nobody answered for long: stop costing anything until a peer speaks.
+            behindSince = NONE;
+            whackAt = NONE;
+            lastRequestAt = NONE;
+            knownChosenUpTo = replica.learner().chosenUpTo();
+            return;
+        }
+        if (now >= whackAt) {
+            whackAt = now + config.whackAMoleAfterMillis() + step.ctx.random().nextLong(config.whackAMoleAfterMillis());
+            if (replica.proposerPhase() == Proposer.Phase.FOLLOWER) {
+                replica.whackAMole(step);
+            }
+        }
+        if (now >= lastRequestAt + config.teachRetryMillis()) {
+            request(otherTeacher(step), step, true);
+        }
+    }
+
+    /** Rotate teachers: the last one did not answer in time. */
+    private Member otherTeacher(Step step) {
+        List<Member> others = new ArrayList<>(replica.learner().state().latestConfiguration().members());
+        others.remove(replica.self());
+        if (others.isEmpty()) {
+            return lastTeacher;
+        }
+        return others.get(step.ctx.random().nextInt(others.size()));
+    }
+
+    long nextWakeup() {
+        if (behindSince == NONE) {
+            return Effects.NEVER;
+        }
+        return Math.min(Math.min(whackAt, lastRequestAt + config.teachRetryMillis()),
+                behindSince + 4 * config.requestTimeoutMillis());
+    }
+
+    /** As teacher: answer with a log segment or a snapshot, whichever is smaller. */
+    void onRequest(Member from, Message.TeachRequest t, Step step) {
+        Learner learner = replica.learner();
+        long mine = learner.chosenUpTo();
+        if (mine <= t.chosenUpTo()) {
+            return;
+        }
+        if (t.chosenUpTo() >= learner.logStart()) {
+            List<Batch> segment = learner.segment(t.chosenUpTo(), config.maxTeachLogSlots());
+            long segmentBytes = 0;
+            for (Batch b : segment) {
+                segmentBytes += SizeEstimate.of(b);
+            }
+            CellSnapshot snapshot = learner.snapshot();
+            if (!segment.isEmpty() && segmentBytes <= SizeEstimate.of(snapshot)) {
+                replica.send(from, new Message.TeachLog(t.chosenUpTo(), segment, mine), step);
+                return;
+            }
+            replica.send(from, new Message.TeachSnapshot(snapshot, mine), step);
+            return;
+        }
+        replica.send(from, new Message.TeachSnapshot(learner.snapshot(), mine), step);
+    }
+}
