@@ -1,0 +1,290 @@
+package io.physalia.simworld.cell;
+
+import io.physalia.core.cell.Configuration;
+import io.physalia.core.cell.Member;
+import io.physalia.core.paxos.ClientRequest;
+import io.physalia.core.paxos.Context;
+import io.physalia.core.paxos.DurableRecord;
+import io.physalia.core.paxos.Effects;
+import io.physalia.core.paxos.Envelope;
+import io.physalia.core.paxos.Replica;
+import io.physalia.core.paxos.ReplicaConfig;
+import io.physalia.core.paxos.Reply;
+import io.physalia.simworld.SimClock;
+import io.physalia.simworld.SimScheduler;
+import io.physalia.simworld.Timer;
+import io.physalia.simworld.disk.SimDisk;
+import io.physalia.simworld.disk.Stored;
+import io.physalia.simworld.net.Delivery;
+import io.physalia.simworld.net.SimNetwork;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A simulated node: one clock, one disk shared by all its replicas, per-peer liveness from
+ * pings, and the driver loop a real node runs: step a replica, persist its records, and only
+ * when they are durable release its messages and replies (persist before send).
+ */
+public final class SimNode {
+    static final long PING_EVERY_MILLIS = 50;
+    static final long PEER_DEAD_AFTER_MILLIS = 200;
+
+    private final String name;
+    private final SimScheduler scheduler;
+    private final SimNetwork<Packet> network;
+    private final SimClock clock;
+    private final SimDisk<CellRecord> disk;
+    private final ReplicaConfig config;
+    private final CellInvariants observer;
+    private final SplittableRandom random;
+    private final Consumer<String> onViolation;
+    private final TreeMap<String, Replica> replicas = new TreeMap<>();
+    private final Map<String, Timer> wakeups = new HashMap<>();
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private final Map<Long, String> clientOf = new HashMap<>();
+    private final TreeMap<String, Integer> refusedCells = new TreeMap<>();
+    private boolean up = true;
+    private Timer pingTimer;
+
+    SimNode(String name, SimScheduler scheduler, SimNetwork<Packet> network, SimClock clock, SimDisk<CellRecord> disk,
+            ReplicaConfig config, CellInvariants observer, long seed, Consumer<String> onViolation) {
+        this.name = name;
+        this.scheduler = scheduler;
+        this.network = network;
+        this.clock = clock;
+        this.disk = disk;
+        this.config = config;
+        this.observer = observer;
+        this.random = new SplittableRandom(seed);
+        this.onViolation = onViolation;
+        network.register(name, this::onPacket);
+        schedulePings();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SimClock clock() {
+        return clock;
+    }
+
+    public SimDisk<CellRecord> disk() {
+        return disk;
+    }
+
+    public boolean isUp() {
+        return up;
+    }
+
+    public Replica replica(String cell) {
+        return replicas.get(cell);
+    }
+
+    public Map<String, Replica> replicas() {
+        return replicas;
+    }
+
+    /** Cells whose durable records were damaged: this node refuses to serve them until re-added. */
+    public Map<String, Integer> refusedCells() {
+        return refusedCells;
+    }
+
+    private Context context() {
+        long now = clock.monotonicMillis();
+        return new Context(now, random, peer -> {
+            Long heard = lastHeard.get(peer.name());
+            return heard != null && now - heard <= PEER_DEAD_AFTER_MILLIS;
+        });
+    }
+
+    // ---- hosting ----------------------------------------------------------------------------
+
+    /** Hosts a replica (a founding or a joining member), persisting its identity first. */
+    public void host(String cell, Member self, Configuration configuration) {
+        Replica r = Replica.create(config, cell, self, configuration, observer);
+        replicas.put(cell, r);
+        disk.append(new CellRecord(cell, r.identityRecord()));
+        disk.sync(() -> { });
+    }
+
+    public void drop(String cell) {
+        replicas.remove(cell);
+        Timer t = wakeups.remove(cell);
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    // ---- faults -----------------------------------------------------------------------------
+
+    /** kill -9 / power loss: memory gone, unsynced writes lost, in-flight output never sent. */
+    public void crash() {
+        if (!up) {
+            return;
+        }
+        up = false;
+        network.down(name);
+        disk.crash();
+        replicas.clear();
+        wakeups.values().forEach(Timer::cancel);
+        wakeups.clear();
+        lastHeard.clear();
+        clientOf.clear();
+        if (pingTimer != null) {
+            pingTimer.cancel();
+        }
+    }
+
+    /** Reboot: every replica is rebuilt from the records that survived. */
+    public void restart() {
+        if (up) {
+            return;
+        }
+        up = true;
+        network.up(name);
+        TreeMap<String, List<DurableRecord>> byCell = new TreeMap<>();
+        List<Stored<CellRecord>> stored = disk.records();
+        for (int i = 0; i < stored.size(); i++) {
+            Stored<CellRecord> s = stored.get(i);
+            if (s instanceof Stored.Ok<CellRecord> ok) {
+                byCell.computeIfAbsent(ok.record().cell(), c -> new ArrayList<>()).add(ok.record().record());
+            } else if (i < stored.size() - 1 || i < disk.durableCount() - 1) {
+                // Damage inside the durable log (not a torn tail): we cannot know what we promised.
+                refuseAll(byCell, stored);
+                return;
+            }
+        }
+        Context ctx = context();
+        for (var e : byCell.entrySet()) {
+            if (!refusedCells.containsKey(e.getKey())) {
+                replicas.put(e.getKey(), Replica.recover(config, e.getValue(), observer, ctx));
+            }
+        }
+        schedulePings();
+    }
+
+    private void refuseAll(TreeMap<String, List<DurableRecord>> byCell, List<Stored<CellRecord>> stored) {
+        for (Stored<CellRecord> s : stored) {
+            if (s instanceof Stored.Ok<CellRecord> ok) {
+                refusedCells.merge(ok.record().cell(), 1, Integer::sum);
+            }
+        }
+        schedulePings();
+    }
+
+    // ---- the driver loop --------------------------------------------------------------------
+
+    private void schedulePings() {
+        pingTimer = clock.afterLocal(PING_EVERY_MILLIS, () -> {
+            if (!up) {
+                return;
+            }
+            for (String peer : network.nodes()) {
+                if (!peer.equals(name) && !peer.startsWith("client")) {
+                    network.send(name, peer, new Packet.Ping());
+                }
+            }
+            schedulePings();
+        });
+    }
+
+    private void onPacket(Delivery<Packet> d) {
+        if (!up) {
+            return;
+        }
+        lastHeard.put(d.from(), clock.monotonicMillis());
+        switch (d.message()) {
+            case Packet.Ping p -> { }
+            case Packet.Cell c -> {
+                Envelope env = c.envelope();
+                Replica r = replicas.get(env.cell());
+                if (r != null) {
+                    apply(r, r.onMessage(env, context()));
+                }
+            }
+            case Packet.Request req -> {
+                Replica r = replicas.get(req.cell());
+                if (r == null) {
+                    network.send(name, d.from(), new Packet.Response(
+                            new Reply.Unavailable(req.request().requestId(), "cell not hosted on " + name)));
+                    return;
+                }
+                clientOf.put(req.request().requestId(), d.from());
+                apply(r, r.onClientRequest(req.request(), context()));
+            }
+            case Packet.Response r -> { }
+        }
+    }
+
+    /** Local client call (used by scenario scripts that talk to a node directly). */
+    public void request(String cell, String client, ClientRequest request) {
+        Replica r = replicas.get(cell);
+        if (r != null && up) {
+            clientOf.put(request.requestId(), client);
+            apply(r, r.onClientRequest(request, context()));
+        }
+    }
+
+    private void apply(Replica r, Effects fx) {
+        if (fx.stoppedReason() != null) {
+            onViolation.accept(name + "/" + r.cell() + " stopped: " + fx.stoppedReason());
+        }
+        boolean mustWait = !fx.persist().isEmpty();
+        for (DurableRecord rec : fx.persist()) {
+            if (!disk.append(new CellRecord(r.cell(), rec))) {
+                crash(); // a full disk stops the node; it never sends what it could not persist
+                return;
+            }
+        }
+        List<Envelope> sends = fx.send();
+        List<Reply> replies = fx.replies();
+        Runnable release = () -> {
+            for (Envelope e : sends) {
+                observer.released(e);
+                network.send(name, e.to().node().name(), new Packet.Cell(e));
+            }
+            for (Reply reply : replies) {
+                String client = clientOf.remove(reply.requestId());
+                if (client != null) {
+                    network.send(name, client, new Packet.Response(reply));
+                }
+            }
+        };
+        if (mustWait || disk.size() > disk.durableCount()) {
+            disk.sync(release); // output waits until every record it may depend on is durable
+        } else {
+            release.run();
+        }
+        scheduleWakeup(r, fx.wakeupAtMillis());
+    }
+
+    private void scheduleWakeup(Replica r, long atLocalMillis) {
+        Timer old = wakeups.remove(r.cell());
+        if (old != null) {
+            old.cancel();
+        }
+        if (atLocalMillis == Effects.NEVER) {
+            return;
+        }
+        long delay = Math.max(0, atLocalMillis - clock.monotonicMillis());
+        String cell = r.cell();
+        wakeups.put(cell, clock.afterLocal(delay, () -> {
+            wakeups.remove(cell);
+            Replica current = replicas.get(cell);
+            if (up && current != null) {
+                apply(current, current.onWakeup(context()));
+            }
+        }));
+    }
+
+    /** Wakeup timers pending on this node (0 for a node whose cells are all idle). */
+    public int pendingWakeups() {
+        return wakeups.size();
+    }
+}
