@@ -35,19 +35,19 @@ public final class CellStateMachine {
 
     public static CellStateMachine create(String cell, Configuration initial, CellLimits limits, int alpha) {
         return new CellStateMachine(cell, limits, alpha, KvStore.restore(0, List.of(), limits.data()),
-                new LeaseTable(List.of()), new SessionTable(limits.maxSessions(), List.of()),
+                new LeaseTable(List.of(), 0), new SessionTable(limits.maxSessions(), List.of()),
                 new ConfigHistory(List.of(new ConfigEpoch(0, initial))));
     }
 
     /** Rebuilds from a snapshot; throws IllegalArgumentException if the snapshot is inconsistent. */
     public static CellStateMachine restore(CellSnapshot s, CellLimits limits, int alpha) {
         return new CellStateMachine(s.cell(), limits, alpha, KvStore.restore(s.revision(), s.data(), limits.data()),
-                new LeaseTable(s.leases()), new SessionTable(limits.maxSessions(), s.sessions()),
+                new LeaseTable(s.leases(), s.lastLeaseToken()), new SessionTable(limits.maxSessions(), s.sessions()),
                 new ConfigHistory(s.epochs()));
     }
 
     public CellSnapshot snapshot(long appliedUpTo) {
-        return new CellSnapshot(cell, appliedUpTo, kv.revision(), kv.entries(), leases.all(), sessions.all(),
+        return new CellSnapshot(cell, appliedUpTo, kv.revision(), kv.entries(), leases.all(), leases.lastToken(), sessions.all(),
                 configs.epochs());
     }
 

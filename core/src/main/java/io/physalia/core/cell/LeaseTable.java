@@ -15,7 +15,8 @@ final class LeaseTable {
     private TreeMap<String, LeaseState> held; // allocated on first use: idle cells stay small
     private long lastToken;
 
-    LeaseTable(List<LeaseState> leases) {
+    LeaseTable(List<LeaseState> leases, long lastToken) {
+        this.lastToken = lastToken;
         for (LeaseState l : leases) {
             map().put(l.name(), l);
             lastToken = Math.max(lastToken, l.token());
@@ -68,6 +69,10 @@ final class LeaseTable {
         return cur == null
                 ? new CommandResult.Lease(LeaseStatus.NOT_HOLDER, null, 0, 0)
                 : new CommandResult.Lease(LeaseStatus.NOT_HOLDER, cur.holder(), cur.token(), cur.version());
+    }
+
+    long lastToken() {
+        return lastToken;
     }
 
     int size() {

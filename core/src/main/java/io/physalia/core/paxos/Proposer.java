@@ -154,8 +154,8 @@ final class Proposer {
     }
 
     void onPromise(Member from, Message.Promise p, Step step) {
-        if (phase == Phase.FOLLOWER || !p.ballot().equals(ballot)) {
-            return;
+        if (phase == Phase.FOLLOWER || !p.ballot().equals(ballot) || promises == null || needNewBallot) {
+            return; // not campaigning with this ballot (any more)
         }
         promises.put(from, p);
         for (AcceptedEntry e : p.accepted()) {
@@ -200,7 +200,7 @@ final class Proposer {
             return;
         }
         phase = Phase.LEADER;
-        replica.setLeaderHint(replica.self().node());
+        replica.setLeaderHint(replica.self().node(), step.now());
         nextSlot = from;
         recoveryEnd = from;
         if (recovered != null) {
@@ -433,7 +433,7 @@ final class Proposer {
         recovered = null;
         leaseUntil = 0;
         if (hint != null) {
-            replica.setLeaderHint(hint);
+            replica.setLeaderHint(hint, step.now());
         }
     }
 

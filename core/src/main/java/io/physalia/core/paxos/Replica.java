@@ -33,6 +33,7 @@ public final class Replica {
     private final Proposer proposer;
     private final Teaching teaching;
     private NodeId leaderHint;
+    private long leaderHintAt; // local time the hint was last confirmed
     private TreeMap<String, long[]> leaseWatch; // lease -> {version, local time first seen}
     private String stoppedReason;
 
@@ -114,7 +115,7 @@ public final class Replica {
         }
         try {
             handle(env.from(), env.message(), step);
-        } catch (Invariants.InvariantViolation e) {
+        } catch (RuntimeException e) {
             stop(e, step);
         }
         return finish(step);
@@ -131,7 +132,7 @@ public final class Replica {
                 case ClientRequest.Submit s -> submit(s, step);
                 case ClientRequest.Read r -> read(r, step);
             }
-        } catch (Invariants.InvariantViolation e) {
+        } catch (RuntimeException e) {
             stop(e, step);
         }
         return finish(step);
@@ -145,7 +146,7 @@ public final class Replica {
         try {
             proposer.onWakeup(step);
             teaching.onWakeup(step);
-        } catch (Invariants.InvariantViolation e) {
+        } catch (RuntimeException e) {
             stop(e, step);
         }
         return finish(step);
@@ -159,8 +160,9 @@ public final class Replica {
         return step.fx;
     }
 
-    private void stop(Invariants.InvariantViolation e, Step step) {
-        stoppedReason = e.getMessage();
+    /** A failed check (or any bug) stops this cell's replica, never the node hosting it. */
+    private void stop(RuntimeException e, Step step) {
+        stoppedReason = e instanceof Invariants.InvariantViolation ? e.getMessage() : e.toString();
         step.fx.stopped(stoppedReason);
     }
 
@@ -181,7 +183,8 @@ public final class Replica {
 
     private void routeToProposer(long requestId, io.physalia.core.cell.Command command, boolean isRead, Step step) {
         if (!proposer.isLeader() && proposer.phase() == Proposer.Phase.FOLLOWER && leaderHint != null
-                && !leaderHint.equals(self.node()) && isAlive(leaderHint, step)) {
+                && !leaderHint.equals(self.node()) && isAlive(leaderHint, step)
+                && step.now() - leaderHintAt <= hintFreshMillis()) {
             step.fx.reply(new Reply.Redirect(requestId, leaderHint));
             return;
         }
@@ -245,7 +248,7 @@ public final class Replica {
                     if (a.ballot().isAfter(proposer.ballot()) && proposer.phase() != Proposer.Phase.FOLLOWER) {
                         proposer.stepDown(step, from.node());
                     }
-                    leaderHint = from.node();
+                    setLeaderHint(from.node(), step.now());
                     learnCommitted(a.ballot(), a.chosenUpTo(), step);
                 }
                 send(from, reply, step);
@@ -420,8 +423,18 @@ public final class Replica {
         proposer.campaign(step);
     }
 
-    void setLeaderHint(NodeId hint) {
+    void setLeaderHint(NodeId hint, long now) {
         leaderHint = hint;
+        leaderHintAt = now;
+    }
+
+    /**
+     * A hint is trusted for a short while only: without heartbeats, an old hint may name a node
+     * that stopped leading, and hints that point at each other would bounce clients forever.
+     * Past this, a request makes this replica campaign (election on demand).
+     */
+    private long hintFreshMillis() {
+        return Math.max(config.leaderLeaseMillis(), 10 * config.retransmitMillis());
     }
 
     Learner learner() {

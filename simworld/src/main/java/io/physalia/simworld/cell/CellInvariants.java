@@ -26,7 +26,7 @@ import java.util.TreeMap;
 public final class CellInvariants implements ReplicaObserver {
     private final CellWorld world;
     private final Map<String, TreeMap<Long, Batch>> chosen = new HashMap<>();
-    private final Map<String, Map<Long, Integer>> digests = new HashMap<>();
+    private final Map<String, Map<Long, String>> digests = new HashMap<>();
     private final Map<String, Long> lastDigestAt = new HashMap<>();
     private final Map<String, Ballot> communicated = new HashMap<>();
     private long checks;
@@ -100,11 +100,12 @@ public final class CellInvariants implements ReplicaObserver {
         Long last = lastDigestAt.get(k);
         if (last == null || last != applied) {
             lastDigestAt.put(k, applied);
-            int digest = List.of(r.state().revision(), r.state().data().entries(), r.state().leases(),
-                    r.state().latestConfiguration()).hashCode();
-            Integer prior = digests.computeIfAbsent(r.cell(), c -> new HashMap<>()).putIfAbsent(applied, digest);
-            if (prior != null && prior != digest) {
-                violation(r.member() + " has a different state after applying slots below " + applied);
+            String digest = List.of(r.state().revision(), r.state().data().entries(), r.state().leases(),
+                    r.state().latestConfiguration()).toString();
+            String prior = digests.computeIfAbsent(r.cell(), c -> new HashMap<>()).putIfAbsent(applied, digest);
+            if (prior != null && !prior.equals(digest)) {
+                violation(r.member() + " has a different state after applying slots below " + applied + ": " + digest
+                        + " vs " + prior);
             }
         }
     }

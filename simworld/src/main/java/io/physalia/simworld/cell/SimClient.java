@@ -76,9 +76,11 @@ public final class SimClient {
         return current != null;
     }
 
-    /** Local clock reading when the current operation was first sent. */
-    long currentStartLocal() {
-        return current == null ? -1 : current.firstSentLocal;
+    private long lastStartLocal = -1;
+
+    /** Local clock reading when the last finished operation was first sent (leases count from it). */
+    long lastStartLocal() {
+        return lastStartLocal;
     }
 
     /** Sends a command through the log; {@code done} gets the CommandResult, or null if unknown. */
@@ -161,6 +163,7 @@ public final class SimClient {
         Attempt a = current;
         if (clock.monotonicMillis() + delayMillis >= a.deadlineLocal) {
             current = null;
+            lastStartLocal = a.firstSentLocal;
             a.done.accept(null); // unknown: it may still apply
             return;
         }
@@ -174,6 +177,7 @@ public final class SimClient {
     private void finish(Object result) {
         Attempt a = current;
         current = null;
+        lastStartLocal = a.firstSentLocal;
         a.done.accept(result);
     }
 

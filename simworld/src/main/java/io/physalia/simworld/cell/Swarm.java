@@ -1,0 +1,141 @@
+package io.physalia.simworld.cell;
+
+import io.physalia.core.paxos.ReplicaConfig;
+import io.physalia.simworld.SimRandom;
+import io.physalia.simworld.net.Fault;
+import io.physalia.simworld.net.MessageMatcher;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One randomized run: the seed picks the cell size, the workload and which faults strike at
+ * which rates (message loss, duplication, reordering, delay, crashes with dirty reboots, torn
+ * writes, partitions, clock rates within the 3x bound). After the faults stop, the cell must
+ * make progress again (liveness), every invariant must have held after every event, and the
+ * client history must be linearizable.
+ */
+public final class Swarm {
+    private Swarm() {}
+
+    /** What one run did, for reports. */
+    public record Outcome(long seed, int nodes, long events, long completed, long unknown, long chosenSlots,
+                          String faults) {}
+
+    public static Outcome run(long seed) {
+        return run(seed, false);
+    }
+
+    /** With {@code trace}, prints every network event (Pings omitted) to standard output. */
+    public static Outcome run(long seed, boolean trace) {
+        SimRandom pick = new SimRandom(seed ^ 0x5DEECE66DL);
+        int n = pick.pick(List.of(3, 5, 7));
+        ReplicaConfig cfg = ReplicaConfig.DEFAULT.withAlpha(1 + pick.nextInt(3))
+                .withLeaderLeaseMillis(pick.chance(0.3) ? 0 : 200 + pick.nextLong(800))
+                .withLog(1 + pick.nextInt(40), pick.nextInt(30), 1 + pick.nextInt(20));
+        CellWorld w = new CellWorld(seed, n, cfg);
+        if (trace) {
+            w.network().observe(e -> {
+                if (!(e.delivery().message() instanceof Packet.Ping)) {
+                    System.out.println(e);
+                }
+            });
+        }
+        List<String> faults = new ArrayList<>();
+
+        double drop = pick.chance(0.6) ? pick.nextDouble() * 0.2 : 0;
+        double dup = pick.chance(0.4) ? pick.nextDouble() * 0.1 : 0;
+        double reorder = pick.chance(0.4) ? pick.nextDouble() * 0.2 : 0;
+        if (drop > 0) {
+            w.network().addRule("drop", MessageMatcher.any(), new Fault.Drop(drop));
+            faults.add(String.format("drop=%.2f", drop));
+        }
+        if (dup > 0) {
+            w.network().addRule("dup", MessageMatcher.any(), new Fault.Duplicate(dup));
+            faults.add(String.format("dup=%.2f", dup));
+        }
+        if (reorder > 0) {
+            w.network().addRule("reorder", MessageMatcher.any(), new Fault.Reorder(reorder, 30));
+            faults.add(String.format("reorder=%.2f", reorder));
+        }
+        if (pick.chance(0.5)) {
+            for (String node : w.nodes().keySet()) {
+                w.node(node).clock().setRate(0.6 + pick.nextDouble() * 1.1); // fastest/slowest < 3
+            }
+            faults.add("clock-rates");
+        }
+        if (pick.chance(0.5)) {
+            for (String node : w.nodes().keySet()) {
+                w.node(node).disk().setSyncLatency(0, 1 + pick.nextLong(8));
+                w.node(node).disk().setTornWriteProbability(0.5);
+            }
+            faults.add("slow-torn-disks");
+        }
+
+        Workload load = new Workload(w);
+        int clients = 1 + pick.nextInt(4);
+        for (int i = 0; i < clients; i++) {
+            load.startKvClient(w.addClient());
+        }
+        if (pick.chance(0.4)) {
+            for (int i = 0; i < 2; i++) {
+                load.startLeaseClient(w.addClient(), 100 + pick.nextLong(300));
+            }
+            faults.add("leases");
+        }
+
+        long faultWindow = 1500 + pick.nextLong(2500);
+        int crashes = pick.chance(0.6) ? 1 + pick.nextInt(6) : 0;
+        List<String> names = new ArrayList<>(w.nodes().keySet());
+        for (int i = 0; i < crashes; i++) {
+            String victim = pick.pick(names);
+            long at = pick.nextLong(faultWindow);
+            long down = 20 + pick.nextLong(600);
+            w.scheduler().at(at, () -> w.crash(victim));
+            w.scheduler().at(Math.min(at + down, faultWindow), () -> w.restart(victim));
+        }
+        if (crashes > 0) {
+            faults.add("crashes=" + crashes);
+        }
+        int partitions = pick.chance(0.5) ? 1 + pick.nextInt(4) : 0;
+        for (int i = 0; i < partitions; i++) {
+            List<String> shuffled = new ArrayList<>(names);
+            pick.shuffle(shuffled);
+            List<String> side = shuffled.subList(0, 1 + pick.nextInt(n - 1));
+            String name = "p" + i;
+            long at = pick.nextLong(faultWindow);
+            w.scheduler().at(at, () -> w.partition(name, side.toArray(String[]::new)));
+            w.scheduler().at(Math.min(at + 50 + pick.nextLong(800), faultWindow), () -> w.heal(name));
+        }
+        if (partitions > 0) {
+            faults.add("partitions=" + partitions);
+        }
+
+        w.runFor(faultWindow);
+        // Faults end: heal, restart everyone, stop message faults; the cell must recover.
+        w.healAll();
+        w.network().clearRules();
+        for (String node : names) {
+            w.restart(node);
+        }
+        load.stop();
+        if (!w.runUntilClientsIdle(20_000)) {
+            throw new AssertionError(w.failurePrefix() + "clients still waiting 20s after the faults ended");
+        }
+        long before = load.completed();
+        Workload after = new Workload(w);
+        // Liveness: with everything healed, every client's next operation completes.
+        for (SimClient c : w.clients().subList(0, clients)) {
+            w.perform(c, new ClientOp.Get("a"), out -> {
+                if (out == null) {
+                    throw new AssertionError(w.failurePrefix() + c.name() + " could not read after healing");
+                }
+            });
+        }
+        if (!w.runUntilClientsIdle(20_000)) {
+            throw new AssertionError(w.failurePrefix() + "no progress after healing");
+        }
+        w.checkLinearizable();
+        return new Outcome(seed, n, w.scheduler().eventsRun(), before + after.completed(), load.unknown(),
+                w.invariants().chosenSlots(CellWorld.CELL), String.join(",", faults));
+    }
+}
