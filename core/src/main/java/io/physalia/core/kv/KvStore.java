@@ -27,10 +27,11 @@ import java.util.TreeMap;
  *       transaction writes each key at most once, op order never changes the outcome.</li>
  *   <li>Writes apply all or nothing. The first op (in op order) that cannot apply decides the
  *       status: {@code TYPE_MISMATCH} for an increment of a non-integer, {@code LIMIT_EXCEEDED}
- *       for an increment result over {@link Limits#maxIntBits()}. Then the cell as a whole:
- *       {@code LIMIT_EXCEEDED} when the transaction would grow the cell beyond
- *       {@link Limits#maxKeysPerCell()} or {@link Limits#maxCellBytes()} (a transaction that does
- *       not grow a count is never rejected for it, so deleting is always possible).</li>
+ *       for an increment result over {@link Limits#maxIntBits()} or {@link Limits#maxValueBytes()}.
+ *       Then the cell as a whole: {@code LIMIT_EXCEEDED} when the transaction would grow the cell
+ *       beyond {@link Limits#maxKeysPerCell()} or {@link Limits#maxCellBytes()} (a transaction that
+ *       does not grow a count is never rejected for it, so deleting is always possible), or when
+ *       the revision counter is exhausted ({@link Long#MAX_VALUE}).</li>
  *   <li>An increment of an absent key starts from zero and creates the key.</li>
  *   <li>The revision starts at 0 and advances by exactly 1 for each transaction that changes the
  *       state, that is, puts, increments, or deletes a key that existed. Every key it writes gets
@@ -211,24 +212,24 @@ public final class KvStore {
     }
 
     private static String whyUnmet(Condition c, VersionedValue current) {
-        if (c instanceof Condition.Absent) {
-            return current == null ? null : "key exists";
-        }
-        if (current == null) {
-            return "key is absent";
-        }
         return switch (c) {
-            case Condition.Exists e -> null;
-            case Condition.Absent a -> null;
+            case Condition.Absent a -> current == null ? null : "key exists";
+            case Condition.Exists e -> current == null ? "key is absent" : null;
             case Condition.ValueEquals v -> {
+                if (current == null) {
+                    yield "key is absent";
+                }
                 if (current.value().type() != v.value().type()) {
                     yield "key holds " + current.value().type() + ", expected " + v.value().type();
                 }
                 yield current.value().equals(v.value()) ? null : "value differs";
             }
-            case Condition.VersionEquals v -> current.version() == v.version()
-                    ? null
-                    : "version is " + current.version() + ", expected " + v.version();
+            case Condition.VersionEquals v -> {
+                if (current == null) {
+                    yield "key is absent";
+                }
+                yield current.version() == v.version() ? null : "version is " + current.version() + ", expected " + v.version();
+            }
         };
     }
 
