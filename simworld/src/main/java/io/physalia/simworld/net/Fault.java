@@ -19,7 +19,7 @@ public sealed interface Fault permits Fault.Drop, Fault.Delay, Fault.Duplicate, 
         }
     }
 
-    /** With the given probability, sends a second copy that travels independently (its own delay). */
+    /** With the given probability, sends a second copy that travels independently (its own delay, outside FIFO order). */
     record Duplicate(double probability) implements Fault {
         public Duplicate {
             SimRandom.requireProbability(probability);

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * or a partition now separates the two; otherwise the receiver's handler runs.
  *
  * <p>Links are FIFO by default, as the node's TCP connections are: a message never overtakes an
- * earlier one on the same (from, to) link unless a REORDER rule releases it. Turn that off with
+ * earlier one on the same (from, to) link unless a REORDER rule releases it (duplicates, too,
+ * travel outside FIFO order). Turn that off with
  * {@link #setFifoLinks(boolean)} to model a datagram network where any base delay reorders.
  */
 public final class SimNetwork<M> {
@@ -187,18 +188,21 @@ public final class SimNetwork<M> {
         } else if (!connected(from, to)) {
             drop(delivery, DropReason.PARTITIONED, null);
         } else {
-            route(delivery, List.copyOf(rules.values()), 0, receiver.incarnation);
+            route(delivery, List.copyOf(rules.values()), 0, receiver.incarnation, false);
         }
     }
 
     /**
      * Applies rules {@code firstRule..} to one copy of a message and schedules it. A duplicate
      * starts at the rule after the one that made it, so a copy is never copied by the same rule
-     * again and a duplicate rule cannot multiply messages without bound.
+     * again and a duplicate rule cannot multiply messages without bound. A duplicate is a stray
+     * packet (a retransmission on another path), so it travels outside the link's FIFO order and
+     * may arrive after messages sent later: the case that catches non-idempotent handlers.
      */
-    private void route(Delivery<M> delivery, List<Rule<M>> activeRules, int firstRule, long receiverIncarnation) {
+    private void route(Delivery<M> delivery, List<Rule<M>> activeRules, int firstRule, long receiverIncarnation,
+                       boolean isDuplicate) {
         long extraMillis = 0;
-        boolean outOfOrder = false;
+        boolean outOfOrder = isDuplicate;
         for (int i = firstRule; i < activeRules.size(); i++) {
             Rule<M> rule = activeRules.get(i);
             if (!rule.matcher().matches(delivery.from(), delivery.to(), delivery.message())) {
@@ -216,7 +220,7 @@ public final class SimNetwork<M> {
                     if (random.chance(duplicate.probability())) {
                         duplicated++;
                         publish(NetworkEvent.Kind.DUPLICATED, delivery, null, rule.name());
-                        route(delivery, activeRules, i + 1, receiverIncarnation);
+                        route(delivery, activeRules, i + 1, receiverIncarnation, true);
                     }
                 }
                 case Fault.Reorder reorder -> {

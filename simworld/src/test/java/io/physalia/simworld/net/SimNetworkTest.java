@@ -164,6 +164,20 @@ class SimNetworkTest {
     }
 
     @Test
+    void aDuplicateTravelsOutsideFifoOrderAndMayArriveLate() {
+        network.setDelayRange(1, 1);
+        network.addRule("dup x0", MessageMatcher.where(m -> m.equals("x0")), Fault.duplicate(1.0));
+        // Rules after the duplicate rule see the copy first; this one delays only that first sight.
+        int[] seen = {0};
+        network.addRule("slow copy", (from, to, m) -> m.equals("x0") && seen[0]++ == 0, Fault.delay(50, 50));
+        network.send("a", "b", "x0");
+        network.send("a", "b", "x1");
+        scheduler.runUntilIdle();
+        assertEquals(List.of("a>b:x0@1", "a>b:x1@1", "a>b:x0@51"), received,
+                "the delayed copy arrives after a later message and does not hold the link up");
+    }
+
+    @Test
     void reorderRuleLetsLaterMessagesOvertake() {
         network.setDelayRange(1, 1);
         network.addRule("reorder", MessageMatcher.where(m -> m.equals("m0")), Fault.reorder(1.0, 50));

@@ -1,0 +1,69 @@
+package io.physalia.simworld;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The build rule behind "the seed replays the run": SimWorld code reads no real clock, starts
+ * no threads and draws randomness only through {@link SimRandom}.
+ */
+class SimWorldDeterminismTest {
+    private static JavaClasses simworld;
+
+    @BeforeAll
+    static void importSimWorld() {
+        simworld = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.physalia.simworld");
+    }
+
+    @Test
+    void noRealTime() {
+        noClasses().should().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().dependOnClassesThat().areAssignableTo(java.time.Clock.class)
+                .orShould().dependOnClassesThat().areAssignableTo(java.time.Instant.class)
+                .orShould().callMethod(Thread.class, "sleep", long.class)
+                .because("simulated time is the scheduler's, nothing else")
+                .check(simworld);
+    }
+
+    @Test
+    void noThreads() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("java.util.concurrent..")
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .because("a simulation runs on one thread, in one order")
+                .check(simworld);
+    }
+
+    @Test
+    void randomnessOnlyThroughSimRandom() {
+        noClasses().that().doNotHaveFullyQualifiedName(SimRandom.class.getName())
+                .should().dependOnClassesThat().areAssignableTo(java.util.SplittableRandom.class)
+                .orShould().dependOnClassesThat().areAssignableTo(java.util.Random.class)
+                .orShould().callMethod(Math.class, "random")
+                .orShould().dependOnClassesThat().areAssignableTo(java.util.UUID.class)
+                .because("one seed must determine every random choice")
+                .check(simworld);
+    }
+
+    @Test
+    void onlySeedSelectionReadsSystemProperties() {
+        noClasses().that().doNotHaveFullyQualifiedName(SimSeeds.class.getName())
+                .should().callMethod(System.class, "getProperty", String.class)
+                .orShould().callMethod(System.class, "getenv", String.class)
+                .check(simworld);
+    }
+
+    @Test
+    void noIdentityHashes() {
+        noClasses().should().callMethod(System.class, "identityHashCode", Object.class)
+                .because("identity hashes differ between runs")
+                .check(simworld);
+    }
+}
