@@ -235,6 +235,7 @@ final class CellCodec {
             w.writeSignedLong(l.version());
             w.writeSignedLong(l.durationMillis());
         }
+        w.writeSignedLong(s.lastLeaseToken());
         w.writeLength(s.sessions().size());
         for (SessionEntry e : s.sessions()) {
             w.writeString(e.clientId());
@@ -264,6 +265,7 @@ final class CellCodec {
             leases.add(new LeaseState(r.readString(), r.readString(), r.readSignedLong(), r.readSignedLong(),
                     r.readSignedLong()));
         }
+        long lastLeaseToken = r.readSignedLong();
         int sessionCount = r.readCount();
         List<SessionEntry> sessions = new ArrayList<>();
         for (int i = 0; i < sessionCount; i++) {
@@ -275,6 +277,6 @@ final class CellCodec {
         for (int i = 0; i < epochCount; i++) {
             epochs.add(new ConfigEpoch(r.readSignedLong(), readConfiguration(r)));
         }
-        return new CellSnapshot(cell, appliedUpTo, revision, data, leases, sessions, epochs);
+        return new CellSnapshot(cell, appliedUpTo, revision, data, leases, lastLeaseToken, sessions, epochs);
     }
 }

@@ -204,7 +204,7 @@ final class Arbitrary {
 
     CellSnapshot snapshot() {
         return new CellSnapshot(string(), number(), number(), list(this::entry, 4),
-                list(() -> new LeaseState(string(), string(), number(), number(), number()), 2),
+                list(() -> new LeaseState(string(), string(), number(), number(), number()), 2), number(),
                 list(() -> new SessionEntry(string(), number(), number(), commandResult()), 3),
                 list(() -> new ConfigEpoch(number(), configuration()), 2));
     }

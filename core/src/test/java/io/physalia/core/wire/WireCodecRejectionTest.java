@@ -182,6 +182,7 @@ class WireCodecRejectionTest {
             w.writeSignedLong(0);
             w.writeLength(0);
             w.writeLength(0);
+            w.writeSignedLong(0); // last lease token
             w.writeLength(0);
             w.writeLength(1);
             w.writeSignedLong(0);
@@ -200,6 +201,7 @@ class WireCodecRejectionTest {
                 w.writeSignedLong(0);
                 w.writeLength(0);
                 w.writeLength(0);
+                w.writeSignedLong(0); // last lease token
                 w.writeLength(0);
                 w.writeLength(1);
                 w.writeSignedLong(0);
