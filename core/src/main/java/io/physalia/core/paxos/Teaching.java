@@ -3,6 +3,7 @@ package io.physalia.core.paxos;
 import io.physalia.core.cell.Batch;
 import io.physalia.core.cell.CellSnapshot;
 import io.physalia.core.cell.Member;
+import io.physalia.core.wire.ValueCodecs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -123,10 +124,10 @@ final class Teaching {
             List<Batch> segment = learner.segment(t.chosenUpTo(), config.maxTeachLogSlots());
             long segmentBytes = 0;
             for (Batch b : segment) {
-                segmentBytes += SizeEstimate.of(b);
+                segmentBytes += ValueCodecs.encodedSize(b);
             }
             CellSnapshot snapshot = learner.snapshot();
-            if (!segment.isEmpty() && segmentBytes <= SizeEstimate.of(snapshot)) {
+            if (!segment.isEmpty() && segmentBytes <= ValueCodecs.encodedSize(snapshot)) {
                 replica.send(from, new Message.TeachLog(t.chosenUpTo(), segment, mine), step);
                 return;
             }
