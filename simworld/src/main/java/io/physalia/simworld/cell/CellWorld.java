@@ -7,6 +7,7 @@ import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.Member;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.ReplicaConfig;
+import io.physalia.core.wire.Keyring;
 import io.physalia.simworld.SimClock;
 import io.physalia.simworld.SimRandom;
 import io.physalia.simworld.SimScheduler;
@@ -147,6 +148,47 @@ public final class CellWorld {
         network.healAll();
     }
 
+    // ---- the real wire format ----------------------------------------------------------------
+
+    /** Sends every replica message through the real codec, signed with key {@code keyId}. */
+    public void useWire(int keyId) {
+        Keyring ring = Keyring.of(keyId, keyBytes(keyId));
+        nodes.values().forEach(n -> n.useWire(ring));
+    }
+
+    /**
+     * Rotates to a new key the way operators do, in three steps spread over time: every node
+     * learns the new key, then every node signs with it, then the old key is removed. No valid
+     * message may be rejected at any step.
+     */
+    public void rotateKey(int oldId, int newId, long stepMillis) {
+        Keyring both = Keyring.of(oldId, keyBytes(oldId)).withKey(newId, keyBytes(newId));
+        nodes.values().forEach(n -> n.useWire(both));
+        scheduler.after(stepMillis, () -> nodes.values().forEach(n -> n.useWire(both.signingWith(newId))));
+        scheduler.after(2 * stepMillis, () -> nodes.values().forEach(
+                n -> n.useWire(both.signingWith(newId).withoutKey(oldId))));
+    }
+
+    private byte[] keyBytes(int keyId) {
+        byte[] key = new byte[32];
+        new java.util.SplittableRandom(seed * 31 + keyId).nextBytes(key);
+        return key;
+    }
+
+    public void corruptFrames(double probability) {
+        nodes.values().forEach(n -> n.corruptFrames(probability));
+    }
+
+    /** Every corrupted frame was rejected and counted; no intact frame was. */
+    public void checkFrames() {
+        long corrupted = nodes.values().stream().mapToLong(SimNode::framesCorrupted).sum();
+        long rejected = nodes.values().stream().mapToLong(SimNode::framesRejected).sum();
+        if (corrupted != rejected) {
+            throw new AssertionError(failurePrefix() + corrupted + " frames were corrupted but " + rejected
+                    + " were rejected");
+        }
+    }
+
     // ---- running ----------------------------------------------------------------------------
 
     public void runFor(long millis) {
@@ -175,7 +217,8 @@ public final class CellWorld {
     }
 
     public String failurePrefix() {
-        return "[seed " + seed + ", replay: ./mvnw -pl simworld -am test -Dsimworld.seed=" + seed + "] ";
+        return "[seed " + seed + ", replay: ./mvnw -pl simworld -am test -Dtest=SwarmTest"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dsimworld.seed=" + seed + "] ";
     }
 
     // ---- accessors --------------------------------------------------------------------------

@@ -110,6 +110,21 @@ public final class Swarm {
             faults.add("partitions=" + partitions);
         }
 
+        boolean wire = pick.chance(0.3);
+        if (wire) {
+            w.useWire(1);
+            faults.add("wire");
+            if (pick.chance(0.5)) {
+                w.corruptFrames(pick.nextDouble() * 0.05);
+                faults.add("bit-flips");
+            }
+            if (pick.chance(0.5)) {
+                long at = pick.nextLong(1000);
+                w.scheduler().at(at, () -> w.rotateKey(1, 2, 100 + pick.nextLong(300)));
+                faults.add("key-rotation");
+            }
+        }
+
         w.runFor(faultWindow);
         // Faults end: heal, restart everyone, stop message faults; the cell must recover.
         w.healAll();
@@ -135,6 +150,7 @@ public final class Swarm {
             throw new AssertionError(w.failurePrefix() + "no progress after healing");
         }
         w.checkLinearizable();
+        w.checkFrames();
         return new Outcome(seed, n, w.scheduler().eventsRun(), before + after.completed(), load.unknown(),
                 w.invariants().chosenSlots(CellWorld.CELL), String.join(",", faults));
     }
