@@ -1,7 +1,7 @@
 package io.physalia.core.cell;
 
+import io.physalia.core.Utf8;
 import io.physalia.core.kv.TransactionValidator;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -70,7 +70,11 @@ public final class CommandValidator {
         if (s.isEmpty() && !mayBeEmpty) {
             return Optional.of(what + " must not be empty");
         }
-        if (s.getBytes(StandardCharsets.UTF_8).length > limits.maxNameBytes()) {
+        int unpaired = Utf8.firstUnpairedSurrogate(s);
+        if (unpaired >= 0) {
+            return Optional.of(what + " has an unpaired surrogate at index " + unpaired + " (not valid UTF-8)");
+        }
+        if (Utf8.encodedLength(s) > limits.maxNameBytes()) {
             return Optional.of(what + " is longer than " + limits.maxNameBytes() + " bytes");
         }
         return Optional.empty();

@@ -1,5 +1,6 @@
 package io.physalia.core.kv;
 
+import io.physalia.core.Utf8;
 /**
  * How many bytes keys and values count for against {@link Limits}. These are encoded sizes,
  * independent of the JVM's object layout, so every replica counts the same.

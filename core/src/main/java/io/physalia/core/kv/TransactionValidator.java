@@ -1,5 +1,6 @@
 package io.physalia.core.kv;
 
+import io.physalia.core.Utf8;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

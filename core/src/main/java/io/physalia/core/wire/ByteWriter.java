@@ -1,5 +1,6 @@
 package io.physalia.core.wire;
 
+import io.physalia.core.Utf8;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
@@ -159,7 +160,15 @@ public final class ByteWriter {
      */
     public void writeString(String s) {
         Objects.requireNonNull(s, "string");
-        int utf8Length = Utf8.encodedLength(s);
+        int unpaired = Utf8.firstUnpairedSurrogate(s);
+        if (unpaired >= 0) {
+            throw new IllegalArgumentException("string has an unpaired surrogate at index " + unpaired);
+        }
+        long length = Utf8.encodedLength(s);
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("string too long for UTF-8 encoding");
+        }
+        int utf8Length = (int) length;
         writeLength(utf8Length);
         int at = reserve(utf8Length);
         if (!countOnly) {
