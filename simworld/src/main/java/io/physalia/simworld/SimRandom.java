@@ -2,12 +2,14 @@ package io.physalia.simworld;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The only source of randomness in a simulation. Everything random (delays, faults, choices)
  * is drawn from here, so the seed alone replays a run. Print {@link #seed()} when a run fails.
+ * It is also the {@link RandomGenerator} handed to the replicas under test.
  */
-public final class SimRandom {
+public final class SimRandom implements RandomGenerator {
     private final long seed;
     private final SplittableRandom random;
 
@@ -29,6 +31,7 @@ public final class SimRandom {
     }
 
     /** Uniform in [0, bound). */
+    @Override
     public long nextLong(long bound) {
         if (bound <= 0) {
             throw new IllegalArgumentException("bound must be > 0, was " + bound);
@@ -37,6 +40,7 @@ public final class SimRandom {
     }
 
     /** Uniform in [0, bound). */
+    @Override
     public int nextInt(int bound) {
         if (bound <= 0) {
             throw new IllegalArgumentException("bound must be > 0, was " + bound);
@@ -44,11 +48,13 @@ public final class SimRandom {
         return random.nextInt(bound);
     }
 
+    @Override
     public long nextLong() {
         return random.nextLong();
     }
 
     /** Uniform in [0, 1). */
+    @Override
     public double nextDouble() {
         return random.nextDouble();
     }

@@ -71,7 +71,7 @@ public final class CellWorld {
     /** Adds a node (not yet in any cell), e.g. a replacement for a membership change. */
     public SimNode addNode(String name) {
         SimNode n = new SimNode(name, scheduler, network, new SimClock(scheduler), new SimDisk<>(scheduler, random.fork()),
-                config, invariants, random.nextLong(), invariants::violation);
+                config, invariants, random.fork(), invariants::violation);
         nodes.put(name, n);
         return n;
     }
@@ -171,7 +171,7 @@ public final class CellWorld {
 
     private byte[] keyBytes(int keyId) {
         byte[] key = new byte[32];
-        new java.util.SplittableRandom(seed * 31 + keyId).nextBytes(key);
+        new SimRandom(seed * 31 + keyId).nextBytes(key);
         return key;
     }
 

@@ -14,6 +14,7 @@ import io.physalia.core.wire.DecodeResult;
 import io.physalia.core.wire.Keyring;
 import io.physalia.core.wire.WireCodec;
 import io.physalia.simworld.SimClock;
+import io.physalia.simworld.SimRandom;
 import io.physalia.simworld.SimScheduler;
 import io.physalia.simworld.Timer;
 import io.physalia.simworld.disk.SimDisk;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -44,7 +44,7 @@ public final class SimNode {
     private final SimDisk<CellRecord> disk;
     private final ReplicaConfig config;
     private final CellInvariants observer;
-    private final SplittableRandom random;
+    private final SimRandom random;
     private final Consumer<String> onViolation;
     private final TreeMap<String, Replica> replicas = new TreeMap<>();
     private final Map<String, Timer> wakeups = new HashMap<>();
@@ -59,7 +59,7 @@ public final class SimNode {
     private Timer pingTimer;
 
     SimNode(String name, SimScheduler scheduler, SimNetwork<Packet> network, SimClock clock, SimDisk<CellRecord> disk,
-            ReplicaConfig config, CellInvariants observer, long seed, Consumer<String> onViolation) {
+            ReplicaConfig config, CellInvariants observer, SimRandom random, Consumer<String> onViolation) {
         this.name = name;
         this.scheduler = scheduler;
         this.network = network;
@@ -67,7 +67,7 @@ public final class SimNode {
         this.disk = disk;
         this.config = config;
         this.observer = observer;
-        this.random = new SplittableRandom(seed);
+        this.random = random;
         this.onViolation = onViolation;
         network.register(name, this::onPacket);
         schedulePings();
