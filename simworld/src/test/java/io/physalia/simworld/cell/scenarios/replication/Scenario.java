@@ -106,6 +106,19 @@ final class Scenario {
         return out;
     }
 
+    /** Heals everything and writes once more, so replicas that missed slots hear of them (no heartbeats). */
+    static void healAndSettle(CellWorld w, SimClient c) {
+        w.healAll();
+        ok(w, c, new ClientOp.Put("settle", 1));
+        quiesce(w);
+        assertConverged(w);
+    }
+
+    static String awaitLeader(CellWorld w) {
+        assertTrue(w.runUntil(() -> !leaders(w).isEmpty(), 20_000), w.failurePrefix() + "no leader");
+        return leaders(w).get(0);
+    }
+
     static void assertIdle(CellWorld w) {
         for (SimNode n : w.nodes().values()) {
             assertEquals(0, n.pendingWakeups(), w.failurePrefix() + n.name() + " still has wakeups pending");
@@ -171,6 +184,58 @@ final class Scenario {
             assertTrue(w.runUntil(() -> replies.containsKey(id), 20_000),
                     w.failurePrefix() + name + ": no reply to " + id);
             return replies.get(id);
+        }
+
+        /**
+         * A linearizable read like a patient client would do it: follow redirects to live nodes,
+         * try another node on anything else, until a ReadResult comes back.
+         */
+        Reply.ReadResult readLinearizable(String start, Transaction t) {
+            String node = start;
+            java.util.List<String> names = new java.util.ArrayList<>(w.nodes().keySet());
+            for (int attempt = 0; attempt < 50; attempt++) {
+                if (!w.node(node).isUp()) {
+                    node = names.get((names.indexOf(node) + 1) % names.size());
+                    continue;
+                }
+                long id = read(node, t, ClientRequest.ReadMode.LINEARIZABLE, 0);
+                Reply r = await(id);
+                if (r instanceof Reply.ReadResult rr) {
+                    return rr;
+                }
+                if (r instanceof Reply.Redirect red && red.leaderHint() != null
+                        && w.node(red.leaderHint().name()).isUp()) {
+                    node = red.leaderHint().name();
+                } else {
+                    node = names.get((names.indexOf(node) + 1) % names.size());
+                    w.runFor(100);
+                }
+            }
+            throw new AssertionError(w.failurePrefix() + "no linearizable read succeeded");
+        }
+
+        /** Submits until Applied (same command each time: exactly-once makes that safe). */
+        Reply.Applied submitUntilApplied(String start, Command c) {
+            String node = start;
+            java.util.List<String> names = new java.util.ArrayList<>(w.nodes().keySet());
+            for (int attempt = 0; attempt < 50; attempt++) {
+                if (!w.node(node).isUp()) {
+                    node = names.get((names.indexOf(node) + 1) % names.size());
+                    continue;
+                }
+                Reply r = await(submit(node, c));
+                if (r instanceof Reply.Applied a) {
+                    return a;
+                }
+                if (r instanceof Reply.Redirect red && red.leaderHint() != null
+                        && w.node(red.leaderHint().name()).isUp()) {
+                    node = red.leaderHint().name();
+                } else {
+                    node = names.get((names.indexOf(node) + 1) % names.size());
+                    w.runFor(100);
+                }
+            }
+            throw new AssertionError(w.failurePrefix() + "command never applied: " + c);
         }
 
         Map<Long, Reply> replies() {
