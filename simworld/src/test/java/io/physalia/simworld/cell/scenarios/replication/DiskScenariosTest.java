@@ -19,7 +19,6 @@ import io.physalia.simworld.cell.SimNode;
 import io.physalia.simworld.cell.Workload;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Slow, torn, corrupt and full disks; dirty reboots. */
@@ -101,9 +100,6 @@ class DiskScenariosTest {
         w.checkLinearizable();
     }
 
-    @Disabled("harness bug: SimNode.restart tolerates a torn tail but leaves it on disk; records appended after"
-            + " it bury it, so the next reboot sees damage inside the durable log and refuses the cell."
-            + " A real log truncates the torn tail on recovery.")
     @Test
     void nodeThatSurvivedATornTailStillRecoversAfterItsNextCrash() {
         CellWorld w = new CellWorld(4011, 3);
