@@ -37,13 +37,16 @@ enum MessageType {
         };
     }
 
-    /** The type with this code, or null if this version does not know it. */
-    static MessageType fromCode(int code) {
+    private static final MessageType[] BY_CODE = new MessageType[256];
+
+    static {
         for (MessageType t : values()) {
-            if (t.code == code) {
-                return t;
-            }
+            BY_CODE[t.code] = t;
         }
-        return null;
+    }
+
+    /** The type with this code (0..255), or null if this version does not know it. */
+    static MessageType fromCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 public final class RejectCounters {
     private final long[] counts = new long[DecodeResult.Reason.values().length];
 
+    /** Only a codec counts its own rejections. */
+    RejectCounters() {}
+
     void record(DecodeResult.Reason reason) {
         counts[reason.ordinal()]++;
     }
