@@ -319,4 +319,63 @@ class ReconfigurationTest {
         assertTrue(adds >= 1);
         assertEquals(4, s.replica("n1").configuration().members().size());
     }
+
+    @Test
+    void addedButNotYetRunningMemberRaisesTheQuorum() {
+        Sim s = new Sim(140, 3, ReplicaConfig.DEFAULT.withAlpha(2));
+        SimClient c = s.client();
+        s.put(c, "a", 1);
+        assertTrue(s.add(c, "n4").applied()); // n4 is never hosted
+        s.putMany(c, "a", 3); // n1..n3 are 3 of 4
+        s.w.crash("n3");
+        long before = s.maxApplied();
+        SimClient c2 = s.client();
+        assertNull(s.put(c2, "a", 5), "n1 + n2 are only 2 of 4");
+        for (long slot = before; slot < before + 4; slot++) {
+            var b = s.w.chosen(slot);
+            assertTrue(b == null || b.commands().stream().noneMatch(x -> x.clientId().equals(c2.clientId())));
+        }
+    }
+
+    @Test
+    void removedNodeDoesNotServeWrites() {
+        Sim s = new Sim(141, 3, ReplicaConfig.DEFAULT.withAlpha(2));
+        SimClient c = s.client();
+        s.put(c, "a", 1);
+        assertTrue(s.remove(c, Member.founding("n3")).applied());
+        s.putMany(c, "a", 3);
+        int from = s.events.size();
+        s.w.node("n3").request(io.physalia.simworld.cell.CellWorld.CELL, c.name(), new io.physalia.core.paxos.ClientRequest.Submit(
+                4242, new Command.ClientTxn("direct", 1, new io.physalia.simworld.cell.ClientOp.Put("z", 1).toTransaction())));
+        s.w.runFor(4_000);
+        var replies = s.events.subList(from, s.events.size()).stream()
+                .filter(e -> e.kind() == io.physalia.simworld.net.NetworkEvent.Kind.SENT && e.delivery().from().equals("n3")
+                        && e.delivery().message() instanceof io.physalia.simworld.cell.Packet.Response r
+                        && r.reply().requestId() == 4242)
+                .map(e -> ((io.physalia.simworld.cell.Packet.Response) e.delivery().message()).reply()).toList();
+        assertEquals(1, replies.size(), String.valueOf(replies));
+        assertFalse(replies.get(0) instanceof io.physalia.core.paxos.Reply.Applied, String.valueOf(replies));
+        for (long slot = 0; slot <= s.maxApplied(); slot++) {
+            var b = s.w.chosen(slot);
+            assertTrue(b == null || b.commands().stream().noneMatch(x -> x.clientId().equals("direct")));
+        }
+    }
+
+    @Test
+    void membershipChangesSurviveAFullRestart() {
+        Sim s = new Sim(142, 3, ReplicaConfig.DEFAULT.withAlpha(2));
+        SimClient c = s.client();
+        s.put(c, "a", 1);
+        assertTrue(s.remove(c, Member.founding("n3")).applied());
+        s.putMany(c, "a", 3);
+        s.w.crash("n1");
+        s.w.crash("n2");
+        s.w.restart("n1");
+        s.w.restart("n2");
+        assertFalse(s.replica("n1").configuration().hasNode(new NodeId("n3")));
+        s.w.crash("n3");
+        SimClient c2 = s.client();
+        assertNotNull(s.put(c2, "a", 2), "n1 + n2 are the whole configuration after the restart");
+        s.w.checkLinearizable();
+    }
 }
