@@ -17,10 +17,16 @@ import io.physalia.simworld.cell.CellWorld;
 import io.physalia.simworld.cell.Packet;
 import io.physalia.simworld.cell.SimClient;
 import io.physalia.simworld.net.NetworkEvent;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class AbaScenarioTest {
+
+    /** A step's random source, drawn from the world's seed. */
+    static RandomGenerator rng(Sim s) {
+        io.physalia.simworld.SimRandom r = s.w.random().fork();
+        return r::nextLong;
+    }
 
     /** n1..n3, then n4 added, removed, added again. Returns {old, new} incarnations of n4. */
     static Member[] addRemoveReadd(Sim s, SimClient c, boolean hostNew) {
@@ -73,7 +79,7 @@ class AbaScenarioTest {
         var r = s.replica("n4");
         Ballot before = r.promised();
         Ballot huge = new Ballot(1_000_000, Member.founding("n1"));
-        Context ctx = new Context(s.w.node("n4").clock().monotonicMillis(), new SplittableRandom(1), n -> true);
+        Context ctx = new Context(s.w.node("n4").clock().monotonicMillis(), rng(s), n -> true);
         Effects fx = r.onMessage(new Envelope(CellWorld.CELL, Member.founding("n1"), m[0],
                 new Message.Prepare(huge, 0, 0)), ctx);
         assertTrue(fx.send().isEmpty() && fx.persist().isEmpty(), "no promise for the old incarnation");
@@ -90,7 +96,7 @@ class AbaScenarioTest {
         Member[] m = addRemoveReadd(s, c, true);
         var r = s.replica("n1");
         Ballot before = r.promised();
-        Context ctx = new Context(s.w.node("n1").clock().monotonicMillis(), new SplittableRandom(2), n -> true);
+        Context ctx = new Context(s.w.node("n1").clock().monotonicMillis(), rng(s), n -> true);
         // a Promise from n4's old incarnation for the current ballot must not make anyone leader
         Effects fx = r.onMessage(new Envelope(CellWorld.CELL, m[0], r.member(),
                 new Message.Promise(new Ballot(999_999, m[0]), 0, java.util.List.of(), 0)), ctx);
