@@ -234,7 +234,12 @@ final class Proposer {
         while (phase == Phase.LEADER && nextSlot < replica.learner().chosenUpTo() + config.alpha()) {
             Configuration c = replica.learner().state().configFor(nextSlot);
             if (!c.contains(replica.self())) {
-                stepDown(step, null); // removed from the cell from this slot on
+                // Removed from the cell from this slot on. Slots already proposed under the old
+                // configuration must be chosen first: stepping down now would drop them, and a
+                // retry would bring us back to propose them again, forever.
+                if (inFlight == null) {
+                    stepDown(step, null);
+                }
                 return;
             }
             if (!c.isQuorum(promises.keySet())) {
