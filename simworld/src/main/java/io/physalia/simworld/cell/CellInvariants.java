@@ -98,7 +98,8 @@ public final class CellInvariants implements ReplicaObserver {
         String k = n.name() + "/" + r.cell();
         long applied = r.appliedUpTo();
         Long last = lastDigestAt.get(k);
-        if (last == null || last != applied) {
+        // Nothing applied yet: no prefix to compare (a joining member starts from the configuration it joins).
+        if (applied > 0 && (last == null || last != applied)) {
             lastDigestAt.put(k, applied);
             String digest = List.of(r.state().revision(), r.state().data().entries(), r.state().leases(),
                     r.state().latestConfiguration()).toString();
