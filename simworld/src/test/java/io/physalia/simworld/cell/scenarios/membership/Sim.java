@@ -30,7 +30,7 @@ final class Sim {
     final List<NetworkEvent<Packet>> events = new ArrayList<>();
     Command last;
     /** The configuration a joining replica is created with (null: the pending one from the result). */
-    Configuration hostConfig;
+    Configuration hostConfig; // the founding configuration, for hosting a replica outside addAndHost
 
     Sim(long seed, int nodes) {
         this(seed, nodes, ReplicaConfig.DEFAULT);
@@ -86,7 +86,7 @@ final class Sim {
         assertTrue(r != null && r.applied(), "add applied: " + r);
         long slot = slotOf(last);
         Member m = new Member(new NodeId(node), slot);
-        w.node(node).host(CellWorld.CELL, m, hostConfig == null ? r.pending() : hostConfig);
+        w.node(node).host(CellWorld.CELL, m, r.pending());
         return m;
     }
 
