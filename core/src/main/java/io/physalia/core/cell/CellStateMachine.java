@@ -113,7 +113,7 @@ public final class CellStateMachine {
             return new CommandResult.Membership(false, refusal.get(), null);
         }
         List<Member> members = new ArrayList<>(latest.members());
-        members.add(new Member(m.node(), slot)); // a fresh incarnation: the slot of this change
+        members.add(new Member(m.node(), slot + 1)); // a fresh incarnation, never 0 (founding)
         return changeTo(slot, new Configuration(members));
     }
 

@@ -26,7 +26,7 @@ public sealed interface Command
 
     record LeaseRelease(String clientId, long seq, String lease, String holder, long token) implements Command {}
 
-    /** Adds one member; its incarnation must equal the slot this command is chosen at. */
+    /** Adds one member; its incarnation is one more than the slot this command is chosen at. */
     record AddMember(String clientId, long seq, NodeId node) implements Command {}
 
     record RemoveMember(String clientId, long seq, Member member) implements Command {}

@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * One membership of a node in a cell. The incarnation is the log slot of the change that added
+ * One membership of a node in a cell. The incarnation is one more than the log slot of the change that added
  * the node (0 for the founding members), so a node that leaves and rejoins is a different
  * member: messages, promises and votes of its old incarnation never count for the new one
  * (the ABA case).

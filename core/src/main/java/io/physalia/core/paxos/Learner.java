@@ -24,11 +24,13 @@ final class Learner {
     private ArrayDeque<Batch> log;      // chosen values of [logStart, chosenUpTo)
     private long logStart;
     private long snapshotAt;
+    private boolean hasState; // false for a joining member until its first snapshot arrives
 
     record Applied(long slot, Batch batch, List<CommandResult> results) {}
 
-    Learner(ReplicaConfig config, CellStateMachine state, long appliedUpTo) {
+    Learner(ReplicaConfig config, CellStateMachine state, long appliedUpTo, boolean hasState) {
         this.config = config;
+        this.hasState = hasState;
         this.state = state;
         this.chosenUpTo = appliedUpTo;
         this.logStart = appliedUpTo;
@@ -45,6 +47,15 @@ final class Learner {
 
     long logStart() {
         return logStart;
+    }
+
+    /**
+     * A founding member starts from the state before slot 0; a joining member starts with no
+     * state at all (only the configuration it joins), so it may not replay log entries until a
+     * snapshot has given it a state to replay them on.
+     */
+    boolean hasState() {
+        return hasState;
     }
 
     boolean hasHole() {
@@ -102,7 +113,7 @@ final class Learner {
             fx.persist(new DurableRecord.Chosen(slot, value));
         }
         observer.chosen(cell, self, slot, value);
-        if (slot != chosenUpTo) {
+        if (slot != chosenUpTo || !hasState) {
             if (ahead == null) {
                 ahead = new TreeMap<>();
             }
@@ -156,6 +167,7 @@ final class Learner {
     List<Applied> install(CellSnapshot s, Effects fx) {
         Invariants.check(s.appliedUpTo() > chosenUpTo, "snapshot at %d is not ahead of %d", s.appliedUpTo(), chosenUpTo);
         state = CellStateMachine.restore(s, config.limits(), config.alpha());
+        hasState = true;
         chosenUpTo = s.appliedUpTo();
         logStart = chosenUpTo;
         snapshotAt = chosenUpTo;

@@ -42,6 +42,7 @@ final class Proposer {
     private Configuration leaseConfig;
     private long activeUntil; // retransmit only while some client still waits
     private boolean needNewBallot;
+    private boolean awaitingNewMembers; // pump stopped at a configuration whose quorum has not promised
     private TreeMap<Long, List<Waiter>> pendingWaiters; // chosen slots not yet applied here
 
     private record Pending(long requestId, Command command, boolean isRead, long deadline) {}
@@ -135,8 +136,8 @@ final class Proposer {
         needNewBallot = false;
         long from = replica.learner().chosenUpTo();
         if (!replica.isMemberAround(from)) {
-            failQueued(step, "this replica is not a member of the cell");
-            phase = Phase.FOLLOWER;
+            // Removed (or not yet in force): send the work to a member instead.
+            stepDown(step, replica.someMember());
             return;
         }
         noteBallot(replica.acceptor().promised());
@@ -218,8 +219,10 @@ final class Proposer {
         if (phase == Phase.CANDIDATE && promises != null) {
             tryBecomeLeader(step);
         } else if (phase == Phase.LEADER) {
-            if (nextSlot < replica.learner().chosenUpTo()) {
-                // Someone taught us slots we had not proposed yet: another proposer was ahead.
+            long chosen = replica.learner().chosenUpTo();
+            if (nextSlot < chosen || inFlight != null && inFlight.firstKey() < chosen) {
+                // Someone taught us slots we had not proposed yet, or that we were still
+                // proposing: another proposer got ahead of us.
                 stepDown(step, null);
                 return;
             }
@@ -231,6 +234,7 @@ final class Proposer {
 
     /** Proposes into every open slot of the window: recovered values first, then batches. */
     void pump(Step step) {
+        awaitingNewMembers = false;
         while (phase == Phase.LEADER && nextSlot < replica.learner().chosenUpTo() + config.alpha()) {
             Configuration c = replica.learner().state().configFor(nextSlot);
             if (!c.contains(replica.self())) {
@@ -243,6 +247,7 @@ final class Proposer {
                 return;
             }
             if (!c.isQuorum(promises.keySet())) {
+                awaitingNewMembers = true;
                 prepareNewMembers(c, step);
                 return;
             }
@@ -324,7 +329,8 @@ final class Proposer {
     }
 
     void onAccepted(Member from, Message.Accepted a, Step step) {
-        if (phase != Phase.LEADER || !a.ballot().equals(ballot) || inFlight == null) {
+        if (phase != Phase.LEADER || !a.ballot().equals(ballot) || inFlight == null
+                || a.slot() < replica.learner().chosenUpTo()) {
             return;
         }
         InFlight f = inFlight.get(a.slot());
@@ -442,15 +448,6 @@ final class Proposer {
         }
     }
 
-    private void failQueued(Step step, String reason) {
-        if (queue != null) {
-            for (Pending p : queue) {
-                step.fx.reply(new Reply.Unavailable(p.requestId(), reason));
-            }
-            queue = null;
-        }
-    }
-
     // ---- time -------------------------------------------------------------------------------
 
     /** Retransmits, retries and timeouts; returns the next time this proposer needs a wakeup. */
@@ -510,8 +507,7 @@ final class Proposer {
                 next = Math.min(next, f.lastSentAt + config.retransmitMillis());
             }
         }
-        if (phase == Phase.LEADER && promises != null && nextSlot < replica.learner().chosenUpTo() + config.alpha()
-                && (queuedCount() > 0 || nextSlot < recoveryEnd)) {
+        if (phase == Phase.LEADER && awaitingNewMembers) {
             next = Math.min(next, lastPrepareAt + config.retransmitMillis());
         }
         if (queue != null && !queue.isEmpty()) {

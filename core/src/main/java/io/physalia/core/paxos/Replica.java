@@ -43,28 +43,22 @@ public final class Replica {
         this.cell = cell;
         this.self = self;
         this.observer = observer;
-        this.learner = new Learner(config, state, appliedUpTo);
+        this.learner = new Learner(config, state, appliedUpTo, self.incarnation() == 0);
         this.proposer = new Proposer(this, config);
         this.teaching = new Teaching(this, config);
     }
 
     /**
-     * A new replica. Its first record ({@link DurableRecord.Identity}) must be made durable
-     * before the replica is used; {@link #identityRecord()} returns it.
+     * A new replica. A founding member (incarnation 0) starts from the state before slot 0. A
+     * member added by a membership change (incarnation = that change's slot + 1) knows only
+     * the configuration it joins: it votes at once, and gets its state by a snapshot from any
+     * member it hears from. Its first record ({@link DurableRecord.Identity}, from
+     * {@link #identityRecord()}) must be durable before the replica is used.
      */
     public static Replica create(ReplicaConfig config, String cell, Member self, Configuration initial,
                                  ReplicaObserver observer) {
         return new Replica(config, cell, self, CellStateMachine.create(cell, initial, config.limits(), config.alpha()),
                 0, observer);
-    }
-
-    /**
-     * A new member added by a membership change: it knows only the configuration it joins and
-     * learns the state by teaching, which starts when it hears from any member.
-     */
-    public static Replica joining(ReplicaConfig config, String cell, Member self, Configuration joined,
-                                  ReplicaObserver observer) {
-        return create(config, cell, self, joined, observer);
     }
 
     public DurableRecord.Identity identityRecord() {
@@ -404,6 +398,20 @@ public final class Replica {
 
     boolean isMemberAround(long from) {
         return membersAround(from).contains(self);
+    }
+
+    /** A member of the latest configuration other than us, preferring the leader hint. */
+    NodeId someMember() {
+        Configuration latest = learner.state().latestConfiguration();
+        if (leaderHint != null && latest.hasNode(leaderHint) && !leaderHint.equals(self.node())) {
+            return leaderHint;
+        }
+        for (Member m : latest.members()) {
+            if (!m.node().equals(self.node())) {
+                return m.node();
+            }
+        }
+        return null;
     }
 
     boolean isAlive(NodeId node, Step step) {

@@ -60,7 +60,9 @@ final class Teaching {
         }
         lastRequestAt = step.now();
         startWaiting(step);
-        replica.send(teacher, new Message.TeachRequest(replica.learner().chosenUpTo()), step);
+        // A member without state asks from -1: below any teacher's log, so it gets a snapshot.
+        long from = replica.learner().hasState() ? replica.learner().chosenUpTo() : -1;
+        replica.send(teacher, new Message.TeachRequest(from), step);
     }
 
     void onLearned(Step step) {
@@ -117,8 +119,8 @@ final class Teaching {
     void onRequest(Member from, Message.TeachRequest t, Step step) {
         Learner learner = replica.learner();
         long mine = learner.chosenUpTo();
-        if (mine <= t.chosenUpTo()) {
-            return;
+        if (mine <= t.chosenUpTo() || !learner.hasState()) {
+            return; // nothing to teach (or no state of our own yet)
         }
         if (t.chosenUpTo() >= learner.logStart()) {
             List<Batch> segment = learner.segment(t.chosenUpTo(), config.maxTeachLogSlots());

@@ -40,6 +40,7 @@ public final class CellWorld {
     private final CellInvariants invariants;
     private final History<ClientOp, OpOutput> history = new History<>();
     private final LeaseChecker leases;
+    private Keyring keyring; // null: messages travel as objects
 
     public CellWorld(long seed, int nodeCount) {
         this(seed, nodeCount, ReplicaConfig.DEFAULT);
@@ -72,29 +73,33 @@ public final class CellWorld {
     public SimNode addNode(String name) {
         SimNode n = new SimNode(name, scheduler, network, new SimClock(scheduler), new SimDisk<>(scheduler, random.fork()),
                 config, invariants, random.fork(), invariants::violation);
+        if (keyring != null) {
+            n.useWire(keyring);
+        }
         nodes.put(name, n);
         return n;
     }
 
     public SimClient addClient() {
         String name = "client" + (clients.size() + 1);
-        List<String> cellNodes = new ArrayList<>();
-        for (Member m : anyReplicaConfiguration().members()) {
-            cellNodes.add(m.node().name());
-        }
         SimClient c = new SimClient(name, clients.size(), CELL, network, new SimClock(scheduler), random.fork(),
-                cellNodes);
+                this::cellNodes);
         clients.add(c);
         return c;
     }
 
-    private Configuration anyReplicaConfiguration() {
+    /**
+     * The nodes a client may try: those hosting the cell (what a discovery cache would list),
+     * or, while none is up, every node ever added.
+     */
+    public List<String> cellNodes() {
+        List<String> out = new ArrayList<>();
         for (SimNode n : nodes.values()) {
             if (n.replica(CELL) != null) {
-                return n.replica(CELL).configuration();
+                out.add(n.name());
             }
         }
-        throw new IllegalStateException("no node hosts " + CELL);
+        return out.isEmpty() ? new ArrayList<>(nodes.keySet()) : out;
     }
 
     // ---- operations recorded in the history --------------------------------------------------
@@ -152,7 +157,11 @@ public final class CellWorld {
 
     /** Sends every replica message through the real codec, signed with key {@code keyId}. */
     public void useWire(int keyId) {
-        Keyring ring = Keyring.of(keyId, keyBytes(keyId));
+        useKeyring(Keyring.of(keyId, keyBytes(keyId)));
+    }
+
+    private void useKeyring(Keyring ring) {
+        keyring = ring;
         nodes.values().forEach(n -> n.useWire(ring));
     }
 
@@ -163,10 +172,9 @@ public final class CellWorld {
      */
     public void rotateKey(int oldId, int newId, long stepMillis) {
         Keyring both = Keyring.of(oldId, keyBytes(oldId)).withKey(newId, keyBytes(newId));
-        nodes.values().forEach(n -> n.useWire(both));
-        scheduler.after(stepMillis, () -> nodes.values().forEach(n -> n.useWire(both.signingWith(newId))));
-        scheduler.after(2 * stepMillis, () -> nodes.values().forEach(
-                n -> n.useWire(both.signingWith(newId).withoutKey(oldId))));
+        useKeyring(both);
+        scheduler.after(stepMillis, () -> useKeyring(both.signingWith(newId)));
+        scheduler.after(2 * stepMillis, () -> useKeyring(both.signingWith(newId).withoutKey(oldId)));
     }
 
     private byte[] keyBytes(int keyId) {

@@ -26,7 +26,7 @@ public final class SimClient {
     private final SimNetwork<Packet> network;
     private final SimClock clock;
     private final SimRandom random;
-    private final List<String> nodes;
+    private final java.util.function.Supplier<List<String>> nodes; // the cell's current hosts
     private final long idBase;
     private long nextRequestId;
     private long seq;
@@ -52,15 +52,16 @@ public final class SimClient {
     }
 
     SimClient(String name, int index, String cell, SimNetwork<Packet> network, SimClock clock, SimRandom random,
-              List<String> nodes) {
+              java.util.function.Supplier<List<String>> nodes) {
         this.name = name;
         this.cell = cell;
         this.network = network;
         this.clock = clock;
         this.random = random;
-        this.nodes = List.copyOf(nodes);
+        this.nodes = nodes;
         this.idBase = (long) (index + 1) << 40;
-        this.target = nodes.get(random.nextInt(nodes.size()));
+        List<String> now = nodes.get();
+        this.target = now.get(random.nextInt(now.size()));
         network.register(name, this::onPacket);
     }
 
@@ -182,12 +183,13 @@ public final class SimClient {
     }
 
     private String otherNode() {
-        if (nodes.size() == 1) {
-            return nodes.get(0);
+        List<String> now = nodes.get();
+        if (now.size() == 1) {
+            return now.get(0);
         }
         String n;
         do {
-            n = nodes.get(random.nextInt(nodes.size()));
+            n = now.get(random.nextInt(now.size()));
         } while (n.equals(target));
         return n;
     }

@@ -188,6 +188,9 @@ public final class SimNode {
         for (int i = 0; i < stored.size(); i++) {
             Stored<CellRecord> s = stored.get(i);
             if (s instanceof Stored.Ok<CellRecord> ok) {
+                if (ok.record().record() instanceof DurableRecord.Identity) {
+                    byCell.remove(ok.record().cell()); // re-hosted as a new member: the old records are dead
+                }
                 byCell.computeIfAbsent(ok.record().cell(), c -> new ArrayList<>()).add(ok.record().record());
             } else if (!truncatedTail.contains(i)) {
                 // Damage inside the durable log: we cannot know what we promised.

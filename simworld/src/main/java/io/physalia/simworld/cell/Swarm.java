@@ -27,12 +27,22 @@ public final class Swarm {
 
     /** With {@code trace}, prints every network event (Pings omitted) to standard output. */
     public static Outcome run(long seed, boolean trace) {
+        try {
+            return runUnchecked(seed, trace);
+        } catch (RuntimeException e) {
+            throw new AssertionError("[seed " + seed + ", replay: ./mvnw -pl simworld -am test -Dtest=SwarmTest"
+                    + " -Dsurefire.failIfNoSpecifiedTests=false -Dsimworld.seed=" + seed + "] " + e, e);
+        }
+    }
+
+    private static Outcome runUnchecked(long seed, boolean trace) {
         SimRandom pick = new SimRandom(seed ^ 0x5DEECE66DL);
         int n = pick.pick(List.of(3, 5, 7));
         ReplicaConfig cfg = ReplicaConfig.DEFAULT.withAlpha(1 + pick.nextInt(3))
                 .withLeaderLeaseMillis(pick.chance(0.3) ? 0 : 200 + pick.nextLong(800))
                 .withLog(1 + pick.nextInt(40), pick.nextInt(30), 1 + pick.nextInt(20));
         CellWorld w = new CellWorld(seed, n, cfg);
+        w.scheduler().setEventLimit(5_000_000); // a run needs well under a million; more means a livelock
         if (trace) {
             w.network().observe(e -> {
                 if (!(e.delivery().message() instanceof Packet.Ping)) {
@@ -125,7 +135,17 @@ public final class Swarm {
             }
         }
 
+        Reconfigurer reconfigurer = null;
+        if (pick.chance(0.3)) {
+            reconfigurer = new Reconfigurer(w, 2);
+            reconfigurer.startAt(pick.nextLong(faultWindow / 2));
+            faults.add("reconfiguration");
+        }
+
         w.runFor(faultWindow);
+        if (reconfigurer != null) {
+            reconfigurer.stop();
+        }
         // Faults end: heal, restart everyone, stop message faults; the cell must recover.
         w.healAll();
         w.network().clearRules();

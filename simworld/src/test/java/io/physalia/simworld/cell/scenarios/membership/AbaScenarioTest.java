@@ -37,7 +37,7 @@ class AbaScenarioTest {
         s.putMany(c, "a", 3);
         var r = s.add(c, "n4");
         assertTrue(r.applied(), String.valueOf(r));
-        Member second = new Member(first.node(), s.slotOf(s.last));
+        Member second = new Member(first.node(), s.slotOf(s.last) + 1);
         assertTrue(r.pending().contains(second));
         assertFalse(r.pending().contains(first));
         if (hostNew) {

@@ -48,7 +48,7 @@ class ReconfigurationTest {
         long slot = s.slotOf(s.last);
         assertTrue(slot >= 0);
         assertTrue(r.pending().hasNode(new NodeId("n4")));
-        assertTrue(r.pending().contains(new Member(new NodeId("n4"), slot)));
+        assertTrue(r.pending().contains(new Member(new NodeId("n4"), slot + 1)), "incarnation = change slot + 1");
         assertEquals(4, r.pending().members().size());
         assertTrue(r.detail().contains(String.valueOf(slot + 3)), r.detail());
     }

@@ -84,8 +84,7 @@ final class Sim {
         }
         CommandResult.Membership r = add(c, node);
         assertTrue(r != null && r.applied(), "add applied: " + r);
-        long slot = slotOf(last);
-        Member m = new Member(new NodeId(node), slot);
+        Member m = new Member(new NodeId(node), slotOf(last) + 1); // incarnation: the change's slot + 1
         w.node(node).host(CellWorld.CELL, m, r.pending());
         return m;
     }

@@ -1,0 +1,113 @@
+package io.physalia.simworld.cell;
+
+import io.physalia.core.cell.Command;
+import io.physalia.core.cell.CommandResult;
+import io.physalia.core.cell.Configuration;
+import io.physalia.core.cell.Member;
+import io.physalia.core.cell.NodeId;
+import io.physalia.core.paxos.Replica;
+import io.physalia.simworld.SimRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stand-in control plane for the swarm: it replaces members one at a time, the way
+ * move-closer and repair do (add a node, host its replica, then remove an old member), and
+ * sometimes re-adds a node it removed earlier, as a new incarnation (the ABA case).
+ */
+public final class Reconfigurer {
+    private final CellWorld world;
+    private final SimClient admin;
+    private final SimRandom random;
+    private final List<String> spare = new ArrayList<>();
+    private int replacements;
+    private boolean running = true;
+
+    public Reconfigurer(CellWorld world, int spareNodes) {
+        this.world = world;
+        this.admin = world.addClient();
+        this.random = world.random().fork();
+        for (int i = 0; i < spareNodes; i++) {
+            String name = "s" + (i + 1);
+            world.addNode(name);
+            spare.add(name);
+        }
+    }
+
+    public void startAt(long atMillis) {
+        world.scheduler().at(atMillis, this::addOne);
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    public int replacements() {
+        return replacements;
+    }
+
+    private Configuration latest() {
+        Configuration best = null;
+        long bestApplied = -1;
+        for (SimNode n : world.nodes().values()) {
+            Replica r = n.isUp() ? n.replica(CellWorld.CELL) : null;
+            if (r != null && r.appliedUpTo() > bestApplied) {
+                bestApplied = r.appliedUpTo();
+                best = r.configuration();
+            }
+        }
+        return best;
+    }
+
+    private void later(Runnable step) {
+        if (running) {
+            world.scheduler().after(50 + random.nextLong(200), step);
+        }
+    }
+
+    private void addOne() {
+        if (!running || spare.isEmpty()) {
+            return;
+        }
+        String node = random.pick(spare);
+        world.submit(admin, seq -> new Command.AddMember(admin.clientId(), seq, new NodeId(node)), r -> {
+            if (r instanceof CommandResult.Membership m && m.applied()) {
+                Member joined = m.pending().members().stream().filter(x -> x.node().name().equals(node))
+                        .findFirst().orElseThrow();
+                spare.remove(node);
+                SimNode host = world.node(node);
+                if (host.isUp()) {
+                    host.drop(CellWorld.CELL);
+                    host.host(CellWorld.CELL, joined, m.pending());
+                }
+                later(() -> removeOne(joined));
+            } else {
+                later(this::addOne); // refused (a change is pending) or unknown: try again
+            }
+        });
+    }
+
+    private void removeOne(Member keep) {
+        if (!running) {
+            return;
+        }
+        Configuration c = latest();
+        List<Member> candidates = new ArrayList<>(c == null ? List.of() : c.members());
+        candidates.remove(keep);
+        if (candidates.size() < 3) {
+            return;
+        }
+        Member victim = random.pick(candidates);
+        world.submit(admin, seq -> new Command.RemoveMember(admin.clientId(), seq, victim), r -> {
+            if (r instanceof CommandResult.Membership m && m.applied()) {
+                replacements++;
+                spare.add(victim.node().name()); // it may come back later, as a new incarnation
+                later(this::addOne);
+            } else if (r instanceof CommandResult.Membership m && m.detail().contains("not in the configuration")) {
+                later(this::addOne);
+            } else {
+                later(() -> removeOne(keep));
+            }
+        });
+    }
+}
