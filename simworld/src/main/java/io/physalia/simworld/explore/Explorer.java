@@ -509,13 +509,16 @@ public final class Explorer {
     }
 
     /**
-     * Runs one exploration by hand. System properties: explore.requests (2 or 3), explore.depth,
-     * explore.drops, explore.dups, explore.wakeups, explore.dedupe (true/false),
+     * Runs one exploration by hand, after {@code ./mvnw -o -pl simworld -am test-compile}:
+     * {@code java -cp core/target/classes:simworld/target/classes -Dexplore.depth=10
+     * io.physalia.simworld.explore.Explorer}; exits 1 on a violation after printing its trace.
+     * System properties (defaults): explore.requests (2; or 3), explore.depth (10),
+     * explore.drops (1), explore.dups (1), explore.wakeups (1), explore.dedupe (true),
      * explore.amnesia (test-only broken model; expect a violation).
      */
     public static void main(String[] args) {
         int requests = Integer.getInteger("explore.requests", 2);
-        int depth = Integer.getInteger("explore.depth", 14);
+        int depth = Integer.getInteger("explore.depth", 10);
         int drops = Integer.getInteger("explore.drops", 1);
         int dups = Integer.getInteger("explore.dups", 1);
         int wakeups = Integer.getInteger("explore.wakeups", 1);
