@@ -41,6 +41,7 @@ class ExplorerTest {
         Explorer.Result r = run(Scenario.twoProposers(13, 0, 0, 0));
         assertNull(r.violation(), r::toString);
         assertTrue(r.states() >= 10_000, "explored too little: " + r);
+        assertTrue(r.allAppliedPaths() > 0, "no path reached an Applied reply for both requests: " + r);
     }
 
     @Test
