@@ -108,6 +108,11 @@ final class Acceptor {
         return new Message.Accepted(a.ballot(), a.slot(), chosenUpTo);
     }
 
+    /** The proposer this acceptor still refuses rivals for (by leader lease), or null. */
+    io.physalia.core.cell.Member leaseHolder(long now) {
+        return leaseBallot != null && now < leaseUntilMillis ? leaseBallot.proposer() : null;
+    }
+
     /** Milliseconds (own clock) this acceptor still refuses {@code rival}; 0 when free. */
     private long leaseLeft(Ballot rival, long now) {
         long left = 0;

@@ -42,7 +42,8 @@ final class Proposer {
     private Configuration leaseConfig;
     private long activeUntil; // retransmit only while some client still waits
     private boolean needNewBallot;
-    private boolean awaitingNewMembers; // pump stopped at a configuration whose quorum has not promised
+    private boolean awaitingNewMembers;
+    private long lastLeaseAskedAt = Long.MIN_VALUE / 2; // when we last sent Accepts asking for a lease // pump stopped at a configuration whose quorum has not promised
     private TreeMap<Long, List<Waiter>> pendingWaiters; // chosen slots not yet applied here
 
     private record Pending(long requestId, Command command, boolean isRead, long deadline) {}
@@ -136,8 +137,9 @@ final class Proposer {
         needNewBallot = false;
         long from = replica.learner().chosenUpTo();
         if (!replica.isMemberAround(from)) {
-            // Removed (or not yet in force): send the work to a member instead.
-            stepDown(step, replica.someMember());
+            // Removed (or not yet in force): point the work at a member we know of. This is no
+            // news about who leads, so the leader hint stays as it was.
+            handOff(step, replica.someMember());
             return;
         }
         noteBallot(replica.acceptor().promised());
@@ -318,7 +320,17 @@ final class Proposer {
         sendAccepts(slot, f, c, step);
     }
 
+    /**
+     * Whether some acceptor may still honour a lease it granted us: we asked for one within
+     * the last three lease lengths (a liveness guess; safety never depends on it).
+     */
+    private boolean mayHoldLease(long now) {
+        return config.leaderLeaseMillis() > 0
+                && now < lastLeaseAskedAt + ReplicaConfig.CLOCK_RATE_BOUND * config.leaderLeaseMillis();
+    }
+
     private void sendAccepts(long slot, InFlight f, Configuration c, Step step) {
+        lastLeaseAskedAt = step.now();
         Message.Accept accept = new Message.Accept(ballot, slot, f.value, config.leaderLeaseMillis(),
                 replica.learner().chosenUpTo());
         for (Member m : c.members()) {
@@ -390,6 +402,14 @@ final class Proposer {
             return;
         }
         noteBallot(n.promised());
+        if (phase == Phase.LEADER && n.promised().isAfter(ballot) && mayHoldLease(step.now())) {
+            // Acceptors may still refuse everyone but us on our lease, so the rival cannot win
+            // phase 1: it only took this one acceptor. Take it back with a higher ballot rather
+            // than hand clients to a proposer that cannot lead until our lease runs out.
+            loseInFlight(step, replica.self().node());
+            campaign(step);
+            return;
+        }
         NodeId rival = n.promised().proposer().node();
         boolean rivalLeads = n.promised().isAfter(ballot) || n.leaseMillisLeft() > 0;
         if (rivalLeads && !rival.equals(replica.self().node()) && replica.isAlive(rival, step)) {
@@ -431,6 +451,14 @@ final class Proposer {
 
     /** Another proposer took over: pending work goes to it, in-flight work has an unknown outcome. */
     void stepDown(Step step, NodeId hint) {
+        handOff(step, hint);
+        if (hint != null) {
+            replica.setLeaderHint(hint, step.now());
+        }
+    }
+
+    /** Gives up leading or campaigning: queued requests are redirected to {@code hint}. */
+    private void handOff(Step step, NodeId hint) {
         loseInFlight(step, hint);
         if (queue != null) {
             for (Pending p : queue) {
@@ -443,9 +471,6 @@ final class Proposer {
         promises = null;
         recovered = null;
         leaseUntil = 0;
-        if (hint != null) {
-            replica.setLeaderHint(hint, step.now());
-        }
     }
 
     // ---- time -------------------------------------------------------------------------------

@@ -178,7 +178,9 @@ public final class Replica {
     private void routeToProposer(long requestId, io.physalia.core.cell.Command command, boolean isRead, Step step) {
         if (!proposer.isLeader() && proposer.phase() == Proposer.Phase.FOLLOWER && leaderHint != null
                 && !leaderHint.equals(self.node()) && isAlive(leaderHint, step)
-                && step.now() - leaderHintAt <= hintFreshMillis()) {
+                && step.now() - leaderHintAt <= hintFreshMillis()
+                && !self.equals(acceptor.leaseHolder(step.now()))) {
+            // (Our own acceptor still holding a lease for us means nobody else can lead yet.)
             step.fx.reply(new Reply.Redirect(requestId, leaderHint));
             return;
         }

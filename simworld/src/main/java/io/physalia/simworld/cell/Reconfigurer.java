@@ -87,6 +87,14 @@ public final class Reconfigurer {
         });
     }
 
+    private void dropIfStill(Member removed) {
+        SimNode n = world.node(removed.node().name());
+        Replica r = n.replica(CellWorld.CELL);
+        if (r != null && r.member().equals(removed)) {
+            n.drop(CellWorld.CELL);
+        }
+    }
+
     private void removeOne(Member keep) {
         if (!running) {
             return;
@@ -102,6 +110,11 @@ public final class Reconfigurer {
             if (r instanceof CommandResult.Membership m && m.applied()) {
                 replacements++;
                 spare.add(victim.node().name()); // it may come back later, as a new incarnation
+                if (random.chance(0.7)) {
+                    // The control plane drops the removed replica once the change is in force;
+                    // sometimes it lags, and the stale replica keeps running for a while.
+                    world.scheduler().after(100, () -> dropIfStill(victim));
+                }
                 later(this::addOne);
             } else if (r instanceof CommandResult.Membership m && m.detail().contains("not in the configuration")) {
                 later(this::addOne);

@@ -41,6 +41,7 @@ public final class SimClient {
         final long firstSentLocal;
         long requestId;
         int tries;
+        int redirects;
         Timer timer;
 
         Attempt(Object request, Consumer<Object> done) {
@@ -137,8 +138,11 @@ public final class SimClient {
             case Reply.Applied ap -> finish(ap.result());
             case Reply.ReadResult rr -> finish(rr);
             case Reply.Redirect r -> {
-                target = r.leaderHint() != null ? r.leaderHint().name() : otherNode();
-                retryAfter(1);
+                // Follow the pointer, but not around a cycle of stale pointers: after a few
+                // redirects in a row, start again from a node the discovery cache lists.
+                a.redirects++;
+                target = r.leaderHint() != null && a.redirects % 4 != 0 ? r.leaderHint().name() : otherNode();
+                retryAfter(a.redirects % 4 == 0 ? backoff(a) : 1);
             }
             case Reply.OutcomeUnknown u -> {
                 target = u.leaderHint() != null && !u.leaderHint().name().equals(d.from()) ? u.leaderHint().name()

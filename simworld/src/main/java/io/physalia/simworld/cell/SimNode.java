@@ -51,6 +51,7 @@ public final class SimNode {
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<Long, String> clientOf = new HashMap<>();
     private final TreeMap<String, Integer> refusedCells = new TreeMap<>();
+    private final java.util.Set<String> dropped = new java.util.HashSet<>(); // records deleted, as a node would
     private final java.util.Set<Integer> truncatedTail = new java.util.HashSet<>(); // torn records cut off at reboot
     private boolean up = true;
     private WireCodec codec;             // null: messages travel as objects
@@ -139,12 +140,15 @@ public final class SimNode {
     public void host(String cell, Member self, Configuration configuration) {
         Replica r = Replica.create(config, cell, self, configuration, observer);
         replicas.put(cell, r);
+        dropped.remove(cell);
         disk.append(new CellRecord(cell, r.identityRecord()));
         disk.sync(() -> { });
     }
 
+    /** Stops hosting {@code cell} and deletes its records (they are not recovered at reboot). */
     public void drop(String cell) {
         replicas.remove(cell);
+        dropped.add(cell);
         Timer t = wakeups.remove(cell);
         if (t != null) {
             t.cancel();
@@ -200,7 +204,7 @@ public final class SimNode {
         }
         Context ctx = context();
         for (var e : byCell.entrySet()) {
-            if (!refusedCells.containsKey(e.getKey())) {
+            if (!refusedCells.containsKey(e.getKey()) && !dropped.contains(e.getKey())) {
                 replicas.put(e.getKey(), Replica.recover(config, e.getValue(), observer, ctx));
             }
         }

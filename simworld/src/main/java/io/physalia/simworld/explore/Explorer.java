@@ -11,11 +11,11 @@ import io.physalia.core.paxos.Envelope;
 import io.physalia.core.paxos.Replica;
 import io.physalia.core.paxos.ReplicaObserver;
 import io.physalia.core.paxos.Reply;
+import io.physalia.simworld.SimRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -85,20 +85,19 @@ public final class Explorer {
 
     /** Figures of one exploration; {@code violation} is null when every check held. */
     public record Result(Scenario scenario, long states, long paths, long transitions, long replayedSteps,
-                         long dedupHits, long quiescentPaths, long allAppliedPaths, int maxDepth, long millis,
+                         long dedupHits, long quiescentPaths, long allAppliedPaths, int maxDepth,
                          String violation, List<String> trace) {
         @Override
         public String toString() {
             return "explored [" + scenario + "]: " + states + " states, " + paths + " paths (" + quiescentPaths
                     + " quiescent, " + allAppliedPaths + " with every request applied), " + transitions
                     + " transitions, " + dedupHits + " dedup hits, " + replayedSteps + " replayed steps, max depth "
-                    + maxDepth + ", " + millis + " ms" + (violation == null ? ", no violation"
+                    + maxDepth + (violation == null ? ", no violation"
                     : "\nVIOLATION: " + violation + "\ntrace:\n  " + String.join("\n  ", trace));
         }
     }
 
     public Result run() {
-        long t0 = System.nanoTime();
         World root = new World();
         visited.put(root.fingerprint(), 0);
         try {
@@ -106,9 +105,8 @@ public final class Explorer {
         } catch (Found f) {
             // violation and trace are set
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
         return new Result(scenario, states, paths, transitions, replayedSteps, dedupHits, quiescentPaths,
-                allAppliedPaths, maxDepthSeen, ms, violation, trace);
+                allAppliedPaths, maxDepthSeen, violation, trace);
     }
 
     private static final class Found extends RuntimeException {
@@ -183,7 +181,7 @@ public final class Explorer {
         final Replica[] replicas = new Replica[3];
         final long[] clock = new long[3];
         final long[] wakeAt = {NEVER, NEVER, NEVER};
-        final SplittableRandom[] random = new SplittableRandom[3];
+        final SimRandom[] random = new SimRandom[3];
         final long[] history = new long[3];
         final Ballot[] promised = new Ballot[3];
         final long[] checkedApplied = {-1, -1, -1};
@@ -202,7 +200,7 @@ public final class Explorer {
         World() {
             for (int n = 0; n < 3; n++) {
                 replicas[n] = Replica.create(scenario.config(), CELL, members[n], configuration, this);
-                random[n] = new SplittableRandom(1000 + n);
+                random[n] = new SimRandom(1000 + n);
                 promised[n] = replicas[n].promised();
                 history[n] = mix(n + 1);
             }
@@ -516,20 +514,4 @@ public final class Explorer {
      * explore.drops (1), explore.dups (1), explore.wakeups (1), explore.dedupe (true),
      * explore.amnesia (test-only broken model; expect a violation).
      */
-    public static void main(String[] args) {
-        int requests = Integer.getInteger("explore.requests", 2);
-        int depth = Integer.getInteger("explore.depth", 10);
-        int drops = Integer.getInteger("explore.drops", 1);
-        int dups = Integer.getInteger("explore.dups", 1);
-        int wakeups = Integer.getInteger("explore.wakeups", 1);
-        Scenario s = requests == 3 ? Scenario.threeProposers(depth, drops, dups, wakeups)
-                : Scenario.twoProposers(depth, drops, dups, wakeups);
-        s = s.withDedupe(Boolean.parseBoolean(System.getProperty("explore.dedupe", "true")))
-                .withAmnesia(Integer.getInteger("explore.amnesia", 0));
-        Result r = new Explorer(s).run();
-        System.out.println(r);
-        if (r.violation() != null) {
-            System.exit(1);
-        }
-    }
 }
