@@ -125,6 +125,40 @@ public final class CellWorld {
         }
     }
 
+    /** Performs one recorded op and runs the world until it finishes; its output, or null if unknown. */
+    public OpOutput call(SimClient client, ClientOp op) {
+        OpOutput[] out = new OpOutput[1];
+        perform(client, op, o -> out[0] = o);
+        awaitIdle(client, op);
+        return out[0];
+    }
+
+    /** Submits one command and runs the world until it finishes; its result, or null if unknown. */
+    public CommandResult call(SimClient client, java.util.function.LongFunction<Command> command) {
+        CommandResult[] out = new CommandResult[1];
+        submit(client, command, r -> out[0] = r);
+        awaitIdle(client, "command");
+        return out[0];
+    }
+
+    private void awaitIdle(SimClient client, Object what) {
+        // A client gives up at its own deadline, so this bound only catches a stuck simulation.
+        if (!runUntil(() -> !client.busy(), 4 * SimClient.OP_DEADLINE_MILLIS)) {
+            throw new AssertionError(failurePrefix() + client.name() + " never finished " + what);
+        }
+    }
+
+    /** Nodes whose replica currently believes it leads the cell. */
+    public List<String> leaders() {
+        List<String> out = new ArrayList<>();
+        for (SimNode n : nodes.values()) {
+            if (n.isUp() && n.replica(CELL) != null && n.replica(CELL).isLeader()) {
+                out.add(n.name());
+            }
+        }
+        return out;
+    }
+
     /** Submits any command (leases, membership) outside the KV history. */
     public void submit(SimClient client, java.util.function.LongFunction<Command> command,
                        java.util.function.Consumer<CommandResult> then) {

@@ -56,14 +56,11 @@ final class Sim {
 
     /** Submits a command and runs until it finishes; returns its result (null if unknown). */
     CommandResult submit(SimClient c, LongFunction<Command> f) {
-        AtomicReference<CommandResult> out = new AtomicReference<>();
-        w.submit(c, seq -> {
+        return w.call(c, seq -> {
             Command cmd = f.apply(seq);
             last = cmd;
             return cmd;
-        }, out::set);
-        assertTrue(w.runUntil(() -> !c.busy(), 20_000), "command finished");
-        return out.get();
+        });
     }
 
     CommandResult.Membership add(SimClient c, String node) {
@@ -90,10 +87,7 @@ final class Sim {
     }
 
     OpOutput op(SimClient c, ClientOp op) {
-        AtomicReference<OpOutput> out = new AtomicReference<>();
-        w.perform(c, op, out::set);
-        assertTrue(w.runUntil(() -> !c.busy(), 20_000), "op finished");
-        return out.get();
+        return w.call(c, op);
     }
 
     OpOutput put(SimClient c, String k, long v) {
@@ -113,13 +107,8 @@ final class Sim {
     }
 
     String leader() {
-        for (SimNode n : w.nodes().values()) {
-            Replica r = n.replica(CellWorld.CELL);
-            if (n.isUp() && r != null && r.isLeader()) {
-                return n.name();
-            }
-        }
-        return null;
+        List<String> leaders = w.leaders();
+        return leaders.isEmpty() ? null : leaders.get(0);
     }
 
     long maxApplied() {

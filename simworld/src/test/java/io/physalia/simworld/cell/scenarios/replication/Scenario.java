@@ -35,14 +35,7 @@ final class Scenario {
 
     /** Performs one recorded op and runs until the client is idle; returns what it saw (null: unknown). */
     static OpOutput run(CellWorld w, SimClient c, ClientOp op) {
-        AtomicReference<OpOutput> out = new AtomicReference<>();
-        AtomicReference<Boolean> done = new AtomicReference<>(false);
-        w.perform(c, op, o -> {
-            out.set(o);
-            done.set(true);
-        });
-        assertTrue(w.runUntil(done::get, 20_000), w.failurePrefix() + "op did not finish: " + op);
-        return out.get();
+        return w.call(c, op);
     }
 
     /** Like {@link #run} but insists on an OK outcome. */
@@ -97,13 +90,7 @@ final class Scenario {
 
     /** Replicas that currently believe they lead. */
     static List<String> leaders(CellWorld w) {
-        List<String> out = new ArrayList<>();
-        for (SimNode n : w.nodes().values()) {
-            if (n.isUp() && n.replica(CELL) != null && n.replica(CELL).isLeader()) {
-                out.add(n.name());
-            }
-        }
-        return out;
+        return w.leaders();
     }
 
     /** Heals everything and writes once more, so replicas that missed slots hear of them (no heartbeats). */
