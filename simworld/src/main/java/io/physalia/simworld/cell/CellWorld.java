@@ -217,6 +217,14 @@ public final class CellWorld {
         return key;
     }
 
+    /** For traces: a frame shown as the envelope it carries (or why it does not decode). */
+    public String describe(Packet p) {
+        if (p instanceof Packet.Frame f && keyring != null) {
+            return "Frame" + new io.physalia.core.wire.WireCodec(keyring).decode(f.bytes());
+        }
+        return String.valueOf(p);
+    }
+
     public void corruptFrames(double probability) {
         nodes.values().forEach(n -> n.corruptFrames(probability));
     }

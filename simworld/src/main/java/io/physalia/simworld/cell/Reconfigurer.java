@@ -75,16 +75,25 @@ public final class Reconfigurer {
                 Member joined = m.pending().members().stream().filter(x -> x.node().name().equals(node))
                         .findFirst().orElseThrow();
                 spare.remove(node);
-                SimNode host = world.node(node);
-                if (host.isUp()) {
-                    host.drop(CellWorld.CELL);
-                    host.host(CellWorld.CELL, joined, m.pending());
-                }
+                hostWhenUp(world.node(node), joined, m.pending(), 200);
                 later(() -> removeOne(joined));
             } else {
                 later(this::addOne); // refused (a change is pending) or unknown: try again
             }
         });
+    }
+
+    /** Hosts the new member's replica, waiting for its node to come back if it is down. */
+    private void hostWhenUp(SimNode node, Member joined, Configuration joinedConfig, int triesLeft) {
+        if (node.isUp()) {
+            Replica current = node.replica(CellWorld.CELL);
+            if (current == null || current.member().incarnation() < joined.incarnation()) {
+                node.drop(CellWorld.CELL);
+                node.host(CellWorld.CELL, joined, joinedConfig);
+            }
+        } else if (triesLeft > 0) {
+            world.scheduler().after(50, () -> hostWhenUp(node, joined, joinedConfig, triesLeft - 1));
+        }
     }
 
     private void dropIfStill(Member removed) {

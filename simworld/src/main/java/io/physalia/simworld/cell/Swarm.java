@@ -46,7 +46,9 @@ public final class Swarm {
         if (trace) {
             w.network().observe(e -> {
                 if (!(e.delivery().message() instanceof Packet.Ping)) {
-                    System.out.println(e);
+                    System.out.println(e.timeMillis() + "ms " + e.kind() + " " + e.delivery().from() + "->"
+                            + e.delivery().to() + " " + w.describe(e.delivery().message())
+                            + (e.reason() == null ? "" : " (" + e.reason() + ")"));
                 }
             });
         }
