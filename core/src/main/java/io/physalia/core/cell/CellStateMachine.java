@@ -146,12 +146,8 @@ public final class CellStateMachine {
         return new CommandResult.Membership(true, "in effect from slot " + (slot + alpha), next);
     }
 
-    /** Evaluates a read-only transaction on the current state, without changing it. */
+    /** Evaluates a read-only transaction on the current state, without changing it (total, like apply). */
     public TxnResult read(Transaction t) {
-        Optional<String> invalid = io.physalia.core.kv.TransactionValidator.validate(t, limits.data());
-        if (invalid.isPresent()) {
-            return new TxnResult(TxnStatus.INVALID, invalid.get(), kv.revision(), List.of());
-        }
         return kv.read(t);
     }
 

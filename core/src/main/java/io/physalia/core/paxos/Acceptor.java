@@ -2,6 +2,7 @@ package io.physalia.core.paxos;
 
 import io.physalia.core.Invariants;
 import io.physalia.core.cell.Batch;
+import io.physalia.core.cell.Member;
 import io.physalia.core.paxos.Message.AcceptedEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,7 @@ final class Acceptor {
     }
 
     /** The proposer this acceptor still refuses rivals for (by leader lease), or null. */
-    io.physalia.core.cell.Member leaseHolder(long now) {
+    Member leaseHolder(long now) {
         return leaseBallot != null && now < leaseUntilMillis ? leaseBallot.proposer() : null;
     }
 

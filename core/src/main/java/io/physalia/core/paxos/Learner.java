@@ -5,6 +5,7 @@ import io.physalia.core.cell.Batch;
 import io.physalia.core.cell.CellSnapshot;
 import io.physalia.core.cell.CellStateMachine;
 import io.physalia.core.cell.CommandResult;
+import io.physalia.core.cell.Member;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -99,7 +100,7 @@ final class Learner {
      * contiguous. A second, different value for a known slot stops the replica (an invariant).
      */
     List<Applied> learn(long slot, Batch value, Effects fx, boolean persist, ReplicaObserver observer,
-                        String cell, io.physalia.core.cell.Member self) {
+                        String cell, Member self) {
         if (slot < chosenUpTo) {
             Batch known = chosenAt(slot);
             Invariants.check(known == null || known.equals(value), "slot %d chosen twice with different values", slot);

@@ -3,12 +3,14 @@ package io.physalia.core.paxos;
 import io.physalia.core.Invariants;
 import io.physalia.core.cell.Batch;
 import io.physalia.core.cell.CellStateMachine;
+import io.physalia.core.cell.Command;
 import io.physalia.core.cell.CommandResult;
 import io.physalia.core.cell.CommandValidator;
 import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.LeaseState;
 import io.physalia.core.cell.Member;
 import io.physalia.core.cell.NodeId;
+import io.physalia.core.kv.TransactionValidator;
 import io.physalia.core.kv.TxnResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -164,7 +166,7 @@ public final class Replica {
 
     private void submit(ClientRequest.Submit s, Step step) {
         Optional<String> invalid = CommandValidator.validate(s.command(), config.limits());
-        if (invalid.isEmpty() && s.command() instanceof io.physalia.core.cell.Command.LeaseAcquire a
+        if (invalid.isEmpty() && s.command() instanceof Command.LeaseAcquire a
                 && a.takeoverVersion() != 0) {
             invalid = Optional.of("takeoverVersion is set by the proposer; clients must send 0");
         }
@@ -175,7 +177,7 @@ public final class Replica {
         routeToProposer(s.requestId(), s.command(), false, step);
     }
 
-    private void routeToProposer(long requestId, io.physalia.core.cell.Command command, boolean isRead, Step step) {
+    private void routeToProposer(long requestId, Command command, boolean isRead, Step step) {
         if (!proposer.isLeader() && proposer.phase() == Proposer.Phase.FOLLOWER && leaderHint != null
                 && !leaderHint.equals(self.node()) && isAlive(leaderHint, step)
                 && step.now() - leaderHintAt <= hintFreshMillis()
@@ -196,7 +198,7 @@ public final class Replica {
             step.fx.reply(new Reply.Rejected(r.requestId(), "a read must not contain writes"));
             return;
         }
-        Optional<String> invalid = io.physalia.core.kv.TransactionValidator.validate(r.txn(), config.limits().data());
+        Optional<String> invalid = TransactionValidator.validate(r.txn(), config.limits().data());
         if (invalid.isPresent()) {
             step.fx.reply(new Reply.Rejected(r.requestId(), invalid.get()));
             return;
@@ -216,7 +218,7 @@ public final class Replica {
             step.fx.reply(new Reply.ReadResult(r.requestId(), learner.state().read(r.txn()), applied, true));
             return;
         }
-        routeToProposer(r.requestId(), new io.physalia.core.cell.Command.ClientTxn("", 0, r.txn()), true, step);
+        routeToProposer(r.requestId(), new Command.ClientTxn("", 0, r.txn()), true, step);
     }
 
     // ---- messages ---------------------------------------------------------------------------
