@@ -217,6 +217,26 @@ public final class CellWorld {
         return key;
     }
 
+    /** For traces: every node's view of the cell, one line per node. */
+    public String dump() {
+        StringBuilder b = new StringBuilder();
+        for (SimNode n : nodes.values()) {
+            io.physalia.core.paxos.Replica r = n.replica(CELL);
+            b.append(n.name()).append(n.isUp() ? " up" : " down");
+            if (!n.refusedCells().isEmpty()) {
+                b.append(" refused=").append(n.refusedCells().keySet());
+            }
+            if (r != null) {
+                b.append(" member=").append(r.member()).append(" applied=").append(r.appliedUpTo())
+                        .append(" leader=").append(r.isLeader()).append(" hint=").append(r.leaderHint())
+                        .append(" promised=").append(r.promised()).append(" config=")
+                        .append(r.configuration().members());
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     /** For traces: a frame shown as the envelope it carries (or why it does not decode). */
     public String describe(Packet p) {
         if (p instanceof Packet.Frame f && keyring != null) {

@@ -96,12 +96,29 @@ public final class Reconfigurer {
         }
     }
 
-    private void dropIfStill(Member removed) {
+    private void dropWhenInForce(Member removed, int triesLeft) {
         SimNode n = world.node(removed.node().name());
         Replica r = n.replica(CellWorld.CELL);
-        if (r != null && r.member().equals(removed)) {
-            n.drop(CellWorld.CELL);
+        if (r == null || !r.member().equals(removed)) {
+            return; // already gone, or the node hosts a newer incarnation
         }
+        if (removalInForce(removed)) {
+            n.drop(CellWorld.CELL);
+        } else if (triesLeft > 0) {
+            world.scheduler().after(100, () -> dropWhenInForce(removed, triesLeft - 1));
+        }
+    }
+
+    /** Some other live member has applied past the slot from which {@code removed} no longer counts. */
+    private boolean removalInForce(Member removed) {
+        for (SimNode n : world.nodes().values()) {
+            Replica r = n.isUp() ? n.replica(CellWorld.CELL) : null;
+            if (r != null && !r.member().equals(removed) && r.appliedUpTo() > 0
+                    && !r.state().configFor(r.appliedUpTo()).contains(removed)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void removeOne(Member keep) {
@@ -120,9 +137,10 @@ public final class Reconfigurer {
                 replacements++;
                 spare.add(victim.node().name()); // it may come back later, as a new incarnation
                 if (random.chance(0.7)) {
-                    // The control plane drops the removed replica once the change is in force;
+                    // The control plane drops the removed replica once the change is in force
+                    // (earlier, the old configuration still needs it for the last alpha slots);
                     // sometimes it lags, and the stale replica keeps running for a while.
-                    world.scheduler().after(100, () -> dropIfStill(victim));
+                    world.scheduler().after(100, () -> dropWhenInForce(victim, 200));
                 }
                 later(this::addOne);
             } else if (r instanceof CommandResult.Membership m && m.detail().contains("not in the configuration")) {

@@ -164,7 +164,8 @@ public final class Swarm {
         for (SimClient c : w.clients().subList(0, clients)) {
             w.perform(c, new ClientOp.Get("a"), out -> {
                 if (out == null) {
-                    throw new AssertionError(w.failurePrefix() + c.name() + " could not read after healing");
+                    throw new AssertionError(w.failurePrefix() + c.name() + " could not read after healing"
+                            + (trace ? "\n" + w.dump() : ""));
                 }
             });
         }
