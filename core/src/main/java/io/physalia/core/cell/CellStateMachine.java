@@ -155,6 +155,11 @@ public final class CellStateMachine {
         return configs.configFor(slot);
     }
 
+    /** The slot from which a chosen but not yet effective membership change counts, or -1. */
+    public long pendingChangeFrom(long slot) {
+        return configs.pendingUntil(slot);
+    }
+
     public Configuration latestConfiguration() {
         return configs.latest();
     }

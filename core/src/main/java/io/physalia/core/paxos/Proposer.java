@@ -260,6 +260,11 @@ final class Proposer {
                 value = e == null ? Batch.NOOP : e.value();
             } else if (queuedCount() > 0) {
                 value = takeBatch(waiters, step);
+            } else if (nextSlot < replica.learner().state().pendingChangeFrom(nextSlot)) {
+                // A membership change is chosen but counts only from a later slot: fill the few
+                // slots before it with no-ops so it takes effect now, not at the next write
+                // (the control plane waits for it before its next step). See docs/adr/0001.
+                value = Batch.NOOP;
             } else {
                 return;
             }

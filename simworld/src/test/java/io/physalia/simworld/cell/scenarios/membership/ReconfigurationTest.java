@@ -88,14 +88,39 @@ class ReconfigurationTest {
 
     @Test
     void changeRightAfterAnotherIsRefusedUntilAlphaSlotsPass() {
-        // alpha large so no client slot sequence can pass it between two quick submits
-        Sim s = new Sim(105, 3, ReplicaConfig.DEFAULT.withAlpha(50));
+        // Two changes submitted at the same moment by two clients land in the same or adjacent
+        // slots, before the first is in force: exactly one applies, the other is refused.
+        Sim s = new Sim(105, 3, ReplicaConfig.DEFAULT.withAlpha(3));
+        SimClient c = s.client();
+        SimClient other = s.w.addClient();
+        s.put(c, "a", 1);
+        s.w.addNode("n4");
+        CommandResult[] results = new CommandResult[2];
+        s.w.submit(c, seq -> new Command.AddMember(c.clientId(), seq, new NodeId("n4")), r -> results[0] = r);
+        s.w.submit(other, seq -> new Command.RemoveMember(other.clientId(), seq, Member.founding("n3")),
+                r -> results[1] = r);
+        assertTrue(s.w.runUntil(() -> !c.busy() && !other.busy(), 20_000));
+        CommandResult.Membership add = (CommandResult.Membership) results[0];
+        CommandResult.Membership remove = (CommandResult.Membership) results[1];
+        assertTrue(add.applied() ^ remove.applied(), "exactly one of two concurrent changes applies: " + add
+                + " / " + remove);
+        CommandResult.Membership refused = add.applied() ? remove : add;
+        assertTrue(refused.detail().contains("one member at a time"), refused.detail());
+    }
+
+    @Test
+    void aChangeTakesEffectWithoutFurtherClientTraffic() {
+        // docs/adr/0001: the leader fills the alpha slots before the change with no-ops.
+        Sim s = new Sim(107, 3, ReplicaConfig.DEFAULT.withAlpha(3));
         SimClient c = s.client();
         s.put(c, "a", 1);
-        assertTrue(s.add(c, "n4").applied());
-        CommandResult.Membership r = s.remove(c, Member.founding("n3"));
-        assertFalse(r.applied());
-        assertTrue(r.detail().contains("one member at a time"), r.detail());
+        Member n4 = s.addAndHost(c, "n4");
+        s.w.runFor(500); // no client writes from here on
+        for (String n : List.of("n1", "n2", "n3")) {
+            var r = s.replica(n);
+            assertTrue(r.state().configFor(r.appliedUpTo()).contains(n4), n + " has the change in force at "
+                    + r.appliedUpTo());
+        }
     }
 
     @Test
