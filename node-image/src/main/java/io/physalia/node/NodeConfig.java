@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * @param peers every other node of the colony: name to host:port of its peer (TCP) listener
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
-                         Map<String, HostPort> peers, Path keyFile) {
+                         Map<String, HostPort> peers, Path keyFile, long parentPid) {
 
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -42,6 +42,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
               --peers      the other nodes and their peer ports (this node may be listed; it is skipped)
               --key-file   the colony's key file (HMAC keys; see docs/node.md)
               --bind       address to listen on (default 127.0.0.1)
+              --parent-pid exit when this process is gone (used by physalia local: no orphans)
               --sync       must be true: a node never runs without syncing its log""";
 
     public static NodeConfig parse(String[] args) throws BadConfig {
@@ -66,7 +67,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 problems.add("flag " + a + " needs a value");
                 continue;
             }
-            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync").contains(key)) {
+            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid").contains(key)) {
                 problems.add("unknown flag --" + key);
             } else if (flags.put(key, value) != null) {
                 problems.add("flag --" + key + " given twice");
@@ -107,11 +108,19 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 }
             }
         }
+        long parentPid = -1;
+        if (flags.containsKey("parent-pid")) {
+            try {
+                parentPid = Long.parseLong(flags.get("parent-pid"));
+            } catch (NumberFormatException e) {
+                problems.add("--parent-pid '" + flags.get("parent-pid") + "' is not a process id");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new BadConfig(String.join("\n", problems));
         }
         return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
-                peers, Path.of(keyFile));
+                peers, Path.of(keyFile), parentPid);
     }
 
     static HostPort hostPort(String s) {
