@@ -382,7 +382,7 @@ final class HttpApi {
     }
 
     private static JsonObject body(RoutingContext rc) throws TxnJson.BadRequest {
-        if (rc.body() == null || rc.body().length() == 0) {
+        if (rc.body() == null || rc.body().buffer() == null || rc.body().length() == 0) {
             throw new TxnJson.BadRequest("request body is empty; expected a JSON object");
         }
         try {
