@@ -71,7 +71,8 @@ public final class Main {
             System.out.println("stopped; data kept in " + colony.root());
             done.countDown();
         }));
-        System.out.println("starting " + nodes + " nodes, data in " + colony.root() + " (key file " + colony.keyFile() + ")");
+        System.out.println("starting " + nodes + " nodes, data in " + colony.root() + " (key file " + colony.keyFile()
+                + (colony.keyGenerated() ? ", generated now" : "") + ")");
         try {
             colony.startAll(line -> System.out.println("  " + line));
         } catch (Exception e) {

@@ -33,6 +33,7 @@ public final class LocalColony implements AutoCloseable {
     private final List<NodeSpec> specs;
     private final Path keyFile;
     private final Process[] processes;
+    private final boolean keyGenerated;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     public LocalColony(Path root, List<NodeSpec> specs) throws IOException {
@@ -41,7 +42,8 @@ public final class LocalColony implements AutoCloseable {
         this.keyFile = this.root.resolve("colony.key");
         this.processes = new Process[specs.size()];
         Files.createDirectories(this.root);
-        if (!Files.exists(keyFile)) {
+        keyGenerated = !Files.exists(keyFile);
+        if (keyGenerated) {
             KeyFile.generate(keyFile);
         }
     }
@@ -81,6 +83,11 @@ public final class LocalColony implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /** True if this colony's key file was generated just now (first start). */
+    public boolean keyGenerated() {
+        return keyGenerated;
     }
 
     public Path keyFile() {
