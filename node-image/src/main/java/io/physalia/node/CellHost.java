@@ -28,7 +28,7 @@ final class CellHost {
     final Shard shard;
     private final Node node;
     private Replica replica;
-    private long timerId = -1;
+    private volatile long timerId = -1;
     private final Map<Long, Consumer<Reply>> waiting = new HashMap<>();
     private CompletableFuture<Void> lastPersist = CompletableFuture.completedFuture(null);
 

@@ -40,6 +40,9 @@ final class Metrics {
         gauge("physalia_log_records_written", "Records appended to the node log since start.", () -> node.log().recordsWritten());
         gauge("physalia_log_syncs", "Syncs (group commits) of the node log since start.", () -> node.log().syncs());
         gauge("physalia_log_bytes", "Size of the node log file.", () -> node.log().sizeBytes());
+        gauge("physalia_wakeup_timers", "Replicas with a wakeup timer set (idle cells have none).", () -> node.pendingWakeups());
+        gauge("physalia_peer_frames_dropped", "Outgoing frames dropped because a peer connection was busy.",
+                () -> node.transport().framesDroppedQueueFull.get());
         new RejectedFrames(node).register(registry);
     }
 
@@ -79,6 +82,7 @@ final class Metrics {
             for (DecodeResult.Reason r : DecodeResult.Reason.values()) {
                 sum.put(r, node.transport().closedRejections.getOrDefault(r, 0L));
             }
+            sum.merge(DecodeResult.Reason.TOO_LARGE, node.transport().framesTooLarge.get(), Long::sum);
             for (WireCodec c : node.transport().decoders) {
                 c.rejections().snapshot().forEach((r, n) -> sum.merge(r, n, Long::sum));
             }

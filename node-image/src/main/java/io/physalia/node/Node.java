@@ -262,6 +262,17 @@ public final class Node implements AutoCloseable {
         return cells.size();
     }
 
+    /** Replicas with a wakeup timer pending (read without the shards' ordering: a metric, not a decision). */
+    int pendingWakeups() {
+        int n = 0;
+        for (CellHost h : cells.values()) {
+            if (h.hasTimer()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     int refusedCount() {
         return refused.size();
     }

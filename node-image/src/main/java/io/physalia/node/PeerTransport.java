@@ -53,6 +53,8 @@ final class PeerTransport {
     final List<WireCodec> decoders = new CopyOnWriteArrayList<>();
     /** Rejections counted by codecs of connections that have closed since. */
     final Map<DecodeResult.Reason, Long> closedRejections = new ConcurrentHashMap<>();
+    /** Frames refused from the header alone (declared length over the maximum); the stream is closed. */
+    final AtomicLong framesTooLarge = new AtomicLong();
     final AtomicLong framesDroppedQueueFull = new AtomicLong();
     final AtomicLong pingsRejected = new AtomicLong();
     private NetServer server;
@@ -198,7 +200,7 @@ final class PeerTransport {
                     header[0] = buf.getBytes();
                     long total = FrameLayout.frameBytes(header[0], 0);
                     if (total > codec.maxFrameBytes()) {
-                        codec.decode(new byte[codec.maxFrameBytes() + 1]); // counted as TOO_LARGE
+                        framesTooLarge.incrementAndGet();
                         LOG.warning("peer " + socket.remoteAddress() + " declared a " + total + "-byte frame; closing");
                         socket.close();
                         return;

@@ -24,6 +24,7 @@ class HttpApiTest {
     static Path dir;
     static Node node;
     static String base;
+    static int peerPort;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -38,6 +39,7 @@ class HttpApiTest {
         node = Node.start(new NodeConfig("n1", dir.resolve("data"), "127.0.0.1", peer, http, Map.of(),
                 dir.resolve("key"), -1));
         base = "http://127.0.0.1:" + http;
+        peerPort = peer;
         HttpResponse<String> r = send("PUT", "/cells/t", "{\"members\":[\"n1\"]}");
         assertEquals(201, r.statusCode(), r.body());
         assertEquals(200, send("PUT", "/cells/t", "{\"members\":[\"n1\"]}").statusCode(), "create is idempotent");
@@ -114,6 +116,33 @@ class HttpApiTest {
         assertTrue(cond.body().contains("CONDITION_FAILED"), cond.body());
         HttpResponse<String> inc = send("POST", "/cells/t/txn", "{\"ops\":[{\"op\":\"increment\",\"key\":\"raw\",\"delta\":1}]}");
         assertTrue(inc.body().contains("TYPE_MISMATCH"), inc.body());
+    }
+
+    @Test
+    void forgedFramesAreDroppedAndCounted() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", peerPort)) {
+            byte[] unit = new byte[1 + 12 + 32];
+            unit[0] = 1; // a frame follows
+            unit[1] = 'X'; // bad magic; body length 0, then a 32-byte "MAC"
+            unit[2] = 'Y';
+            s.getOutputStream().write(unit);
+            s.getOutputStream().flush();
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!send("GET", "/metrics", null).body().contains("physalia_frames_rejected_total{reason=\"BAD_MAGIC\",} 1.0")) {
+                assertTrue(System.currentTimeMillis() < deadline, "BAD_MAGIC frame not counted");
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void idleCellsKeepNoTimer() throws Exception {
+        send("POST", "/cells/t/txn", "{\"ops\":[{\"op\":\"put\",\"key\":\"idle\",\"value\":{\"bool\":true}}]}");
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!send("GET", "/metrics", null).body().contains("physalia_wakeup_timers 0.0")) {
+            assertTrue(System.currentTimeMillis() < deadline, "a cell kept its wakeup timer while idle");
+            Thread.sleep(100);
+        }
     }
 
     @Test
