@@ -103,6 +103,7 @@ final class CellHost {
                 }
                 proposed.add(a.slot());
             }
+            node.metrics().messagesSent.labels(e.message().getClass().getSimpleName()).inc();
             node.transport().send(e.to().node().name(), shard.codec.encode(e));
         }
         if (proposed != null) {

@@ -24,6 +24,8 @@ final class Metrics {
             .register(registry);
     final Counter slotsChosen = Counter.build("physalia_slots_chosen_total", "Log slots learned as chosen, over all hosted replicas.")
             .register(registry);
+    final Counter messagesSent = Counter.build("physalia_messages_sent_total", "Replica messages sent to peers, by type.")
+            .labelNames("type").register(registry);
     final Counter cellsStopped = Counter.build("physalia_cells_stopped_total", "Replicas stopped by a failed invariant check.")
             .register(registry);
 
