@@ -69,6 +69,8 @@ final class HttpApi {
         });
         r.get("/metrics").handler(rc -> rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(node.metrics().scrape()));
+        r.get("/cells").handler(rc -> json(rc, 200, new JsonObject().put("node", node.config().name())
+                .put("cells", new JsonArray(node.hostedCells())).put("refused", new JsonArray(node.refusedCells()))));
         r.route("/cells/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         r.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         r.put("/cells/:cell").handler(this::createCell);
@@ -220,9 +222,11 @@ final class HttpApi {
         String cell = rc.pathParam("cell");
         TxnJson.TxnRequest req;
         ClientRequest.ReadMode mode;
+        long minSlot;
         try {
             checkCell(cell);
             mode = consistency(rc);
+            minSlot = minSlot(rc);
             req = TxnJson.parseTxn(body(rc));
         } catch (TxnJson.BadRequest e) {
             count("txn", "bad_request");
@@ -234,7 +238,7 @@ final class HttpApi {
         ClientRequest cr;
         String op;
         if (t.isReadOnly() && req.clientId() == null) {
-            cr = new ClientRequest.Read(id, t, mode, 0);
+            cr = new ClientRequest.Read(id, t, mode, minSlot);
             op = "read_txn";
         } else {
             String client = req.clientId() != null ? req.clientId() : "http-" + node.config().name() + "-" + id;
@@ -248,16 +252,18 @@ final class HttpApi {
         String cell = rc.pathParam("cell");
         String key = rc.pathParam("key");
         ClientRequest.ReadMode mode;
+        long minSlot;
         try {
             checkCell(cell);
             mode = consistency(rc);
+            minSlot = minSlot(rc);
         } catch (TxnJson.BadRequest e) {
             count("get", "bad_request");
             error(rc, 400, e.getMessage());
             return;
         }
         long id = node.nextRequestId();
-        ClientRequest cr = new ClientRequest.Read(id, new Transaction(List.of(), List.of(new Op.Get(key))), mode, 0);
+        ClientRequest cr = new ClientRequest.Read(id, new Transaction(List.of(), List.of(new Op.Get(key))), mode, minSlot);
         call(rc, cell, cr, "get", reply -> {
             if (reply instanceof Reply.ReadResult rr && rr.result().results().size() == 1
                     && rr.result().results().get(0) instanceof OpResult.Read read) {
@@ -379,6 +385,23 @@ final class HttpApi {
             return ClientRequest.ReadMode.EVENTUAL;
         }
         throw new TxnJson.BadRequest("consistency '" + c + "' must be linearizable or eventual");
+    }
+
+    /** {@code minSlot}: an eventual read waits until the replica has applied this far (monotonic reads). */
+    private static long minSlot(RoutingContext rc) throws TxnJson.BadRequest {
+        String m = rc.request().getParam("minSlot");
+        if (m == null) {
+            return 0;
+        }
+        try {
+            long v = Long.parseLong(m);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new TxnJson.BadRequest("minSlot '" + m + "' must be a non-negative integer (an appliedUpTo seen before)");
+        }
     }
 
     private static JsonObject body(RoutingContext rc) throws TxnJson.BadRequest {

@@ -273,6 +273,14 @@ public final class Node implements AutoCloseable {
         return n;
     }
 
+    List<String> hostedCells() {
+        return new java.util.ArrayList<>(new TreeSet<>(cells.keySet()));
+    }
+
+    List<String> refusedCells() {
+        return new java.util.ArrayList<>(new TreeSet<>(refused));
+    }
+
     int refusedCount() {
         return refused.size();
     }

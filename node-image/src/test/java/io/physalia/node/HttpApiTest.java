@@ -82,6 +82,7 @@ class HttpApiTest {
                 Arguments.of("POST", "/cells/nosuch/txn", "{\"ops\":[{\"op\":\"get\",\"key\":\"a\"}]}", 404, "not hosted"),
                 Arguments.of("POST", "/cells/bad%20name/txn", "{\"ops\":[{\"op\":\"get\",\"key\":\"a\"}]}", 400, "cell name"),
                 Arguments.of("GET", "/cells/t/keys/a?consistency=sometimes", null, 400, "consistency"),
+                Arguments.of("GET", "/cells/t/keys/a?consistency=eventual&minSlot=-1", null, 400, "minSlot"),
                 Arguments.of("PUT", "/cells/u", "{\"members\":[\"n9\"]}", 400, "unknown node 'n9'"),
                 Arguments.of("PUT", "/cells/u", "{\"members\":[\"n1\",\"n1\"]}", 400, "twice"),
                 Arguments.of("PUT", "/cells/u", "{\"nodes\":[\"n1\"]}", 400, "unknown field 'nodes'"),
@@ -110,6 +111,8 @@ class HttpApiTest {
         String raw = send("GET", "/cells/t/keys/raw", null).body();
         assertTrue(raw.contains("\"bytes\":\"AP8=\"") && !raw.contains("\"string\""), raw);
         assertTrue(send("GET", "/cells/t/keys/none", null).body().contains("\"found\":false"));
+        assertTrue(send("GET", "/cells/t/keys/big?consistency=eventual&minSlot=1", null).body().contains("\"found\":true"));
+        assertTrue(send("GET", "/cells", null).body().contains("\"cells\":[\"t\"]"));
         HttpResponse<String> cond = send("POST", "/cells/t/txn",
                 "{\"conditions\":[{\"type\":\"absent\",\"key\":\"flag\"}],\"ops\":[{\"op\":\"delete\",\"key\":\"flag\"}]}");
         assertEquals(200, cond.statusCode());
