@@ -20,12 +20,17 @@ public final class Main {
               local   [--nodes 7] [--data-dir ./physalia-data] [--base-port 7400]
                       start a colony of node processes on this machine (Ctrl-C stops them all);
                       node nK serves HTTP on base-port+K and peers on base-port+100+K
-              create  --node HOST:PORT[,HOST:PORT...] --cell C --members n1,n2,n3
+              create  [--node HOST:PORT[,HOST:PORT...]] --cell C --members n1,n2,n3
               put     --node ... --cell C --key K (--string S | --int N | --bool true|false | --bytes BASE64)
               get     --node ... --cell C --key K [--consistency linearizable|eventual]
               txn     --node ... --cell C --json '{"conditions":[...],"ops":[...]}'
 
+            --node defaults to the nodes of a default local colony (127.0.0.1:7401..7407).
             Exit codes: 0 ok, 1 failed (not applied), 2 usage, 3 outcome unknown (a write that may have applied).""";
+
+    /** The nodes of a default {@code physalia local} colony. */
+    static final String DEFAULT_NODES = "127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403,127.0.0.1:7404,"
+            + "127.0.0.1:7405,127.0.0.1:7406,127.0.0.1:7407";
 
     private Main() {}
 
@@ -98,7 +103,7 @@ public final class Main {
 
     private static int clientCommand(String cmd, Map<String, String> f) {
         try {
-            String nodesFlag = required(f, "node");
+            String nodesFlag = f.getOrDefault("node", DEFAULT_NODES);
             String cell = required(f, "cell");
             PhysaliaClient client = new PhysaliaClient(List.of(nodesFlag.split(",")));
             Response r = switch (cmd) {

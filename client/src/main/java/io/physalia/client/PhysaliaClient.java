@@ -96,9 +96,12 @@ public final class PhysaliaClient {
         Exception last = null;
         String lastAnswer = "no answer";
         int nodeIndex = random.nextInt(nodes.size());
-        for (int attempt = 0; attempt < maxAttempts; attempt++) {
+        Response notHosted = null;
+        int attempts = Math.max(maxAttempts, nodes.size());
+        for (int attempt = 0; attempt < attempts; attempt++) {
             String target = nodes.get(nodeIndex % nodes.size());
             long retryAfterMillis = 0;
+            boolean tryNextNow = false;
             try {
                 String url = "http://" + target + path;
                 for (int hop = 0; ; hop++) {
@@ -128,7 +131,17 @@ public final class PhysaliaClient {
                         }
                         break; // retry: a write carries (client, seq), so it applies at most once
                     }
+                    if (st == 404 && r.body().contains("is not hosted on node")) {
+                        // No discovery yet: a cell lives on some nodes only. Not applied; ask the next one.
+                        notHosted = new Response(st, r.body(), URI.create(url).getAuthority());
+                        nodeIndex++;
+                        tryNextNow = true;
+                        break;
+                    }
                     return new Response(st, r.body(), URI.create(url).getAuthority());
+                }
+                if (tryNextNow) {
+                    continue; // straight to the next node, no backoff
                 }
             } catch (HttpConnectTimeoutException | ConnectException e) {
                 last = e; // never reached the node: nothing was sent
@@ -145,7 +158,10 @@ public final class PhysaliaClient {
             }
             sleep(Math.max(retryAfterMillis, backoff.delayMillis(attempt, random)));
         }
-        throw fail(maybeApplied, s, "gave up after " + maxAttempts + " attempts; last: " + lastAnswer, last);
+        if (notHosted != null && !maybeApplied) {
+            return notHosted;
+        }
+        throw fail(maybeApplied, s, "gave up after " + attempts + " attempts; last: " + lastAnswer, last);
     }
 
     private PhysaliaException fail(boolean maybeApplied, long s, String message, Exception cause) {

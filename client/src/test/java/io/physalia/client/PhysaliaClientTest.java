@@ -96,4 +96,14 @@ class PhysaliaClientTest {
         String node = serve((ex, n) -> reply(ex, 400, "{\"error\":\"bad\"}"));
         assertEquals(400, client("127.0.0.1:1", node).get("c", "k", "linearizable").status());
     }
+
+    @Test
+    void asksTheNextNodeWhenACellIsNotHostedThere() throws Exception {
+        String member = serve((ex, n) -> reply(ex, 200, "{\"found\":true}"));
+        String other = serve((ex, n) -> reply(ex, 404, "{\"error\":\"cell c is not hosted on node n5\"}"));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, client(other, member).get("c", "k", "eventual").status());
+        }
+        assertEquals(404, client(other).get("c", "k", "eventual").status(), "a cell hosted nowhere stays a 404");
+    }
 }
