@@ -1,0 +1,229 @@
+package io.physalia.cli;
+
+import io.physalia.client.Json;
+import io.physalia.client.PhysaliaClient;
+import io.physalia.client.PhysaliaException;
+import io.physalia.client.Response;
+import io.physalia.node.local.LocalColony;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code physalia} command. */
+public final class Main {
+    static final String USAGE = """
+            usage: physalia <command> [flags]
+
+              local   [--nodes 7] [--data-dir ./physalia-data] [--base-port 7400]
+                      start a colony of node processes on this machine (Ctrl-C stops them all);
+                      node nK serves HTTP on base-port+K and peers on base-port+100+K
+              create  [--node HOST:PORT[,HOST:PORT...]] --cell C --members n1,n2,n3
+              put     --node ... --cell C --key K (--string S | --int N | --bool true|false | --bytes BASE64)
+              get     --node ... --cell C --key K [--consistency linearizable|eventual]
+              txn     --node ... --cell C --json '{"conditions":[...],"ops":[...]}'
+
+            --node defaults to the nodes of a default local colony (127.0.0.1:7401..7407).
+            Exit codes: 0 ok, 1 failed (not applied), 2 usage, 3 outcome unknown (a write that may have applied).""";
+
+    /** The nodes of a default {@code physalia local} colony. */
+    static final String DEFAULT_NODES = "127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403,127.0.0.1:7404,"
+            + "127.0.0.1:7405,127.0.0.1:7406,127.0.0.1:7407";
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        Map<String, String> flags;
+        try {
+            flags = flags(Arrays.copyOfRange(args, 1, args.length));
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            return;
+        }
+        switch (args[0]) {
+            case "local" -> local(flags);
+            case "create", "put", "get", "txn" -> System.exit(clientCommand(args[0], flags));
+            default -> usage("unknown command '" + args[0] + "'");
+        }
+    }
+
+    private static void local(Map<String, String> f) throws Exception {
+        allow(f, "nodes", "data-dir", "base-port");
+        int nodes = intFlag(f, "nodes", 7);
+        int base = intFlag(f, "base-port", 7400);
+        if (nodes < 1 || nodes > 15) {
+            usage("--nodes must be 1..15");
+        }
+        if (base < 1024 || base + 100 + nodes > 65535) {
+            usage("--base-port must leave room for ports base+1..base+" + (100 + nodes));
+        }
+        Path dir = Path.of(f.getOrDefault("data-dir", "physalia-data"));
+        LocalColony colony = new LocalColony(dir, LocalColony.ports(nodes, base));
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping " + nodes + " nodes...");
+            try {
+                colony.close();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.println("stopped; data kept in " + colony.root());
+            done.countDown();
+        }));
+        System.out.println("starting " + nodes + " nodes, data in " + colony.root() + " (key file " + colony.keyFile()
+                + (colony.keyGenerated() ? ", generated now" : "") + ")");
+        try {
+            colony.startAll(line -> System.out.println("  " + line));
+        } catch (Exception e) {
+            System.err.println("physalia local: " + e.getMessage());
+            System.exit(1);
+        }
+        StringBuilder all = new StringBuilder();
+        StringBuilder members = new StringBuilder();
+        System.out.println("\ncolony ready:");
+        for (LocalColony.NodeSpec n : colony.specs()) {
+            System.out.printf("  %-4s http://%s  (peer port %d, metrics http://%s/metrics)%n", n.name(), n.http(), n.peerPort(), n.http());
+            all.append(all.isEmpty() ? "" : ",").append(n.http());
+            members.append(members.isEmpty() ? "" : ",").append(n.name());
+        }
+        String first = colony.specs().get(0).http();
+        System.out.println("\ntry:");
+        System.out.println("  ./physalia create --node " + first + " --cell demo --members " + members);
+        System.out.println("  ./physalia put --node " + first + " --cell demo --key greeting --string hello");
+        System.out.println("  ./physalia get --node " + all + " --cell demo --key greeting");
+        System.out.println("\nCtrl-C stops every node.");
+        done.await();
+    }
+
+    private static int clientCommand(String cmd, Map<String, String> f) {
+        try {
+            String nodesFlag = f.getOrDefault("node", DEFAULT_NODES);
+            String cell = required(f, "cell");
+            PhysaliaClient client = new PhysaliaClient(List.of(nodesFlag.split(",")));
+            Response r = switch (cmd) {
+                case "create" -> {
+                    allow(f, "node", "cell", "members");
+                    yield client.createCell(cell, List.of(required(f, "members").split(",")));
+                }
+                case "put" -> {
+                    allow(f, "node", "cell", "key", "string", "int", "bool", "bytes");
+                    yield client.put(cell, required(f, "key"), value(f));
+                }
+                case "get" -> {
+                    allow(f, "node", "cell", "key", "consistency");
+                    yield client.get(cell, required(f, "key"), f.getOrDefault("consistency", "linearizable"));
+                }
+                default -> {
+                    allow(f, "node", "cell", "json");
+                    yield client.txn(cell, required(f, "json"));
+                }
+            };
+            System.out.println(r.body());
+            if (!r.ok()) {
+                System.err.println("physalia " + cmd + ": HTTP " + r.status() + " from " + r.node());
+                return 1;
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            return 2;
+        } catch (PhysaliaException.OutcomeUnknown e) {
+            System.err.println("physalia " + cmd + ": " + e.getMessage() + " (client " + e.clientId() + ", seq " + e.seq() + ")");
+            return 3;
+        } catch (PhysaliaException e) {
+            System.err.println("physalia " + cmd + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String value(Map<String, String> f) {
+        String v = null;
+        int given = 0;
+        if (f.containsKey("string")) {
+            v = "{\"string\":" + Json.quote(f.get("string")) + "}";
+            given++;
+        }
+        if (f.containsKey("int")) {
+            if (!f.get("int").matches("-?[0-9]+")) {
+                throw new IllegalArgumentException("--int must be a decimal integer");
+            }
+            v = "{\"int\":\"" + f.get("int") + "\"}";
+            given++;
+        }
+        if (f.containsKey("bool")) {
+            if (!f.get("bool").equals("true") && !f.get("bool").equals("false")) {
+                throw new IllegalArgumentException("--bool must be true or false");
+            }
+            v = "{\"bool\":" + f.get("bool") + "}";
+            given++;
+        }
+        if (f.containsKey("bytes")) {
+            v = "{\"bytes\":" + Json.quote(f.get("bytes")) + "}";
+            given++;
+        }
+        if (given != 1) {
+            throw new IllegalArgumentException("give exactly one of --string, --int, --bool, --bytes");
+        }
+        return v;
+    }
+
+    static Map<String, String> flags(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            int eq = a.indexOf('=');
+            String k = eq > 0 ? a.substring(2, eq) : a.substring(2);
+            String v;
+            if (eq > 0) {
+                v = a.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                v = args[++i];
+            } else {
+                throw new IllegalArgumentException("flag " + a + " needs a value");
+            }
+            if (m.put(k, v) != null) {
+                throw new IllegalArgumentException("flag --" + k + " given twice");
+            }
+        }
+        return m;
+    }
+
+    private static void allow(Map<String, String> f, String... allowed) {
+        for (String k : f.keySet()) {
+            if (!List.of(allowed).contains(k)) {
+                throw new IllegalArgumentException("unknown flag --" + k);
+            }
+        }
+    }
+
+    private static String required(Map<String, String> f, String k) {
+        String v = f.get(k);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing --" + k);
+        }
+        return v;
+    }
+
+    private static int intFlag(Map<String, String> f, String k, int dflt) {
+        try {
+            return f.containsKey(k) ? Integer.parseInt(f.get(k)) : dflt;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + k + " must be a number");
+        }
+    }
+
+    private static void usage(String problem) {
+        System.err.println("physalia: " + problem);
+        System.err.println(USAGE);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,138 @@
+package io.physalia.node;
+
+import io.physalia.core.paxos.ClientRequest;
+import io.physalia.core.paxos.Effects;
+import io.physalia.core.paxos.Envelope;
+import io.physalia.core.paxos.Message;
+import io.physalia.core.paxos.Replica;
+import io.physalia.core.paxos.Reply;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Drives one cell replica. Every method runs on the cell's shard context (one event loop), so
+ * the replica needs no locks. The loop: step the replica, hand its records to the node log,
+ * and only when they (and every earlier record of this cell) are durable, send its messages and
+ * deliver its replies. One wakeup timer at most, replaced on every step; none when idle.
+ */
+final class CellHost {
+    private static final Logger LOG = Logger.getLogger(CellHost.class.getName());
+
+    final String cell;
+    final Shard shard;
+    private final Node node;
+    private Replica replica;
+    private volatile long timerId = -1;
+    private final Map<Long, Consumer<Reply>> waiting = new HashMap<>();
+    private CompletableFuture<Void> lastPersist = CompletableFuture.completedFuture(null);
+
+    CellHost(String cell, Shard shard, Node node, Replica replica) {
+        this.cell = cell;
+        this.shard = shard;
+        this.node = node;
+        this.replica = replica;
+    }
+
+    Replica replica() {
+        return replica;
+    }
+
+    /** Makes the replica's identity durable; the future completes (on any thread) when it is. */
+    CompletableFuture<Void> persistIdentity() {
+        lastPersist = node.log().append(cell, List.of(replica.identityRecord()));
+        return lastPersist;
+    }
+
+    void onMessage(Envelope env) {
+        apply(replica.onMessage(env, node.context()));
+    }
+
+    void onRequest(ClientRequest request, Consumer<Reply> answer) {
+        waiting.put(request.requestId(), answer);
+        apply(replica.onClientRequest(request, node.context()));
+    }
+
+    /** Drops an answer nobody waits for any more (the HTTP layer timed out). */
+    void forget(long requestId) {
+        waiting.remove(requestId);
+    }
+
+    private void apply(Effects fx) {
+        if (fx.stoppedReason() != null) {
+            LOG.severe("cell " + cell + " stopped: " + fx.stoppedReason());
+            node.metrics().cellsStopped.inc();
+        }
+        List<Envelope> sends = fx.send();
+        List<Reply> replies = fx.replies();
+        if (!fx.persist().isEmpty()) {
+            lastPersist = node.log().append(cell, fx.persist());
+            releaseWhenDurable(lastPersist, sends, replies);
+        } else if (!lastPersist.isDone()) {
+            releaseWhenDurable(lastPersist, sends, replies); // earlier records this output may depend on
+        } else {
+            release(sends, replies);
+        }
+        scheduleWakeup(fx.wakeupAtMillis());
+    }
+
+    private void releaseWhenDurable(CompletableFuture<Void> durable, List<Envelope> sends, List<Reply> replies) {
+        if (sends.isEmpty() && replies.isEmpty()) {
+            return;
+        }
+        durable.whenComplete((v, err) -> shard.context.runOnContext(x -> {
+            if (err != null) {
+                node.storageFailed(err); // never release output whose records may not be durable
+            } else {
+                release(sends, replies);
+            }
+        }));
+    }
+
+    private void release(List<Envelope> sends, List<Reply> replies) {
+        Set<Long> proposed = null;
+        for (Envelope e : sends) {
+            if (e.message() instanceof Message.Accept a) {
+                if (proposed == null) {
+                    proposed = new HashSet<>();
+                }
+                proposed.add(a.slot());
+            }
+            node.metrics().messagesSent.labels(e.message().getClass().getSimpleName()).inc();
+            node.transport().send(e.to().node().name(), shard.codec.encode(e));
+        }
+        if (proposed != null) {
+            node.metrics().proposals.inc(proposed.size());
+        }
+        for (Reply r : replies) {
+            Consumer<Reply> answer = waiting.remove(r.requestId());
+            if (answer != null) {
+                answer.accept(r);
+            }
+        }
+    }
+
+    private void scheduleWakeup(long atMillis) {
+        if (timerId >= 0) {
+            node.vertx().cancelTimer(timerId);
+            timerId = -1;
+        }
+        if (atMillis == Effects.NEVER) {
+            return;
+        }
+        long delay = Math.max(1, atMillis - Node.nowMillis());
+        timerId = node.vertx().setTimer(delay, id -> {
+            timerId = -1;
+            apply(replica.onWakeup(node.context()));
+        });
+    }
+
+    boolean hasTimer() {
+        return timerId >= 0;
+    }
+}

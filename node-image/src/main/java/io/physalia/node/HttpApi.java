@@ -1,0 +1,444 @@
+package io.physalia.node;
+
+import io.physalia.core.cell.CommandResult;
+import io.physalia.core.cell.Command;
+import io.physalia.core.cell.Configuration;
+import io.physalia.core.cell.Member;
+import io.physalia.core.kv.Op;
+import io.physalia.core.kv.OpResult;
+import io.physalia.core.kv.Transaction;
+import io.physalia.core.paxos.ClientRequest;
+import io.physalia.core.paxos.Reply;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * The client HTTP/JSON API (docs/openapi.yaml), health, metrics and the node-to-node admin
+ * route. A node that is not the cell's leader answers 307 with the leader's URL (the request
+ * was not proposed, so following it is always safe).
+ */
+final class HttpApi {
+    static final Pattern CELL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+    static final long ANSWER_TIMEOUT_MILLIS = 10_000;
+
+    private final Node node;
+    private final Vertx vertx;
+    private final HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    HttpApi(Node node) {
+        this.node = node;
+        this.vertx = node.vertx();
+    }
+
+    HttpServer server() {
+        Router r = Router.router(vertx);
+        r.get("/healthz").handler(rc -> {
+            boolean ok = node.log().failure() == null;
+            json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "storage failed").put("node", node.config().name()));
+        });
+        r.get("/readyz").handler(rc -> {
+            int alive = node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis());
+            json(rc, node.isReady() ? 200 : 503, new JsonObject().put("ready", node.isReady())
+                    .put("node", node.config().name()).put("peersAlive", alive).put("peers", node.config().peers().size())
+                    .put("cells", node.cellCount()));
+        });
+        r.get("/metrics").handler(rc -> rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(node.metrics().scrape()));
+        r.get("/cells").handler(rc -> json(rc, 200, new JsonObject().put("node", node.config().name())
+                .put("cells", new JsonArray(node.hostedCells())).put("refused", new JsonArray(node.refusedCells()))));
+        r.route("/cells/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        r.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        r.put("/cells/:cell").handler(this::createCell);
+        r.put("/admin/cells/:cell").handler(this::adminHost);
+        r.post("/cells/:cell/txn").handler(this::txn);
+        r.get("/cells/:cell/keys/:key").handler(this::getKey);
+        r.route().last().handler(rc -> error(rc, 404, "no such route: " + rc.request().method() + " " + rc.request().path()));
+        r.errorHandler(413, rc -> error(rc, 413, "request body is larger than " + MAX_BODY_BYTES + " bytes"));
+        r.errorHandler(405, rc -> error(rc, 405, "method " + rc.request().method() + " is not allowed on " + rc.request().path()));
+        r.errorHandler(500, rc -> error(rc, 500, "internal error: " + rc.failure()));
+        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false)).requestHandler(r);
+    }
+
+    // ---- cells -------------------------------------------------------------------------------
+
+    private Configuration parseMembers(RoutingContext rc) throws TxnJson.BadRequest {
+        JsonObject body = body(rc);
+        for (String f : body.fieldNames()) {
+            if (!f.equals("members")) {
+                throw new TxnJson.BadRequest("request has unknown field '" + f + "' (allowed: members)");
+            }
+        }
+        if (!(body.getValue("members") instanceof JsonArray a) || a.isEmpty()) {
+            throw new TxnJson.BadRequest("request.members must be a non-empty array of node names");
+        }
+        List<Member> members = new ArrayList<>();
+        Set<String> seen = new TreeSet<>();
+        for (Object o : a) {
+            if (!(o instanceof String n)) {
+                throw new TxnJson.BadRequest("request.members must hold node names (strings)");
+            }
+            if (!n.equals(node.config().name()) && !node.config().peers().containsKey(n)) {
+                throw new TxnJson.BadRequest("request.members: unknown node '" + n + "' (known: " + known() + ")");
+            }
+            if (!seen.add(n)) {
+                throw new TxnJson.BadRequest("request.members lists '" + n + "' twice");
+            }
+            members.add(Member.founding(n));
+        }
+        if (members.size() > 15) {
+            throw new TxnJson.BadRequest("request.members: at most 15 members");
+        }
+        return new Configuration(members);
+    }
+
+    private Set<String> known() {
+        Set<String> k = new TreeSet<>(node.config().peers().keySet());
+        k.add(node.config().name());
+        return k;
+    }
+
+    private void createCell(RoutingContext rc) {
+        String cell = rc.pathParam("cell");
+        Configuration members;
+        try {
+            checkCell(cell);
+            members = parseMembers(rc);
+        } catch (TxnJson.BadRequest e) {
+            count("create", "bad_request");
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        Context here = vertx.getOrCreateContext();
+        Map<String, String> results = new LinkedHashMap<>();
+        List<Future<?>> all = new ArrayList<>();
+        String body = new JsonObject().put("members", new JsonArray(new ArrayList<>(Node.nodes(members)))).encode();
+        for (String m : Node.nodes(members)) {
+            if (m.equals(node.config().name())) {
+                all.add(node.host(cell, members).andThen(ar -> record(results, m, ar.succeeded()
+                        ? ar.result().name().toLowerCase() : "error: " + ar.cause().getMessage())));
+            } else {
+                all.add(forwardCreate(m, cell, body).andThen(ar -> record(results, m, ar.result())));
+            }
+        }
+        Future.join(all).onComplete(ar -> here.runOnContext(v -> {
+            long ok = results.values().stream().filter(s -> s.equals("created") || s.equals("exists")).count();
+            boolean created = results.containsValue("created");
+            int status = ok == results.size() ? (created ? 201 : 200) : ok >= members.quorumSize() ? 202 : 503;
+            count("create", status < 300 ? "ok" : "incomplete");
+            if (status == 503) {
+                rc.response().putHeader("Retry-After", "1");
+            }
+            json(rc, status, new JsonObject().put("cell", cell).put("members", new JsonArray(new ArrayList<>(Node.nodes(members))))
+                    .put("nodes", new JsonObject(new LinkedHashMap<>(results))));
+        }));
+    }
+
+    private static void record(Map<String, String> results, String node, String outcome) {
+        synchronized (results) {
+            results.put(node, outcome);
+        }
+    }
+
+    private Future<String> forwardCreate(String peer, String cell, String body) {
+        String addr = node.transport().httpAddress(peer);
+        if (addr == null) {
+            return Future.succeededFuture("error: node " + peer + " has not been heard from");
+        }
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + addr + "/admin/cells/" + cell))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + node.keys().adminToken())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        return Future.fromCompletionStage(admin.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+                .handle((resp, err) -> {
+                    if (err != null) {
+                        return "error: " + err.getMessage();
+                    }
+                    if (resp.statusCode() == 201) {
+                        return "created";
+                    }
+                    if (resp.statusCode() == 200) {
+                        return "exists";
+                    }
+                    return "error: HTTP " + resp.statusCode() + " " + resp.body();
+                }));
+    }
+
+    private void adminHost(RoutingContext rc) {
+        String auth = rc.request().getHeader("Authorization");
+        byte[] expected = ("Bearer " + node.keys().adminToken()).getBytes(StandardCharsets.UTF_8);
+        if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
+            error(rc, 401, "admin routes need the colony's admin token");
+            return;
+        }
+        String cell = rc.pathParam("cell");
+        Configuration members;
+        try {
+            checkCell(cell);
+            members = parseMembers(rc);
+        } catch (TxnJson.BadRequest e) {
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        Context here = vertx.getOrCreateContext();
+        node.host(cell, members).onComplete(ar -> here.runOnContext(v -> {
+            if (ar.succeeded()) {
+                json(rc, ar.result() == Node.HostResult.CREATED ? 201 : 200, new JsonObject().put("cell", cell)
+                        .put("result", ar.result().name().toLowerCase()));
+            } else {
+                error(rc, 409, ar.cause().getMessage());
+            }
+        }));
+    }
+
+    // ---- transactions and reads --------------------------------------------------------------
+
+    private void txn(RoutingContext rc) {
+        String cell = rc.pathParam("cell");
+        TxnJson.TxnRequest req;
+        ClientRequest.ReadMode mode;
+        long minSlot;
+        try {
+            checkCell(cell);
+            mode = consistency(rc);
+            minSlot = minSlot(rc);
+            req = TxnJson.parseTxn(body(rc));
+        } catch (TxnJson.BadRequest e) {
+            count("txn", "bad_request");
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        long id = node.nextRequestId();
+        Transaction t = req.txn();
+        ClientRequest cr;
+        String op;
+        if (t.isReadOnly() && req.clientId() == null) {
+            cr = new ClientRequest.Read(id, t, mode, minSlot);
+            op = "read_txn";
+        } else {
+            String client = req.clientId() != null ? req.clientId() : "http-" + node.config().name() + "-" + id;
+            cr = new ClientRequest.Submit(id, new Command.ClientTxn(client, req.clientId() != null ? req.seq() : 1, t));
+            op = "txn";
+        }
+        call(rc, cell, cr, op, reply -> txnAnswer(rc, reply));
+    }
+
+    private void getKey(RoutingContext rc) {
+        String cell = rc.pathParam("cell");
+        String key = rc.pathParam("key");
+        ClientRequest.ReadMode mode;
+        long minSlot;
+        try {
+            checkCell(cell);
+            mode = consistency(rc);
+            minSlot = minSlot(rc);
+        } catch (TxnJson.BadRequest e) {
+            count("get", "bad_request");
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        long id = node.nextRequestId();
+        ClientRequest cr = new ClientRequest.Read(id, new Transaction(List.of(), List.of(new Op.Get(key))), mode, minSlot);
+        call(rc, cell, cr, "get", reply -> {
+            if (reply instanceof Reply.ReadResult rr && rr.result().results().size() == 1
+                    && rr.result().results().get(0) instanceof OpResult.Read read) {
+                JsonObject o = new JsonObject().put("cell", cell).put("key", key).put("found", read.found() != null);
+                if (read.found() != null) {
+                    o.put("value", TxnJson.render(read.found().value())).put("version", read.found().version());
+                }
+                json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
+            } else {
+                txnAnswer(rc, reply);
+            }
+        });
+    }
+
+    private void call(RoutingContext rc, String cell, ClientRequest cr, String op, java.util.function.Consumer<Reply> onReply) {
+        if (node.isRefused(cell)) {
+            count(op, "unavailable");
+            rc.response().putHeader("Retry-After", "5");
+            error(rc, 503, "cell " + cell + " is refused on node " + node.config().name() + ": its durable records are damaged");
+            return;
+        }
+        Context here = vertx.getOrCreateContext();
+        AtomicBoolean answered = new AtomicBoolean();
+        long timer = vertx.setTimer(ANSWER_TIMEOUT_MILLIS, t -> {
+            if (answered.compareAndSet(false, true)) {
+                node.forget(cell, cr.requestId());
+                count(op, "timeout");
+                outcomeUnknown(rc, cr instanceof ClientRequest.Submit, "no answer from the replica within " + ANSWER_TIMEOUT_MILLIS + " ms", null);
+            }
+        });
+        boolean hosted = node.request(cell, cr, reply -> here.runOnContext(v -> {
+            if (answered.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                count(op, result(reply));
+                onReply.accept(reply);
+            }
+        }));
+        if (!hosted) {
+            vertx.cancelTimer(timer);
+            count(op, "not_hosted");
+            error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
+        }
+    }
+
+    private void txnAnswer(RoutingContext rc, Reply reply) {
+        switch (reply) {
+            case Reply.Applied a -> {
+                switch (a.result()) {
+                    case CommandResult.Txn t -> json(rc, 200, TxnJson.render(t.result()).put("slot", a.slot()));
+                    case CommandResult.Stale s -> json(rc, 409, new JsonObject().put("status", "STALE")
+                            .put("error", "seq is older than the client's latest applied seq " + s.latestSeq())
+                            .put("latestSeq", s.latestSeq()));
+                    default -> json(rc, 200, new JsonObject().put("status", "APPLIED").put("slot", a.slot())
+                            .put("detail", a.result().toString()));
+                }
+            }
+            case Reply.ReadResult r -> json(rc, 200, TxnJson.render(r.result()).put("appliedUpTo", r.appliedUpTo())
+                    .put("servedLocally", r.servedLocally()));
+            case Reply.Redirect r -> {
+                String addr = r.leaderHint() == null ? null : node.transport().httpAddress(r.leaderHint().name());
+                if (addr != null) {
+                    rc.response().putHeader("Location", "http://" + addr + rc.request().uri());
+                    json(rc, 307, new JsonObject().put("error", "not the leader").put("leader", r.leaderHint().name()));
+                } else {
+                    rc.response().putHeader("Retry-After", "1");
+                    json(rc, 503, new JsonObject().put("error", "not the leader, and the leader's address is unknown")
+                            .put("leader", r.leaderHint() == null ? null : r.leaderHint().name()));
+                }
+            }
+            case Reply.OutcomeUnknown u -> outcomeUnknown(rc, true, "the write was proposed but leadership was lost "
+                    + "or time ran out; it may or may not apply: retry with the same client and seq",
+                    u.leaderHint() == null ? null : u.leaderHint().name());
+            case Reply.Overloaded o -> {
+                rc.response().putHeader("Retry-After", Long.toString(Math.max(1, (o.retryAfterMillis() + 999) / 1000)));
+                json(rc, 429, new JsonObject().put("error", "cell overloaded; retry later").put("retryAfterMillis", o.retryAfterMillis()));
+            }
+            case Reply.Rejected r -> error(rc, 400, r.reason());
+            case Reply.Unavailable u -> {
+                rc.response().putHeader("Retry-After", "1");
+                error(rc, 503, u.reason());
+            }
+        }
+    }
+
+    private void outcomeUnknown(RoutingContext rc, boolean write, String message, String leader) {
+        if (write) {
+            rc.response().putHeader("Physalia-Outcome", "unknown");
+        }
+        json(rc, 504, new JsonObject().put("error", message).put("outcome", write ? "unknown" : "not applied")
+                .put("leader", leader));
+    }
+
+    private static String result(Reply r) {
+        return switch (r) {
+            case Reply.Applied a -> "applied";
+            case Reply.ReadResult x -> "read";
+            case Reply.Redirect x -> "redirect";
+            case Reply.OutcomeUnknown x -> "outcome_unknown";
+            case Reply.Overloaded x -> "overloaded";
+            case Reply.Rejected x -> "rejected";
+            case Reply.Unavailable x -> "unavailable";
+        };
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private static void checkCell(String cell) throws TxnJson.BadRequest {
+        if (!CELL.matcher(cell).matches()) {
+            throw new TxnJson.BadRequest("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    private static ClientRequest.ReadMode consistency(RoutingContext rc) throws TxnJson.BadRequest {
+        String c = rc.request().getParam("consistency");
+        if (c == null || c.equals("linearizable")) {
+            return ClientRequest.ReadMode.LINEARIZABLE;
+        }
+        if (c.equals("eventual")) {
+            return ClientRequest.ReadMode.EVENTUAL;
+        }
+        throw new TxnJson.BadRequest("consistency '" + c + "' must be linearizable or eventual");
+    }
+
+    /** {@code minSlot}: an eventual read waits until the replica has applied this far (monotonic reads). */
+    private static long minSlot(RoutingContext rc) throws TxnJson.BadRequest {
+        String m = rc.request().getParam("minSlot");
+        if (m == null) {
+            return 0;
+        }
+        try {
+            long v = Long.parseLong(m);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new TxnJson.BadRequest("minSlot '" + m + "' must be a non-negative integer (an appliedUpTo seen before)");
+        }
+    }
+
+    private static JsonObject body(RoutingContext rc) throws TxnJson.BadRequest {
+        if (rc.body() == null || rc.body().buffer() == null || rc.body().length() == 0) {
+            throw new TxnJson.BadRequest("request body is empty; expected a JSON object");
+        }
+        try {
+            Object v = io.vertx.core.json.Json.decodeValue(rc.body().buffer());
+            if (!(v instanceof JsonObject o)) {
+                throw new TxnJson.BadRequest("request body must be a JSON object");
+            }
+            return o;
+        } catch (DecodeException e) {
+            throw new TxnJson.BadRequest("request body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private void count(String op, String result) {
+        node.metrics().requests.labels(op, result).inc();
+    }
+
+    private static void json(RoutingContext rc, int status, JsonObject body) {
+        if (rc.response().ended()) {
+            return;
+        }
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    private static void error(RoutingContext rc, int status, String message) {
+        json(rc, status, new JsonObject().put("error", message));
+    }
+}

@@ -1,0 +1,305 @@
+package io.physalia.node;
+
+import io.physalia.core.cell.Batch;
+import io.physalia.core.cell.Configuration;
+import io.physalia.core.cell.Member;
+import io.physalia.core.paxos.ClientRequest;
+import io.physalia.core.paxos.Context;
+import io.physalia.core.paxos.DurableRecord;
+import io.physalia.core.paxos.Envelope;
+import io.physalia.core.paxos.Replica;
+import io.physalia.core.paxos.ReplicaConfig;
+import io.physalia.core.paxos.ReplicaObserver;
+import io.physalia.core.paxos.Reply;
+import io.physalia.node.storage.NodeLog;
+import io.physalia.node.storage.Recovered;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * One node process: hosts many cell replicas on a few event-loop contexts (shards), one node
+ * log with group commit, peer TCP and the HTTP API.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Node.class.getName());
+    private static final long BASE_NANOS = System.nanoTime();
+
+    private final NodeConfig config;
+    private final KeyFile keys;
+    private final Vertx vertx;
+    private final NodeLog log;
+    private final Shard[] shards;
+    private final Metrics metrics;
+    private final ReplicaConfig replicaConfig = ReplicaConfig.DEFAULT;
+    private final Map<String, CellHost> cells = new ConcurrentHashMap<>();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final ReplicaObserver observer;
+    private PeerTransport transport;
+    private HttpServer http;
+    private volatile boolean ready;
+
+    /** The node's monotonic clock, in milliseconds. */
+    static long nowMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - BASE_NANOS);
+    }
+
+    private Node(NodeConfig config, KeyFile keys, NodeLog log) {
+        this.config = config;
+        this.keys = keys;
+        this.log = log;
+        this.vertx = Vertx.vertx();
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        this.shards = new Shard[n];
+        for (int i = 0; i < n; i++) {
+            shards[i] = new Shard(vertx.getOrCreateContext(), keys.keyring()); // a fresh event-loop context each
+        }
+        this.metrics = new Metrics(this);
+        this.observer = new ReplicaObserver() {
+            @Override
+            public void chosen(String cell, Member self, long slot, Batch value) {
+                metrics.slotsChosen.inc();
+            }
+        };
+    }
+
+    /** Opens storage, recovers every cell and starts listening; returns once both ports are open. */
+    public static Node start(NodeConfig config) throws Exception {
+        KeyFile keys = KeyFile.load(config.keyFile());
+        NodeLog log = NodeLog.open(config.dataDir());
+        Node node = new Node(config, keys, log);
+        try {
+            node.recover(log.recovered());
+            node.listen();
+        } catch (Exception e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void recover(Recovered rec) {
+        if (rec.refuseAll()) {
+            LOG.severe("node log " + log.file() + " is damaged before its end where the cell cannot be told; refusing every cell");
+            refused.addAll(rec.cells().keySet());
+            return;
+        }
+        refused.addAll(rec.refusedCells());
+        for (String c : rec.refusedCells()) {
+            LOG.severe("cell " + c + ": durable records are damaged; refusing to serve it");
+        }
+        Context ctx = context();
+        for (Map.Entry<String, List<DurableRecord>> e : rec.cells().entrySet()) {
+            try {
+                if (!(e.getValue().get(0) instanceof DurableRecord.Identity id) || !id.self().node().name().equals(config.name())) {
+                    throw new IllegalStateException("records do not belong to node " + config.name());
+                }
+                Replica r = Replica.recover(replicaConfig, e.getValue(), observer, ctx);
+                cells.put(e.getKey(), new CellHost(e.getKey(), shardFor(e.getKey()), this, r));
+            } catch (RuntimeException ex) {
+                LOG.severe("cell " + e.getKey() + ": cannot recover (" + ex.getMessage() + "); refusing to serve it");
+                refused.add(e.getKey());
+            }
+        }
+    }
+
+    private void listen() throws Exception {
+        String advertisedHttp = config.bindHost() + ":" + config.httpPort();
+        transport = new PeerTransport(vertx, config, keys, advertisedHttp, this::deliver);
+        transport.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        http = new HttpApi(this).server();
+        http.listen(config.httpPort(), config.bindHost()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ready = true;
+    }
+
+    private void deliver(Envelope env) {
+        CellHost h = cells.get(env.cell());
+        if (h != null) {
+            h.shard.context.runOnContext(v -> h.onMessage(env));
+        }
+    }
+
+    Shard shardFor(String cell) {
+        return shards[Math.floorMod(cell.hashCode(), shards.length)];
+    }
+
+    Context context() {
+        long now = nowMillis();
+        return new Context(now, ThreadLocalRandom.current(), peer -> transport != null && transport.alive(peer.name(), now));
+    }
+
+    // ---- hosting and requests ----------------------------------------------------------------
+
+    enum HostResult { CREATED, EXISTS }
+
+    /** Hosts {@code cell} as a founding member of {@code members}; completes once its identity is durable. */
+    Future<HostResult> host(String cell, Configuration members) {
+        Promise<HostResult> p = Promise.promise();
+        Shard s = shardFor(cell);
+        s.context.runOnContext(v -> {
+            if (refused.contains(cell)) {
+                p.fail("cell " + cell + " is refused on " + config.name() + ": its durable records are damaged");
+                return;
+            }
+            CellHost existing = cells.get(cell);
+            Member self = Member.founding(config.name());
+            if (existing != null) {
+                Set<String> have = nodes(existing.replica().configuration());
+                if (have.equals(nodes(members))) {
+                    p.complete(HostResult.EXISTS);
+                } else {
+                    p.fail("cell " + cell + " already exists with members " + have);
+                }
+                return;
+            }
+            if (!members.contains(self)) {
+                p.fail("node " + config.name() + " is not among the members " + nodes(members));
+                return;
+            }
+            CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, members, observer));
+            cells.put(cell, h);
+            h.persistIdentity().whenComplete((x, err) -> s.context.runOnContext(y -> {
+                if (err != null) {
+                    storageFailed(err);
+                    p.fail("storage failed: " + err);
+                } else {
+                    p.complete(HostResult.CREATED);
+                }
+            }));
+        });
+        return p.future();
+    }
+
+    static Set<String> nodes(Configuration c) {
+        Set<String> s = new TreeSet<>();
+        c.members().forEach(m -> s.add(m.node().name()));
+        return s;
+    }
+
+    /**
+     * Hands {@code request} to the cell's replica; {@code answer} runs on the cell's context.
+     * Returns false if the cell is not hosted here.
+     */
+    boolean request(String cell, ClientRequest request, Consumer<Reply> answer) {
+        CellHost h = cells.get(cell);
+        if (h == null) {
+            return false;
+        }
+        h.shard.context.runOnContext(v -> h.onRequest(request, answer));
+        return true;
+    }
+
+    void forget(String cell, long requestId) {
+        CellHost h = cells.get(cell);
+        if (h != null) {
+            h.shard.context.runOnContext(v -> h.forget(requestId));
+        }
+    }
+
+    long nextRequestId() {
+        return requestIds.incrementAndGet();
+    }
+
+    /** A write or sync failed: the log's state is unknown, so the node stops rather than risk lying. */
+    void storageFailed(Throwable err) {
+        LOG.severe("node log write or sync failed (" + err + "); stopping the node");
+        ready = false;
+        Runtime.getRuntime().halt(70);
+    }
+
+    // ---- accessors ---------------------------------------------------------------------------
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    KeyFile keys() {
+        return keys;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    NodeLog log() {
+        return log;
+    }
+
+    PeerTransport transport() {
+        return transport;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    boolean isReady() {
+        return ready && log.failure() == null;
+    }
+
+    boolean isRefused(String cell) {
+        return refused.contains(cell);
+    }
+
+    boolean hosts(String cell) {
+        return cells.containsKey(cell);
+    }
+
+    int cellCount() {
+        return cells.size();
+    }
+
+    /** Replicas with a wakeup timer pending (read without the shards' ordering: a metric, not a decision). */
+    int pendingWakeups() {
+        int n = 0;
+        for (CellHost h : cells.values()) {
+            if (h.hasTimer()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    List<String> hostedCells() {
+        return new java.util.ArrayList<>(new TreeSet<>(cells.keySet()));
+    }
+
+    List<String> refusedCells() {
+        return new java.util.ArrayList<>(new TreeSet<>(refused));
+    }
+
+    int refusedCount() {
+        return refused.size();
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        if (transport != null) {
+            transport.stop();
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warning("vert.x did not close cleanly: " + e);
+        }
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.warning("node log did not close cleanly: " + e);
+        }
+    }
+}

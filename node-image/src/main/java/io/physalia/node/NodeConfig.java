@@ -1,0 +1,165 @@
+package io.physalia.node;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A node's start-up settings, from command-line flags. Every problem is reported at once, with
+ * the flag it concerns, before anything starts.
+ *
+ * @param peers every other node of the colony: name to host:port of its peer (TCP) listener
+ */
+public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                         Map<String, HostPort> peers, Path keyFile, long parentPid) {
+
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /** Thrown with every problem found, one per line. */
+    public static final class BadConfig extends Exception {
+        public BadConfig(String message) {
+            super(message);
+        }
+    }
+
+    public static final String USAGE = """
+            usage: physalia-node --name NAME --data-dir DIR --peer-port PORT --http-port PORT \\
+                                 --peers NAME=HOST:PORT,... --key-file FILE [--bind HOST] [--sync true]
+              --name       this node's name (letters, digits, . _ -), unique in the colony
+              --data-dir   where the node log lives (created if missing)
+              --peer-port  TCP port for other nodes (HMAC-authenticated frames)
+              --http-port  HTTP port for clients, health, metrics and the admin routes
+              --peers      the other nodes and their peer ports (this node may be listed; it is skipped)
+              --key-file   the colony's key file (HMAC keys; see docs/node.md)
+              --bind       address to listen on (default 127.0.0.1)
+              --parent-pid exit when this process is gone (used by physalia local: no orphans)
+              --sync       must be true: a node never runs without syncing its log""";
+
+    public static NodeConfig parse(String[] args) throws BadConfig {
+        Map<String, String> flags = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                problems.add("unexpected argument '" + a + "'");
+                continue;
+            }
+            String key;
+            String value;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                key = a.substring(2, eq);
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                key = a.substring(2);
+                value = args[++i];
+            } else {
+                problems.add("flag " + a + " needs a value");
+                continue;
+            }
+            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid").contains(key)) {
+                problems.add("unknown flag --" + key);
+            } else if (flags.put(key, value) != null) {
+                problems.add("flag --" + key + " given twice");
+            }
+        }
+        String name = required(flags, "name", problems);
+        if (name != null && !NAME.matcher(name).matches()) {
+            problems.add("--name '" + name + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        String dir = required(flags, "data-dir", problems);
+        int peerPort = port(flags, "peer-port", problems);
+        int httpPort = port(flags, "http-port", problems);
+        if (peerPort > 0 && peerPort == httpPort) {
+            problems.add("--peer-port and --http-port must differ");
+        }
+        String keyFile = required(flags, "key-file", problems);
+        String sync = flags.getOrDefault("sync", "true");
+        if (!sync.equals("true")) {
+            problems.add("--sync " + sync + ": refusing to start with syncing disabled; acknowledged writes would not "
+                    + "survive a power loss (there is no unsafe mode)");
+        }
+        Map<String, HostPort> peers = new LinkedHashMap<>();
+        String peerList = required(flags, "peers", problems);
+        if (peerList != null && !peerList.isBlank()) {
+            for (String item : peerList.split(",")) {
+                String[] nv = item.trim().split("=", 2);
+                if (nv.length != 2 || !NAME.matcher(nv[0]).matches()) {
+                    problems.add("--peers entry '" + item + "' must look like name=host:port");
+                    continue;
+                }
+                HostPort hp = hostPort(nv[1]);
+                if (hp == null) {
+                    problems.add("--peers entry '" + item + "': '" + nv[1] + "' is not host:port with a port in 1-65535");
+                } else if (!nv[0].equals(name)) {
+                    if (peers.put(nv[0], hp) != null) {
+                        problems.add("--peers lists node '" + nv[0] + "' twice");
+                    }
+                }
+            }
+        }
+        long parentPid = -1;
+        if (flags.containsKey("parent-pid")) {
+            try {
+                parentPid = Long.parseLong(flags.get("parent-pid"));
+            } catch (NumberFormatException e) {
+                problems.add("--parent-pid '" + flags.get("parent-pid") + "' is not a process id");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BadConfig(String.join("\n", problems));
+        }
+        return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
+                peers, Path.of(keyFile), parentPid);
+    }
+
+    static HostPort hostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        try {
+            int p = Integer.parseInt(s.substring(colon + 1));
+            return p >= 1 && p <= 65535 ? new HostPort(s.substring(0, colon), p) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String required(Map<String, String> flags, String key, List<String> problems) {
+        String v = flags.get(key);
+        if (v == null || v.isBlank()) {
+            problems.add("missing --" + key);
+            return null;
+        }
+        return v;
+    }
+
+    private static int port(Map<String, String> flags, String key, List<String> problems) {
+        String v = required(flags, key, problems);
+        if (v == null) {
+            return -1;
+        }
+        try {
+            int p = Integer.parseInt(v);
+            if (p < 1 || p > 65535) {
+                problems.add("--" + key + " " + v + " is not a port (1-65535)");
+                return -1;
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            problems.add("--" + key + " '" + v + "' is not a number");
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.physalia.node.local;
+
+import io.physalia.node.KeyFile;
+import io.physalia.node.NodeMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * A colony of real node processes on this machine: one JVM per node, on loopback ports, each
+ * with its own data directory under {@code root} (kept across restarts) and one shared key file
+ * (generated on first start). Used by {@code physalia local} and by the node tests.
+ */
+public final class LocalColony implements AutoCloseable {
+    public record NodeSpec(String name, int httpPort, int peerPort) {
+        public String http() {
+            return "127.0.0.1:" + httpPort;
+        }
+    }
+
+    private final Path root;
+    private final List<NodeSpec> specs;
+    private final Path keyFile;
+    private final Process[] processes;
+    private final boolean keyGenerated;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+    public LocalColony(Path root, List<NodeSpec> specs) throws IOException {
+        this.root = root.toAbsolutePath();
+        this.specs = List.copyOf(specs);
+        this.keyFile = this.root.resolve("colony.key");
+        this.processes = new Process[specs.size()];
+        Files.createDirectories(this.root);
+        keyGenerated = !Files.exists(keyFile);
+        if (keyGenerated) {
+            KeyFile.generate(keyFile);
+        }
+    }
+
+    /** Nodes n1..nN with HTTP ports base+1.. and peer ports base+101.. */
+    public static List<NodeSpec> ports(int nodes, int basePort) {
+        List<NodeSpec> s = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            s.add(new NodeSpec("n" + i, basePort + i, basePort + 100 + i));
+        }
+        return s;
+    }
+
+    /** Nodes n1..nN on ports that were free a moment ago (for tests). */
+    public static List<NodeSpec> freePorts(int nodes) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        List<NodeSpec> s = new ArrayList<>();
+        try {
+            for (int i = 1; i <= nodes; i++) {
+                ServerSocket a = new ServerSocket(0);
+                ServerSocket b = new ServerSocket(0);
+                held.add(a);
+                held.add(b);
+                s.add(new NodeSpec("n" + i, a.getLocalPort(), b.getLocalPort()));
+            }
+        } finally {
+            for (ServerSocket ss : held) {
+                ss.close();
+            }
+        }
+        return s;
+    }
+
+    public List<NodeSpec> specs() {
+        return specs;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** True if this colony's key file was generated just now (first start). */
+    public boolean keyGenerated() {
+        return keyGenerated;
+    }
+
+    public Path keyFile() {
+        return keyFile;
+    }
+
+    /** Starts node {@code i} (0-based) as a child process that exits if this process goes away. */
+    public void start(int i) throws IOException {
+        NodeSpec n = specs.get(i);
+        Path dir = root.resolve(n.name());
+        Files.createDirectories(dir);
+        String peers = specs.stream().map(p -> p.name() + "=127.0.0.1:" + p.peerPort()).collect(Collectors.joining(","));
+        List<String> cmd = List.of(javaBin(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
+                "--name", n.name(), "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
+                "--http-port", Integer.toString(n.httpPort()), "--peers", peers, "--key-file", keyFile.toString(),
+                "--parent-pid", Long.toString(ProcessHandle.current().pid()));
+        Path out = dir.resolve("node.out");
+        processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+    }
+
+    public void startAll(Consumer<String> progress) throws IOException, InterruptedException {
+        for (int i = 0; i < specs.size(); i++) {
+            start(i);
+            progress.accept("started " + specs.get(i).name() + " (pid " + processes[i].pid() + ")");
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            awaitReady(i, Duration.ofSeconds(60));
+            progress.accept(specs.get(i).name() + " ready at http://" + specs.get(i).http());
+        }
+    }
+
+    /** Waits until node {@code i} answers /readyz with 200. */
+    public void awaitReady(int i, Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI uri = URI.create("http://" + specs.get(i).http() + "/readyz");
+        while (System.nanoTime() < deadline) {
+            Process p = processes[i];
+            if (p != null && !p.isAlive()) {
+                throw new IOException(specs.get(i).name() + " exited with code " + p.exitValue() + "; see "
+                        + root.resolve(specs.get(i).name()).resolve("node.out"));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(specs.get(i).name() + " not ready after " + timeout);
+    }
+
+    /** kill -9: no shutdown hook, nothing flushed beyond what was synced. */
+    public void kill9(int i) throws InterruptedException {
+        Process p = processes[i];
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM, then kill -9 if it does not stop within 10 s. */
+    public void stop(int i) throws InterruptedException {
+        Process p = processes[i];
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public boolean isAlive(int i) {
+        return processes[i] != null && processes[i].isAlive();
+    }
+
+    /** Stops every node: all get SIGTERM at once, then each is waited for. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : processes) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (int i = 0; i < processes.length; i++) {
+            stop(i);
+        }
+    }
+
+    static String javaBin() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}

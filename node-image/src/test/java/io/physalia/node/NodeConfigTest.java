@@ -1,0 +1,55 @@
+package io.physalia.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+    static final String[] GOOD = {"--name", "n1", "--data-dir", "d", "--peer-port", "7501", "--http-port", "7401",
+            "--peers", "n1=127.0.0.1:7501,n2=127.0.0.1:7502", "--key-file", "k"};
+
+    @Test
+    void parsesAndSkipsItselfInPeers() throws Exception {
+        NodeConfig c = NodeConfig.parse(GOOD);
+        assertEquals("n1", c.name());
+        assertEquals(java.util.Set.of("n2"), c.peers().keySet());
+        assertEquals(7502, c.peers().get("n2").port());
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        NodeConfig.BadConfig e = assertThrows(NodeConfig.BadConfig.class, () -> NodeConfig.parse(new String[] {
+                "--name", "-bad", "--peer-port", "70000", "--http-port", "x", "--peers", "n2=nohost", "--color", "red"}));
+        for (String expected : new String[] {"unknown flag --color", "--name '-bad'", "missing --data-dir",
+                "--peer-port 70000 is not a port", "--http-port 'x' is not a number", "missing --key-file",
+                "'nohost' is not host:port"}) {
+            assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in:\n" + e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesToRunWithoutSync() {
+        String[] args = java.util.Arrays.copyOf(GOOD, GOOD.length + 2);
+        args[GOOD.length] = "--sync";
+        args[GOOD.length + 1] = "false";
+        NodeConfig.BadConfig e = assertThrows(NodeConfig.BadConfig.class, () -> NodeConfig.parse(args));
+        assertTrue(e.getMessage().contains("refusing to start with syncing disabled"), e.getMessage());
+    }
+
+    @Test
+    void keyFileRoundTripsAndRejectsWeakKeys(@TempDir Path dir) throws Exception {
+        KeyFile.generate(dir.resolve("k"));
+        KeyFile k = KeyFile.load(dir.resolve("k"));
+        assertEquals(1, k.keyring().signingKeyId());
+        assertEquals(64, k.adminToken().length());
+        Exception weak = assertThrows(java.io.IOException.class,
+                () -> KeyFile.parse(new StringReader("signing=1\nkey.1=AAAA\n"), "test"));
+        assertTrue(weak.getMessage().contains("at least 32"), weak.getMessage());
+        assertThrows(java.io.IOException.class, () -> KeyFile.load(dir.resolve("missing")));
+    }
+}
