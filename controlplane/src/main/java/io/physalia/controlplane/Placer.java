@@ -2,8 +2,10 @@ package io.physalia.controlplane;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -121,7 +123,10 @@ public final class Placer {
         Map<String, Integer> powerCount = new TreeMap<>();
         List<Node> chosen = new ArrayList<>(size);
         while (chosen.size() < size) {
+            Set<Node> repeating = chosen.size() == size - 1 && policy == PlacementPolicy.LEAST_OVERLAP
+                    ? completions(chosen, size) : Set.of();
             int best = -1;
+            boolean bestRepeats = false;
             int bestRack = 0;
             int bestPower = 0;
             for (int i = 0; i < free.size(); i++) {
@@ -134,9 +139,11 @@ public final class Placer {
                 if (rc >= max || pc >= max) {
                     continue;
                 }
-                if (best < 0 || better(n, rc, pc, overlap[i], tie[i], free.get(best), bestRack, bestPower,
-                        overlap[best], tie[best])) {
+                boolean repeats = repeating.contains(n);
+                if (best < 0 || (repeats != bestRepeats ? !repeats
+                        : better(n, rc, pc, overlap[i], tie[i], free.get(best), bestRack, bestPower, overlap[best], tie[best]))) {
                     best = i;
+                    bestRepeats = repeats;
                     bestRack = rc;
                     bestPower = pc;
                 }
@@ -160,18 +167,40 @@ public final class Placer {
         return chosen;
     }
 
+    /** Nodes that would make {@code chosen} repeat an existing cell's member set exactly. */
+    private static Set<Node> completions(List<Node> chosen, int size) {
+        Node fewest = chosen.get(0);
+        for (Node n : chosen) {
+            if (n.hostedReplicas() < fewest.hostedReplicas()) {
+                fewest = n;
+            }
+        }
+        Set<Node> out = new HashSet<>();
+        for (Cell c : fewest.cells()) {
+            List<Node> m = c.members();
+            if (m.size() == size && m.containsAll(chosen)) {
+                for (Node n : m) {
+                    if (!chosen.contains(n)) {
+                        out.add(n);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private boolean better(Node a, int aRack, int aPower, long aOverlap, int aTie,
             Node b, int bRack, int bPower, long bOverlap, int bTie) {
         if (aRack != bRack) {
             return aRack < bRack;
         }
+        if (policy == PlacementPolicy.LEAST_OVERLAP && aOverlap != bOverlap) {
+            return aOverlap < bOverlap;
+        }
         if (aPower != bPower) {
             return aPower < bPower;
         }
         if (policy == PlacementPolicy.LEAST_OVERLAP) {
-            if (aOverlap != bOverlap) {
-                return aOverlap < bOverlap;
-            }
             long fa = (long) a.hostedReplicas() * b.capacityReplicas();
             long fb = (long) b.hostedReplicas() * a.capacityReplicas();
             if (fa != fb) {

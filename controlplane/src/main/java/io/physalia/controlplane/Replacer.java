@@ -110,13 +110,13 @@ final class Replacer {
         if (ar != br) {
             return ar < br;
         }
+        if (aOverlap != bOverlap) {
+            return aOverlap < bOverlap;
+        }
         int ap = powers.getOrDefault(a.power(), 0);
         int bp = powers.getOrDefault(b.power(), 0);
         if (ap != bp) {
             return ap < bp;
-        }
-        if (aOverlap != bOverlap) {
-            return aOverlap < bOverlap;
         }
         long fa = (long) a.hostedReplicas() * b.capacityReplicas();
         long fb = (long) b.hostedReplicas() * a.capacityReplicas();
