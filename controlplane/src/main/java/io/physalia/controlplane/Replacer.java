@@ -53,6 +53,9 @@ final class Replacer {
             Node best = null;
             long bestOverlap = 0;
             for (Node n : row.nodes(cell.color())) {
+                if (n == leaving) {
+                    continue;
+                }
                 if (members.contains(n)) {
                     already++;
                     continue;
@@ -91,8 +94,8 @@ final class Replacer {
                 return new Choice(best, null);
             }
             reasons.add("row " + row.path() + ": none of " + row.nodes(cell.color()).size() + " " + cell.color()
-                    + " nodes can take " + leaving.name() + "'s place (" + unhealthy + " unhealthy, " + full + " full, "
-                    + already + " already members, " + rackMajority + " would give their rack a majority, "
+                    + " nodes can take " + leaving.name() + "'s place (" + already + " are other members, "
+                    + unhealthy + " unhealthy, " + full + " full, " + rackMajority + " would give their rack a majority, "
                     + powerMajority + " would give their power domain a majority, " + fewRacks
                     + " would leave fewer than " + Rules.MIN_RACKS + " racks)");
         }
