@@ -28,7 +28,10 @@ public final class ControlPlane {
     private final ActionQueue actions = new ActionQueue();
     private final TreeSet<String> awaitingRepair = new TreeSet<>();
     private final TreeSet<String> awaitingMove = new TreeSet<>();
-    private final TreeMap<String, String> blocked = new TreeMap<>();
+    /** Cells the engine cannot help now: why, and the fleet version when it last looked. */
+    private final TreeMap<String, Blocked> blocked = new TreeMap<>();
+
+    private record Blocked(String reason, long fleetVersion) {}
     private boolean paused;
     private String pauseReason = "";
     private long pausedAtMillis;
@@ -62,6 +65,7 @@ public final class ControlPlane {
     public void setNodeHealth(String node, boolean healthy) {
         Node n = fleet.requireNode(node);
         n.setHealthy(healthy);
+        fleet.changed();
         if (!healthy) {
             n.cells().forEach(c -> awaitingRepair.add(c.id()));
         }
@@ -71,6 +75,7 @@ public final class ControlPlane {
     public void moveClients(String cellId, List<Location> clients) {
         Cell c = fleet.cell(cellId).orElseThrow(() -> new IllegalArgumentException("no cell " + cellId));
         c.setClients(clients);
+        blocked.remove(cellId);
         awaitingMove.add(cellId);
     }
 
@@ -126,6 +131,10 @@ public final class ControlPlane {
             if (actions.inFlight(id).isPresent()) {
                 continue;
             }
+            Blocked b = blocked.get(id);
+            if (b != null && b.fleetVersion() == fleet.version()) {
+                continue; // nothing changed since the last refusal: planning again would say the same
+            }
             Cell cell = fleet.cell(id).orElseThrow();
             if (!limits.available(cell.color(), nowMillis)) {
                 deferredByRateLimit++;
@@ -138,7 +147,7 @@ public final class ControlPlane {
                 continue;
             }
             if (plan.refusal() != null) {
-                blocked.put(id, plan.refusal());
+                blocked.put(id, new Blocked(plan.refusal(), fleet.version()));
                 continue;
             }
             limits.tryTake(cell.color(), nowMillis);
@@ -203,6 +212,7 @@ public final class ControlPlane {
     public void reportCaughtUp(long actionId) {
         Action a = actions.finish(actionId, ActionState.CAUGHT_UP);
         fleet.requireNode(a.leaving()).reserve(-1);
+        fleet.changed();
         requeue(a.cellId());
     }
 
@@ -214,6 +224,7 @@ public final class ControlPlane {
         fleet.removeMember(cell, fleet.requireNode(a.joining()));
         leaving.reserve(-1);
         fleet.addMember(cell, leaving);
+        blocked.remove(a.cellId());
         requeue(a.cellId());
     }
 
@@ -233,9 +244,15 @@ public final class ControlPlane {
         return actions.state(actionId);
     }
 
+    private TreeMap<String, String> blockedReasons() {
+        TreeMap<String, String> out = new TreeMap<>();
+        blocked.forEach((k, v) -> out.put(k, v.reason()));
+        return out;
+    }
+
     public EngineStatus status() {
         return new EngineStatus(paused, pauseReason, pausedAtMillis, actions.inFlight(), awaitingRepair.size(),
-                awaitingMove.size(), blocked, actions.issued(ActionKind.REPAIR), actions.issued(ActionKind.MOVE_CLOSER),
+                awaitingMove.size(), blockedReasons(), actions.issued(ActionKind.REPAIR), actions.issued(ActionKind.MOVE_CLOSER),
                 actions.caughtUp(), actions.aborted(), deferredByRateLimit);
     }
 }

@@ -27,6 +27,7 @@ public final class Fleet {
     private final TreeSet<String> colors = new TreeSet<>();
     private final TreeMap<String, Cell> cells = new TreeMap<>();
     private final Map<String, String> rackRow = new HashMap<>();
+    private long version;
 
     /** Nodes of one row, by color, each list sorted by node name. */
     public record Row(String zone, String row, TreeMap<String, List<Node>> byColor) {
@@ -85,6 +86,7 @@ public final class Fleet {
         if (knownRow != null && !knownRow.equals(row)) {
             throw new IllegalArgumentException("rack " + topology.rack() + " is in row " + knownRow + ", not " + row);
         }
+        version++;
         Node n = new Node(nodes.size(), topology, color, capacityReplicas);
         nodes.add(n);
         byName.put(n.name(), n);
@@ -154,12 +156,23 @@ public final class Fleet {
         return c;
     }
 
+    /** Grows whenever anything placement depends on changes (members, health, reservations). */
+    long version() {
+        return version;
+    }
+
+    void changed() {
+        version++;
+    }
+
     void addMember(Cell c, Node n) {
+        version++;
         n.join(c, c.mutableMembers());
         c.mutableMembers().add(n);
     }
 
     void removeMember(Cell c, Node n) {
+        version++;
         c.mutableMembers().remove(n);
         n.leave(c, c.mutableMembers());
     }
