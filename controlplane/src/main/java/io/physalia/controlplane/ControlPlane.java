@@ -64,8 +64,7 @@ public final class ControlPlane {
     /** A node became healthy or unhealthy; its cells are queued for repair. */
     public void setNodeHealth(String node, boolean healthy) {
         Node n = fleet.requireNode(node);
-        n.setHealthy(healthy);
-        fleet.changed();
+        fleet.setHealthy(n, healthy);
         if (!healthy) {
             n.cells().forEach(c -> awaitingRepair.add(c.id()));
         }
@@ -152,7 +151,7 @@ public final class ControlPlane {
             }
             limits.tryTake(cell.color(), nowMillis);
             fleet.removeMember(cell, plan.leaving());
-            plan.leaving().reserve(1);
+            fleet.reserve(plan.leaving(), 1);
             fleet.addMember(cell, plan.joining());
             issued.add(actions.issue(kind, cell, plan.leaving(), plan.joining(), nowMillis));
             blocked.remove(id);
@@ -211,8 +210,7 @@ public final class ControlPlane {
     /** The new member caught up and the old one is gone; the cell may take its next action. */
     public void reportCaughtUp(long actionId) {
         Action a = actions.finish(actionId, ActionState.CAUGHT_UP);
-        fleet.requireNode(a.leaving()).reserve(-1);
-        fleet.changed();
+        fleet.reserve(fleet.requireNode(a.leaving()), -1);
         requeue(a.cellId());
     }
 
@@ -222,7 +220,7 @@ public final class ControlPlane {
         Cell cell = fleet.cell(a.cellId()).orElseThrow();
         Node leaving = fleet.requireNode(a.leaving());
         fleet.removeMember(cell, fleet.requireNode(a.joining()));
-        leaving.reserve(-1);
+        fleet.reserve(leaving, -1);
         fleet.addMember(cell, leaving);
         blocked.remove(a.cellId());
         requeue(a.cellId());

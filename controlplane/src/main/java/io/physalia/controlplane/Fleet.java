@@ -4,6 +4,7 @@ import io.physalia.topology.Location;
 import io.physalia.topology.NodeTopology;
 import io.physalia.topology.Topology;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -24,13 +25,15 @@ public final class Fleet {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Node> byName = new HashMap<>();
     private final TreeMap<String, Row> rows = new TreeMap<>();
+    /** How many cells have each exact member set, by a hash of the set (see {@link #memberSetKey}). */
+    private final Map<Long, Integer> memberSets = new HashMap<>();
     private final TreeSet<String> colors = new TreeSet<>();
     private final TreeMap<String, Cell> cells = new TreeMap<>();
     private final Map<String, String> rackRow = new HashMap<>();
     private long version;
 
-    /** Nodes of one row, by color, each list sorted by node name. */
-    public record Row(String zone, String row, TreeMap<String, List<Node>> byColor) {
+    /** Nodes of one row, by color, each list sorted by node name; with a running count of free slots per color. */
+    public record Row(String zone, String row, TreeMap<String, List<Node>> byColor, Map<String, long[]> free) {
         public String path() {
             return zone + "/" + row;
         }
@@ -41,13 +44,14 @@ public final class Fleet {
 
         /** Free replica slots on healthy nodes of {@code color}. */
         public long freeReplicas(String color) {
-            long free = 0;
-            for (Node n : nodes(color)) {
-                if (n.healthy()) {
-                    free += Math.max(0, n.freeReplicas());
-                }
+            long[] f = free.get(color);
+            return f == null ? 0 : f[0];
+        }
+
+        private void adjust(Node n, long delta) {
+            if (n.healthy()) {
+                free.computeIfAbsent(n.color(), k -> new long[1])[0] += delta;
             }
-            return free;
         }
 
         /** How far this row is from the clients: per client 0 in this row, 1 in this zone, 2 elsewhere. */
@@ -91,10 +95,11 @@ public final class Fleet {
         nodes.add(n);
         byName.put(n.name(), n);
         colors.add(color);
-        Row r = rows.computeIfAbsent(row, k -> new Row(topology.zone(), topology.row(), new TreeMap<>()));
+        Row r = rows.computeIfAbsent(row, k -> new Row(topology.zone(), topology.row(), new TreeMap<>(), new HashMap<>()));
         List<Node> list = r.byColor().computeIfAbsent(color, k -> new ArrayList<>());
         list.add(n);
         list.sort(Comparator.comparing(Node::name));
+        r.adjust(n, n.freeReplicas());
         return n;
     }
 
@@ -167,13 +172,70 @@ public final class Fleet {
 
     void addMember(Cell c, Node n) {
         version++;
+        forgetSet(c);
         n.join(c, c.mutableMembers());
         c.mutableMembers().add(n);
+        rowOf(n).adjust(n, -1);
+        rememberSet(c);
     }
 
     void removeMember(Cell c, Node n) {
         version++;
+        forgetSet(c);
         c.mutableMembers().remove(n);
         n.leave(c, c.mutableMembers());
+        rowOf(n).adjust(n, 1);
+        rememberSet(c);
+    }
+
+    void setHealthy(Node n, boolean healthy) {
+        if (n.healthy() == healthy) {
+            return;
+        }
+        version++;
+        rowOf(n).adjust(n, -n.freeReplicas());
+        n.setHealthy(healthy);
+        rowOf(n).adjust(n, n.freeReplicas());
+    }
+
+    void reserve(Node n, int delta) {
+        version++;
+        n.reserve(delta);
+        rowOf(n).adjust(n, -delta);
+    }
+
+    private Row rowOf(Node n) {
+        return rows.get(n.rowPath());
+    }
+
+    /** Whether some cell has exactly these members (by hash; a collision only costs a soft preference). */
+    boolean hasMemberSet(List<Node> members) {
+        return memberSets.containsKey(memberSetKey(members));
+    }
+
+    private void forgetSet(Cell c) {
+        if (!c.mutableMembers().isEmpty()) {
+            memberSets.computeIfPresent(memberSetKey(c.mutableMembers()), (k, v) -> v == 1 ? null : v - 1);
+        }
+    }
+
+    private void rememberSet(Cell c) {
+        if (!c.mutableMembers().isEmpty()) {
+            memberSets.merge(memberSetKey(c.mutableMembers()), 1, Integer::sum);
+        }
+    }
+
+    static long memberSetKey(List<Node> members) {
+        int[] idx = new int[members.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = members.get(i).index();
+        }
+        Arrays.sort(idx);
+        long h = 1125899906842597L;
+        for (int i : idx) {
+            h = (h ^ (i + 1)) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 29;
+        }
+        return h;
     }
 }

@@ -2,10 +2,8 @@ package io.physalia.controlplane;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -123,8 +121,7 @@ public final class Placer {
         Map<String, Integer> powerCount = new TreeMap<>();
         List<Node> chosen = new ArrayList<>(size);
         while (chosen.size() < size) {
-            Set<Node> repeating = chosen.size() == size - 1 && policy == PlacementPolicy.LEAST_OVERLAP
-                    ? completions(chosen, size) : Set.of();
+            boolean last = chosen.size() == size - 1 && policy == PlacementPolicy.LEAST_OVERLAP;
             int best = -1;
             boolean bestRepeats = false;
             int bestRack = 0;
@@ -139,7 +136,12 @@ public final class Placer {
                 if (rc >= max || pc >= max) {
                     continue;
                 }
-                boolean repeats = repeating.contains(n);
+                boolean repeats = false;
+                if (last) {
+                    chosen.add(n);
+                    repeats = fleet.hasMemberSet(chosen);
+                    chosen.remove(chosen.size() - 1);
+                }
                 if (best < 0 || (repeats != bestRepeats ? !repeats
                         : better(n, rc, pc, overlap[i], tie[i], free.get(best), bestRack, bestPower, overlap[best], tie[best]))) {
                     best = i;
@@ -165,28 +167,6 @@ public final class Placer {
             }
         }
         return chosen;
-    }
-
-    /** Nodes that would make {@code chosen} repeat an existing cell's member set exactly. */
-    private static Set<Node> completions(List<Node> chosen, int size) {
-        Node fewest = chosen.get(0);
-        for (Node n : chosen) {
-            if (n.hostedReplicas() < fewest.hostedReplicas()) {
-                fewest = n;
-            }
-        }
-        Set<Node> out = new HashSet<>();
-        for (Cell c : fewest.cells()) {
-            List<Node> m = c.members();
-            if (m.size() == size && m.containsAll(chosen)) {
-                for (Node n : m) {
-                    if (!chosen.contains(n)) {
-                        out.add(n);
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     private boolean better(Node a, int aRack, int aPower, long aOverlap, int aTie,
