@@ -166,10 +166,6 @@ public final class Fleet {
         return version;
     }
 
-    void changed() {
-        version++;
-    }
-
     void addMember(Cell c, Node n) {
         version++;
         forgetSet(c);

@@ -30,7 +30,7 @@ class PlacementPropertyTest {
         int actions = 0;
         for (int seed = 0; seed < SEEDS; seed++) {
             try {
-                int[] counts = run(seed);
+                int[] counts = run(seed, new ArrayList<>());
                 placed += counts[0];
                 refused += counts[1];
                 actions += counts[2];
@@ -44,7 +44,7 @@ class PlacementPropertyTest {
         assertTrue(actions > SEEDS, "actions " + actions);
     }
 
-    private static int[] run(long seed) {
+    private static int[] run(long seed, List<String> trace) {
         Random rnd = new Random(seed);
         Fleet f = Fleets.random(rnd);
         PlacementPolicy policy = rnd.nextBoolean() ? PlacementPolicy.LEAST_OVERLAP : PlacementPolicy.RANDOM;
@@ -105,8 +105,26 @@ class PlacementPropertyTest {
                 assertEquals(1, perCell.merge(a.cellId(), 1, Integer::sum));
             }
             assertEquals(inFlight.size(), cp.status().inFlight().size());
+            for (Fleet.Row row : f.rows()) {
+                for (String color : f.colors()) {
+                    long free = row.nodes(color).stream().filter(Node::healthy).mapToLong(Node::freeReplicas).sum();
+                    assertEquals(free, row.freeReplicas(color), "running free count of " + row.path() + " " + color);
+                }
+            }
+            trace.add(step + " " + f.cells().stream().map(Cell::toString).toList() + " " + cp.status().inFlight());
         }
         return new int[] {placed, refused, actions};
+    }
+
+    @Test
+    void sameSeedSameRun() {
+        for (long seed = 0; seed < 20; seed++) {
+            List<String> a = new ArrayList<>();
+            List<String> b = new ArrayList<>();
+            run(seed, a);
+            run(seed, b);
+            assertEquals(a, b, "seed " + seed);
+        }
     }
 
     private static void checkPlaced(Fleet f, PlacementRequest req, PlacementResult.Placed p) {
