@@ -58,7 +58,41 @@ public final class ControlPlane {
         if (paused) {
             return new PlacementResult.Refused(request.cellId(), List.of(pausedMessage()));
         }
-        return placer.place(request, random);
+        PlacementResult r = placer.place(request, random);
+        if (r instanceof PlacementResult.Placed p && !inNearestRow(fleet.cell(p.cellId()).orElseThrow())) {
+            awaitingMove.add(p.cellId()); // placed farther out for lack of room: move in when room appears
+        }
+        return r;
+    }
+
+    private boolean inNearestRow(Cell cell) {
+        return farthestMember(cell).distance() <= nearestRowDistance(cell);
+    }
+
+    private int nearestRowDistance(Cell cell) {
+        int best = Integer.MAX_VALUE;
+        for (Fleet.Row r : fleet.rows()) {
+            if (!r.nodes(cell.color()).isEmpty()) {
+                best = Math.min(best, r.distanceTo(cell.clients()));
+            }
+        }
+        return best;
+    }
+
+    private record Far(Node node, int distance) {}
+
+    /** The member farthest from the clients by row distance; ties go to the first by name. */
+    private static Far farthestMember(Cell cell) {
+        Node farthest = null;
+        int far = -1;
+        for (Node m : cell.members()) {
+            int d = Fleet.rowDistance(m.topology().zone(), m.topology().row(), cell.clients());
+            if (d > far || (d == far && m.name().compareTo(farthest.name()) < 0)) {
+                far = d;
+                farthest = m;
+            }
+        }
+        return new Far(farthest, far);
     }
 
     /** A node became healthy or unhealthy; its cells are queued for repair. */
@@ -178,33 +212,21 @@ public final class ControlPlane {
     }
 
     private Plan planMove(Cell cell) {
-        if (cell.unhealthyMembers() > 0) {
-            return Plan.DONE; // repair comes first; the cell is queued again when its repair catches up
+        long down = cell.unhealthyMembers();
+        if (down > 0) {
+            return Plan.refused("move-closer of cell " + cell.id() + " waits: " + down + " of " + cell.size()
+                    + " members unhealthy, repair comes first");
         }
-        int best = Integer.MAX_VALUE;
-        for (Fleet.Row r : fleet.rows()) {
-            if (!r.nodes(cell.color()).isEmpty()) {
-                best = Math.min(best, r.distanceTo(cell.clients()));
-            }
-        }
-        Node farthest = null;
-        int far = -1;
-        for (Node m : cell.members()) {
-            int d = Fleet.rowDistance(m.topology().zone(), m.topology().row(), cell.clients());
-            if (d > far || (d == far && m.name().compareTo(farthest.name()) < 0)) {
-                far = d;
-                farthest = m;
-            }
-        }
-        if (farthest == null || far <= best) {
+        Far far = farthestMember(cell);
+        if (far.node() == null || far.distance() <= nearestRowDistance(cell)) {
             return Plan.DONE;
         }
-        Replacer.Choice c = replacer.choose(cell, farthest, far - 1);
+        Replacer.Choice c = replacer.choose(cell, far.node(), far.distance() - 1);
         if (c.node() == null) {
-            return Plan.refused("move-closer of cell " + cell.id() + " (replacing " + farthest.name() + " in row "
-                    + farthest.rowPath() + "): " + c.refusal());
+            return Plan.refused("move-closer of cell " + cell.id() + " (replacing " + far.node().name() + " in row "
+                    + far.node().rowPath() + "): " + c.refusal());
         }
-        return new Plan(false, farthest, c.node(), null);
+        return new Plan(false, far.node(), c.node(), null);
     }
 
     /** The new member caught up and the old one is gone; the cell may take its next action. */

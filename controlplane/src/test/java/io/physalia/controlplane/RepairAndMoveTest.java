@@ -179,6 +179,55 @@ class RepairAndMoveTest {
     }
 
     @Test
+    void aCellPlacedFartherOutForLackOfRoomMovesInWhenRoomAppears() {
+        Fleet f = Fleets.colored(Fleets.regular(1, 2, 7, 1, 7), List.of("blue"), 10);
+        ControlPlane cp = engine(f);
+        List<Node> home = f.nodes().stream().filter(n -> n.rowPath().equals("z1/z1r1")).toList();
+        cp.setNodeHealth(home.get(0).name(), false);
+        PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class, cp.place(PlacementRequest.of("c1", List.of(Z1R1))));
+        assertEquals("z1/z1r2", p.row());
+        long now = 0;
+        for (int i = 0; i < 6; i++) {
+            List<Action> a = cp.tick(now++);
+            assertEquals(1, a.size(), "member by member, as far as the near row has room: step " + i);
+            cp.reportCaughtUp(a.get(0).id());
+            assertEquals(List.of(), Rules.violations(f.cell("c1").orElseThrow(), false));
+        }
+        assertEquals(List.of(), cp.tick(now++), "the seventh has no room nearer yet");
+        assertTrue(cp.status().blockedCells().get("c1").startsWith("move-closer of cell c1"), cp.status().blockedCells().toString());
+        cp.setNodeHealth(home.get(0).name(), true);
+        List<Action> a = cp.tick(now++);
+        assertEquals(1, a.size());
+        assertEquals(home.get(0).name(), a.get(0).joining());
+        cp.reportCaughtUp(a.get(0).id());
+        assertEquals(List.of(), cp.tick(now));
+        Cell c = f.cell("c1").orElseThrow();
+        assertTrue(c.members().stream().allMatch(n -> n.rowPath().equals("z1/z1r1")));
+        assertEquals(List.of(), Rules.violations(c, true));
+    }
+
+    @Test
+    void moveCloserWaitsWhileAMemberIsDownAndResumesWhenItReturns() {
+        // z1r1 has exactly 7 nodes: a member that fails there cannot be repaired in place, and
+        // z1r2 is full, so the repair is blocked too. When the node returns the move goes on.
+        Fleet f = Fleets.colored(Fleets.regular(1, 2, 7, 1, 7), List.of("blue"), 1);
+        ControlPlane cp = engine(f);
+        cp.place(PlacementRequest.of("c1", List.of(Z1R1)));
+        cp.place(PlacementRequest.of("c2", List.of(Z1R2)));
+        Cell c1 = f.cell("c1").orElseThrow();
+        Node down = c1.members().get(0);
+        cp.setNodeHealth(down.name(), false);
+        cp.moveClients("c1", List.of(Z1R2));
+        assertEquals(List.of(), cp.tick(0));
+        assertTrue(cp.status().blockedCells().get("c1").contains("c1"), cp.status().blockedCells().toString());
+        cp.setNodeHealth(down.name(), true);
+        assertEquals(List.of(), cp.tick(1), "z1r2 is full, so the move explains why it cannot go");
+        assertTrue(cp.status().blockedCells().get("c1").startsWith("move-closer of cell c1 (replacing"),
+                cp.status().blockedCells().get("c1"));
+        assertTrue(cp.status().blockedCells().get("c1").contains("7 full"), cp.status().blockedCells().get("c1"));
+    }
+
+    @Test
     void unknownNodeOrCell() {
         ControlPlane cp = engine(fleet());
         assertThrows(IllegalArgumentException.class, () -> cp.setNodeHealth("nope", false));
