@@ -1,0 +1,42 @@
+package io.physalia.controlplane;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine and the topology library are pure: time arrives as {@code now} arguments and
+ * randomness as a generator passed in, so a seed replays a run. No threads, I/O or wall clocks.
+ */
+class ControlPlanePurityTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.physalia.controlplane", "io.physalia.topology");
+
+    @Test
+    void noWallClocksSleepingOrGlobalRandomness() {
+        noClasses().should().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().dependOnClassesThat().resideInAnyPackage("java.time..")
+                .orShould().callMethod(Thread.class, "sleep", long.class)
+                .orShould().callMethod(Math.class, "random")
+                .orShould().callConstructor(java.util.Random.class)
+                .orShould().callConstructor(java.util.SplittableRandom.class)
+                .orShould().dependOnClassesThat().areAssignableTo(java.security.SecureRandom.class)
+                .orShould().dependOnClassesThat().areAssignableTo(java.util.UUID.class)
+                .because("time and randomness are arguments, so runs are deterministic")
+                .check(CLASSES);
+    }
+
+    @Test
+    void noThreadsOrIo() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(
+                        "java.util.concurrent..", "java.net..", "java.nio..", "java.io..")
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .because("the engine is driven by its caller; the operator and the local colony do the I/O")
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,22 @@
+package io.physalia.controlplane;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.physalia.topology.Location;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FleetReportTest {
+    @Test
+    void showsRowsRacksPowerColorsHealthAndCells() {
+        Fleet f = Fleets.colored(Fleets.regular(1, 1, 3, 3, 3), List.of("blue"), 5);
+        ControlPlane cp = new ControlPlane(f, new Random(1));
+        cp.place(PlacementRequest.of("c1", List.of(new Location("z1", "z1r1", "z1r1k1"))));
+        cp.setNodeHealth("z1r1k1n1", false);
+        String r = FleetReport.render(f, 3);
+        assertTrue(r.startsWith("row z1/z1r1\n  rack z1r1k1\n"), r);
+        assertTrue(r.contains("z1r1k1n1         power=z1r1p1     color=blue     UNHEALTHY 1/5"), r);
+        assertTrue(r.contains("cells c1"), r);
+    }
+}
