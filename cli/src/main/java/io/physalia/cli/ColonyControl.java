@@ -111,6 +111,13 @@ public final class ColonyControl implements AutoCloseable {
         return Topology.of(nodes);
     }
 
+    /** The cell's members in the engine's model (the joining node replaces the leaving one when an action is issued). */
+    public List<String> members(String cell) {
+        synchronized (engine) {
+            return engine.fleet().cell(cell).map(c -> List.copyOf(c.memberNames())).orElse(List.of());
+        }
+    }
+
     public SortedMap<String, String> colors() {
         return colors;
     }
