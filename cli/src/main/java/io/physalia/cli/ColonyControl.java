@@ -65,6 +65,9 @@ public final class ColonyControl implements AutoCloseable {
     static final String CLIENT_ID = "physalia-local-control";
     static final List<String> COLOR_NAMES = List.of("blue", "green", "amber", "violet", "red");
     static final long CATCH_UP_TIMEOUT_MILLIS = 30_000;
+    static final int MAX_ATTEMPTS = 5;
+    /** Consecutive failed health checks (one a second) after which a running node counts as unhealthy. */
+    static final int HEALTH_FAILURES = 5;
 
     private final LocalColony colony;
     private final Topology topology;
@@ -80,6 +83,7 @@ public final class ColonyControl implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final Deque<String> events = new ArrayDeque<>();
     private final Map<String, Boolean> healthy = new HashMap<>();
+    private final Map<String, Integer> healthFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private HttpServer server;
 
     public ColonyControl(LocalColony colony, int colorCount, int defaultSize, Consumer<String> log) throws IOException {
@@ -129,6 +133,7 @@ public final class ColonyControl implements AutoCloseable {
         server.setExecutor(Executors.newFixedThreadPool(2, r -> daemon(r, "control-http")));
         server.start();
         loop.scheduleWithFixedDelay(this::step, 200, 250, TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(() -> workers.submit(this::checkHealth), 1, 1, TimeUnit.SECONDS);
     }
 
     private long now() {
@@ -154,11 +159,12 @@ public final class ColonyControl implements AutoCloseable {
             synchronized (engine) {
                 for (int i = 0; i < colony.specs().size(); i++) {
                     String name = colony.specs().get(i).name();
-                    boolean alive = colony.isAlive(i);
+                    boolean alive = colony.isAlive(i) && healthFailures.getOrDefault(name, 0) < HEALTH_FAILURES;
                     if (healthy.get(name) != alive) {
                         healthy.put(name, alive);
                         engine.setNodeHealth(name, alive);
-                        event("node " + name + (alive ? " is back" : " is gone (process exited); its cells await repair"));
+                        event("node " + name + (alive ? " is back" : colony.isAlive(i)
+                                ? " fails its health checks; its cells await repair" : " is gone (process exited); its cells await repair"));
                     }
                 }
                 due = engine.tick(now());
@@ -172,9 +178,35 @@ public final class ColonyControl implements AutoCloseable {
         }
     }
 
+    /** GET /healthz on every running node; failures are counted, a success resets the count. */
+    private void checkHealth() {
+        for (int i = 0; i < colony.specs().size(); i++) {
+            LocalColony.NodeSpec n = colony.specs().get(i);
+            if (!colony.isAlive(i)) {
+                continue;
+            }
+            boolean ok;
+            try {
+                ok = http.send(HttpRequest.newBuilder(URI.create("http://" + n.http() + "/healthz")).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                ok = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            healthFailures.put(n.name(), ok ? 0 : healthFailures.getOrDefault(n.name(), 0) + 1);
+        }
+    }
+
     /** One member replaced: add the new member, host it, wait until it caught up, remove the old one. */
     void execute(Action a) {
+        execute(a, 1);
+    }
+
+    private void execute(Action a, int attempt) {
         String cell = a.cellId();
+        boolean added = false;
         try {
             List<String> others = new ArrayList<>();
             synchronized (engine) {
@@ -186,11 +218,13 @@ public final class ColonyControl implements AutoCloseable {
             String joinedMember = member(before.getJsonArray("configuration"), a.joining());
             JsonArray joinedConfig = before.getJsonArray("configuration");
             long addSlot = 0;
+            added = joinedMember != null;
             if (joinedMember == null) {
-                JsonObject added = membership(cell, others, new JsonObject().put("add", a.joining()));
-                joinedConfig = added.getJsonArray("pending");
+                JsonObject addedAnswer = membership(cell, others, new JsonObject().put("add", a.joining()));
+                joinedConfig = addedAnswer.getJsonArray("pending");
                 joinedMember = member(joinedConfig, a.joining());
-                addSlot = added.getLong("slot", 0L);
+                addSlot = addedAnswer.getLong("slot", 0L);
+                added = true;
                 event("cell " + cell + ": added " + joinedMember + " at slot " + addSlot);
             }
             String target = spec(a.joining()).http();
@@ -215,7 +249,18 @@ public final class ColonyControl implements AutoCloseable {
             }
             event("action #" + a.id() + " done: cell " + cell + " now on " + a.joining() + " instead of " + a.leaving());
         } catch (Exception e) {
-            event("action #" + a.id() + " failed: " + e.getMessage() + " (stays in flight; see docs/controlplane.md)");
+            if (!added) {
+                synchronized (engine) {
+                    engine.reportAborted(a.id()); // nothing changed in the cell: the engine puts its model back
+                }
+                event("action #" + a.id() + " aborted before the add applied: " + e.getMessage());
+            } else if (attempt < MAX_ATTEMPTS) {
+                event("action #" + a.id() + " attempt " + attempt + " failed: " + e.getMessage() + "; retrying");
+                loop.schedule(() -> workers.submit(() -> execute(a, attempt + 1)), 2, TimeUnit.SECONDS);
+            } else {
+                event("action #" + a.id() + " failed " + attempt + " times after the add applied: " + e.getMessage()
+                        + "; it stays in flight (the cell gets no other action) until the launcher restarts");
+            }
         }
     }
 
