@@ -17,20 +17,28 @@ public final class Main {
     static final String USAGE = """
             usage: physalia <command> [flags]
 
-              local   [--nodes 7] [--data-dir ./physalia-data] [--base-port 7400]
-                      start a colony of node processes on this machine (Ctrl-C stops them all);
+              local   [--nodes 9] [--colors 2] [--size 3] [--data-dir ./physalia-data] [--base-port 7400]
+                      start a colony of node processes on this machine (Ctrl-C stops them all),
+                      with a synthetic topology and colors, and the control plane on base-port;
                       node nK serves HTTP on base-port+K and peers on base-port+100+K
-              create  [--node HOST:PORT[,HOST:PORT...]] --cell C --members n1,n2,n3
+              create  --cell C --client-rack r1-k1[,r1-k2...] [--size 3] [--color blue] [--control HOST:PORT]
+                      the control plane places the cell by the rules and hosts it there
+              create  [--node HOST:PORT[,HOST:PORT...]] --cell C --members n1,n2,n3   (by hand, no rules)
+              status  [--control HOST:PORT]          the colony by rack and power domain, and the actions in flight
+              pause   [--reason TEXT] [--control ...] the big red button: the control plane takes no action
+              resume  [--control ...]
               put     --node ... --cell C --key K (--string S | --int N | --bool true|false | --bytes BASE64)
               get     --node ... --cell C --key K [--consistency linearizable|eventual]
               txn     --node ... --cell C --json '{"conditions":[...],"ops":[...]}'
 
-            --node defaults to the nodes of a default local colony (127.0.0.1:7401..7407).
+            --node defaults to the nodes of a default local colony (127.0.0.1:7401..7409);
+            --control to its control plane (127.0.0.1:7400).
             Exit codes: 0 ok, 1 failed (not applied), 2 usage, 3 outcome unknown (a write that may have applied).""";
 
     /** The nodes of a default {@code physalia local} colony. */
     static final String DEFAULT_NODES = "127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403,127.0.0.1:7404,"
-            + "127.0.0.1:7405,127.0.0.1:7406,127.0.0.1:7407";
+            + "127.0.0.1:7405,127.0.0.1:7406,127.0.0.1:7407,127.0.0.1:7408,127.0.0.1:7409";
+    static final String DEFAULT_CONTROL = "127.0.0.1:7400";
 
     private Main() {}
 
@@ -48,14 +56,22 @@ public final class Main {
         }
         switch (args[0]) {
             case "local" -> local(flags);
-            case "create", "put", "get", "txn" -> System.exit(clientCommand(args[0], flags));
+            case "create" -> System.exit(flags.containsKey("client-rack") ? controlCommand("create", flags)
+                    : clientCommand("create", flags));
+            case "put", "get", "txn" -> System.exit(clientCommand(args[0], flags));
+            case "status", "pause", "resume" -> System.exit(controlCommand(args[0], flags));
             default -> usage("unknown command '" + args[0] + "'");
         }
     }
 
     private static void local(Map<String, String> f) throws Exception {
-        allow(f, "nodes", "data-dir", "base-port");
-        int nodes = intFlag(f, "nodes", 7);
+        allow(f, "nodes", "data-dir", "base-port", "colors", "size");
+        int nodes = intFlag(f, "nodes", 9);
+        int colors = intFlag(f, "colors", 2);
+        int size = intFlag(f, "size", 3);
+        if (colors < 1 || colors > ColonyControl.COLOR_NAMES.size()) {
+            usage("--colors must be 1.." + ColonyControl.COLOR_NAMES.size());
+        }
         int base = intFlag(f, "base-port", 7400);
         if (nodes < 1 || nodes > 15) {
             usage("--nodes must be 1..15");
@@ -65,9 +81,11 @@ public final class Main {
         }
         Path dir = Path.of(f.getOrDefault("data-dir", "physalia-data"));
         LocalColony colony = new LocalColony(dir, LocalColony.ports(nodes, base));
+        ColonyControl control = new ColonyControl(colony, colors, size, line -> System.out.println("  control: " + line));
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping " + nodes + " nodes...");
+            control.close();
             try {
                 colony.close();
             } catch (InterruptedException ignored) {
@@ -84,21 +102,79 @@ public final class Main {
             System.err.println("physalia local: " + e.getMessage());
             System.exit(1);
         }
+        control.start(base);
         StringBuilder all = new StringBuilder();
         StringBuilder members = new StringBuilder();
         System.out.println("\ncolony ready:");
         for (LocalColony.NodeSpec n : colony.specs()) {
-            System.out.printf("  %-4s http://%s  (peer port %d, metrics http://%s/metrics)%n", n.name(), n.http(), n.peerPort(), n.http());
+            System.out.printf("  %-4s http://%s  color %-6s (peer port %d, metrics http://%s/metrics)%n", n.name(), n.http(),
+                    control.colors().get(n.name()), n.peerPort(), n.http());
             all.append(all.isEmpty() ? "" : ",").append(n.http());
             members.append(members.isEmpty() ? "" : ",").append(n.name());
         }
         String first = colony.specs().get(0).http();
         System.out.println("\ntry:");
-        System.out.println("  ./physalia create --node " + first + " --cell demo --members " + members);
+        System.out.println("control plane at http://127.0.0.1:" + base + " (./physalia status | pause | resume)");
+        System.out.println("  ./physalia create --cell demo --client-rack r1-k1" + (base == 7400 ? "" : " --control 127.0.0.1:" + base));
         System.out.println("  ./physalia put --node " + first + " --cell demo --key greeting --string hello");
         System.out.println("  ./physalia get --node " + all + " --cell demo --key greeting");
         System.out.println("\nCtrl-C stops every node.");
         done.await();
+    }
+
+    /** create (by the rules), status, pause, resume: talk to the local colony's control plane. */
+    private static int controlCommand(String cmd, Map<String, String> f) {
+        try {
+            String control = f.getOrDefault("control", DEFAULT_CONTROL);
+            String path;
+            String method = "POST";
+            switch (cmd) {
+                case "create" -> {
+                    allow(f, "control", "cell", "client-rack", "size", "color");
+                    path = "/cells/" + required(f, "cell") + "?client-rack=" + enc(required(f, "client-rack"))
+                            + (f.containsKey("size") ? "&size=" + enc(f.get("size")) : "")
+                            + (f.containsKey("color") ? "&color=" + enc(f.get("color")) : "");
+                }
+                case "pause" -> {
+                    allow(f, "control", "reason");
+                    path = "/pause?reason=" + enc(f.getOrDefault("reason", "paused by operator"));
+                }
+                case "resume" -> {
+                    allow(f, "control");
+                    path = "/resume";
+                }
+                default -> {
+                    allow(f, "control");
+                    path = "/status";
+                    method = "GET";
+                }
+            }
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + control + path))
+                            .timeout(java.time.Duration.ofSeconds(60))
+                            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            System.out.print(r.body());
+            if (r.statusCode() != 200) {
+                System.err.println("physalia " + cmd + ": HTTP " + r.statusCode() + " from the control plane at " + control);
+                return 1;
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
+            System.err.println("physalia " + cmd + ": cannot reach the control plane at " + f.getOrDefault("control", DEFAULT_CONTROL)
+                    + " (is physalia local running?): " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static int clientCommand(String cmd, Map<String, String> f) {

@@ -30,6 +30,7 @@ final class CellHost {
     private Replica replica;
     private volatile long timerId = -1;
     private final Map<Long, Consumer<Reply>> waiting = new HashMap<>();
+    private boolean stopped;
     private CompletableFuture<Void> lastPersist = CompletableFuture.completedFuture(null);
 
     CellHost(String cell, Shard shard, Node node, Replica replica) {
@@ -64,6 +65,9 @@ final class CellHost {
     }
 
     private void apply(Effects fx) {
+        if (stopped) {
+            return;
+        }
         if (fx.stoppedReason() != null) {
             LOG.severe("cell " + cell + " stopped: " + fx.stoppedReason());
             node.metrics().cellsStopped.inc();
@@ -128,8 +132,21 @@ final class CellHost {
         long delay = Math.max(1, atMillis - Node.nowMillis());
         timerId = node.vertx().setTimer(delay, id -> {
             timerId = -1;
+            if (stopped) {
+                return;
+            }
             apply(replica.onWakeup(node.context()));
         });
+    }
+
+    /** Stops driving the replica (it was dropped or replaced): no timer, and no answers will come. */
+    void stop() {
+        stopped = true;
+        if (timerId >= 0) {
+            node.vertx().cancelTimer(timerId);
+            timerId = -1;
+        }
+        waiting.clear();
     }
 
     boolean hasTimer() {

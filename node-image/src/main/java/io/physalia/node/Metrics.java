@@ -45,6 +45,8 @@ final class Metrics {
         gauge("physalia_wakeup_timers", "Replicas with a wakeup timer set (idle cells have none).", () -> node.pendingWakeups());
         gauge("physalia_peer_frames_dropped", "Outgoing frames dropped because a peer connection was busy.",
                 () -> node.transport().framesDroppedQueueFull.get());
+        gauge("physalia_peer_frames_wrong_color", "Peer frames and pings refused because the other node has another color.",
+                () -> node.transport().wrongColor.get());
         new RejectedFrames(node).register(registry);
     }
 

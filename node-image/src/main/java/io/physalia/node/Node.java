@@ -183,6 +183,86 @@ public final class Node implements AutoCloseable {
         return p.future();
     }
 
+    /**
+     * Hosts {@code self}, a member added by a membership change, of {@code cell}; it knows only
+     * the configuration it joins and learns the cell's state by snapshot. A replica of an older
+     * incarnation hosted here is replaced; the same member is {@code EXISTS}.
+     */
+    Future<HostResult> join(String cell, Member self, Configuration joined) {
+        Promise<HostResult> p = Promise.promise();
+        Shard s = shardFor(cell);
+        s.context.runOnContext(v -> {
+            if (!self.node().name().equals(config.name()) || !joined.contains(self)) {
+                p.fail("member " + self + " is not this node's member of the configuration " + joined.members());
+                return;
+            }
+            CellHost existing = cells.get(cell);
+            if (existing != null) {
+                long have = existing.replica().member().incarnation();
+                if (have == self.incarnation()) {
+                    p.complete(HostResult.EXISTS);
+                    return;
+                }
+                if (have > self.incarnation()) {
+                    p.fail("cell " + cell + " is hosted here as a newer incarnation " + have);
+                    return;
+                }
+                existing.stop();
+            }
+            refused.remove(cell); // a new incarnation starts from a fresh identity record
+            CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, joined, observer));
+            cells.put(cell, h);
+            h.persistIdentity().whenComplete((x, err) -> s.context.runOnContext(y -> {
+                if (err != null) {
+                    storageFailed(err);
+                    p.fail("storage failed: " + err);
+                } else {
+                    p.complete(HostResult.CREATED);
+                }
+            }));
+        });
+        return p.future();
+    }
+
+    /** Stops hosting {@code cell} (its records stay in the log; see docs/node.md). False if not hosted. */
+    Future<Boolean> drop(String cell) {
+        Promise<Boolean> p = Promise.promise();
+        Shard s = shardFor(cell);
+        s.context.runOnContext(v -> {
+            CellHost h = cells.remove(cell);
+            if (h != null) {
+                h.stop();
+            }
+            p.complete(h != null);
+        });
+        return p.future();
+    }
+
+    /** The replica's member, applied prefix, leadership and configuration, read on its context; null if not hosted. */
+    Future<io.vertx.core.json.JsonObject> replicaStatus(String cell) {
+        Promise<io.vertx.core.json.JsonObject> p = Promise.promise();
+        CellHost h = cells.get(cell);
+        if (h == null) {
+            p.complete(null);
+            return p.future();
+        }
+        h.shard.context.runOnContext(v -> {
+            Replica r = h.replica();
+            io.vertx.core.json.JsonArray members = new io.vertx.core.json.JsonArray();
+            r.configuration().members().forEach(m -> members.add(memberString(m)));
+            p.complete(new io.vertx.core.json.JsonObject().put("cell", cell).put("node", config.name())
+                    .put("member", memberString(r.member())).put("appliedUpTo", r.appliedUpTo())
+                    .put("leader", r.isLeader()).put("leaderHint", r.leaderHint() == null ? null : r.leaderHint().name())
+                    .put("configuration", members).put("stopped", r.stoppedReason()));
+        });
+        return p.future();
+    }
+
+    /** A member as {@code node@incarnation}. */
+    static String memberString(Member m) {
+        return m.node().name() + "@" + m.incarnation();
+    }
+
     static Set<String> nodes(Configuration c) {
         Set<String> s = new TreeSet<>();
         c.members().forEach(m -> s.add(m.node().name()));

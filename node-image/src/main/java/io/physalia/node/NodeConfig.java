@@ -14,7 +14,36 @@ import java.util.regex.Pattern;
  * @param peers every other node of the colony: name to host:port of its peer (TCP) listener
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
-                         Map<String, HostPort> peers, Path keyFile, long parentPid) {
+                         Map<String, HostPort> peers, Path keyFile, long parentPid,
+                         Map<String, String> labels, Map<String, String> peerColors) {
+
+    /** The label that carries a node's color (the same key as topology-labels' scheme). */
+    public static final String COLOR_LABEL = "physalia.io/color";
+
+    public NodeConfig {
+        labels = Map.copyOf(labels);
+        peerColors = Map.copyOf(peerColors);
+    }
+
+    /** A node without labels or colors: it talks to every peer. */
+    public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                      Map<String, HostPort> peers, Path keyFile, long parentPid) {
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, Map.of(), Map.of());
+    }
+
+    /** This node's color, or null if it has none (then colors are not checked). */
+    public String color() {
+        return labels.get(COLOR_LABEL);
+    }
+
+    /**
+     * Whether this node may exchange frames with {@code peer}: always without colors; with
+     * colors, only with a peer known to be of the same color (nodes of different colors never talk).
+     */
+    public boolean sameColor(String peer) {
+        String mine = color();
+        return mine == null || mine.equals(peerColors.get(peer));
+    }
 
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -43,7 +72,10 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
               --key-file   the colony's key file (HMAC keys; see docs/node.md)
               --bind       address to listen on (default 127.0.0.1)
               --parent-pid exit when this process is gone (used by physalia local: no orphans)
-              --sync       must be true: a node never runs without syncing its log""";
+              --sync       must be true: a node never runs without syncing its log
+              --labels     the node's labels as key=value,... (topology and physalia.io/color)
+              --peer-colors every node's color as name=color,...; with a color, the node talks
+                           only to peers of its own color and drops (and counts) frames from others""";
 
     public static NodeConfig parse(String[] args) throws BadConfig {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -67,7 +99,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 problems.add("flag " + a + " needs a value");
                 continue;
             }
-            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid").contains(key)) {
+            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors").contains(key)) {
                 problems.add("unknown flag --" + key);
             } else if (flags.put(key, value) != null) {
                 problems.add("flag --" + key + " given twice");
@@ -116,11 +148,32 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 problems.add("--parent-pid '" + flags.get("parent-pid") + "' is not a process id");
             }
         }
+        Map<String, String> labels = pairs(flags.get("labels"), "--labels", problems);
+        Map<String, String> peerColors = pairs(flags.get("peer-colors"), "--peer-colors", problems);
+        if (labels.containsKey(COLOR_LABEL) && !flags.containsKey("peer-colors")) {
+            problems.add("--labels gives a color (" + COLOR_LABEL + "): --peer-colors must give every peer's color");
+        }
         if (!problems.isEmpty()) {
             throw new BadConfig(String.join("\n", problems));
         }
         return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
-                peers, Path.of(keyFile), parentPid);
+                peers, Path.of(keyFile), parentPid, labels, peerColors);
+    }
+
+    private static Map<String, String> pairs(String list, String flag, List<String> problems) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (list == null || list.isBlank()) {
+            return m;
+        }
+        for (String item : list.split(",")) {
+            String[] kv = item.trim().split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                problems.add(flag + " entry '" + item + "' must look like key=value");
+            } else if (m.put(kv[0], kv[1]) != null) {
+                problems.add(flag + " gives '" + kv[0] + "' twice");
+            }
+        }
+        return m;
     }
 
     static HostPort hostPort(String s) {

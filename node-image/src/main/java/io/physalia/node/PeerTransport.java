@@ -57,6 +57,8 @@ final class PeerTransport {
     final AtomicLong framesTooLarge = new AtomicLong();
     final AtomicLong framesDroppedQueueFull = new AtomicLong();
     final AtomicLong pingsRejected = new AtomicLong();
+    /** Frames and pings refused because they came from (or were meant for) a node of another color. */
+    final AtomicLong wrongColor = new AtomicLong();
     private NetServer server;
     private NetClient client;
     private volatile boolean stopped;
@@ -72,7 +74,9 @@ final class PeerTransport {
     io.vertx.core.Future<NetServer> start() {
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
         for (String peer : config.peers().keySet()) {
-            dial(peer);
+            if (config.sameColor(peer)) {
+                dial(peer); // nodes of different colors never talk: no connection to them at all
+            }
         }
         vertx.setPeriodic(PING_EVERY_MILLIS, id -> pingAll());
         server = vertx.createNetServer(new io.vertx.core.net.NetServerOptions().setTcpNoDelay(true));
@@ -101,7 +105,7 @@ final class PeerTransport {
     int alivePeers(long nowMillis) {
         int n = 0;
         for (String p : config.peers().keySet()) {
-            if (alive(p, nowMillis)) {
+            if (config.sameColor(p) && alive(p, nowMillis)) {
                 n++;
             }
         }
@@ -115,6 +119,10 @@ final class PeerTransport {
 
     /** Sends one encoded frame to {@code node}; dropped (Paxos retransmits) if it is not connected or busy. */
     void send(String node, byte[] frame) {
+        if (!config.sameColor(node)) {
+            wrongColor.incrementAndGet();
+            return;
+        }
         NetSocket s = outgoing.get(node);
         if (s == null) {
             return;
@@ -214,7 +222,11 @@ final class PeerTransport {
                     buf.getBytes(frame, header[0].length);
                     if (codec.decode(frame) instanceof DecodeResult.Ok ok
                             && ok.envelope().to().node().name().equals(config.name())) {
-                        inbound.accept(ok.envelope());
+                        if (config.sameColor(ok.envelope().from().node().name())) {
+                            inbound.accept(ok.envelope());
+                        } else {
+                            wrongColor.incrementAndGet(); // another color's node: refused, never delivered
+                        }
                     }
                     state[0] = 0;
                     parser.fixedSizeMode(1);
@@ -258,7 +270,9 @@ final class PeerTransport {
             byte[] http = new byte[b.getShort()];
             b.get(http);
             String peer = new String(name, StandardCharsets.UTF_8);
-            if (config.peers().containsKey(peer)) {
+            if (config.peers().containsKey(peer) && !config.sameColor(peer)) {
+                wrongColor.incrementAndGet();
+            } else if (config.peers().containsKey(peer)) {
                 lastHeard.put(peer, Node.nowMillis());
                 httpOf.put(peer, new String(http, StandardCharsets.UTF_8));
             }

@@ -34,6 +34,7 @@ public final class LocalColony implements AutoCloseable {
     private final Path keyFile;
     private final Process[] processes;
     private final boolean keyGenerated;
+    private final java.util.Map<String, List<String>> extraArgs = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     public LocalColony(Path root, List<NodeSpec> specs) throws IOException {
@@ -94,17 +95,28 @@ public final class LocalColony implements AutoCloseable {
         return keyFile;
     }
 
+    /** Extra flags for a node's command line (e.g. {@code --labels}, {@code --peer-colors}), used from its next start. */
+    public void nodeArgs(String node, List<String> args) {
+        extraArgs.put(node, List.copyOf(args));
+    }
+
+    /** The node's process, or null if never started. */
+    public Process process(int i) {
+        return processes[i];
+    }
+
     /** Starts node {@code i} (0-based) as a child process that exits if this process goes away. */
     public void start(int i) throws IOException {
         NodeSpec n = specs.get(i);
         Path dir = root.resolve(n.name());
         Files.createDirectories(dir);
         String peers = specs.stream().map(p -> p.name() + "=127.0.0.1:" + p.peerPort()).collect(Collectors.joining(","));
-        List<String> cmd = List.of(javaBin(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
                 "--name", n.name(), "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
                 "--http-port", Integer.toString(n.httpPort()), "--peers", peers, "--key-file", keyFile.toString(),
-                "--parent-pid", Long.toString(ProcessHandle.current().pid()));
+                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        cmd.addAll(extraArgs.getOrDefault(n.name(), List.of()));
         Path out = dir.resolve("node.out");
         processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
