@@ -50,6 +50,11 @@ final class CellHost {
         return lastPersist;
     }
 
+    /** Starts driving the replica (a joining member asks for its state at once). On the cell's context. */
+    void start() {
+        apply(replica.start(node.context()));
+    }
+
     void onMessage(Envelope env) {
         apply(replica.onMessage(env, node.context()));
     }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,9 @@ public final class Node implements AutoCloseable {
         transport.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         http = new HttpApi(this).server();
         http.listen(config.httpPort(), config.bindHost()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (CellHost h : cells.values()) {
+            h.shard.context.runOnContext(v -> h.start()); // a recovered member still without state asks for it
+        }
         ready = true;
     }
 
@@ -212,7 +216,9 @@ public final class Node implements AutoCloseable {
             refused.remove(cell); // a new incarnation starts from a fresh identity record
             CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, joined, observer));
             cells.put(cell, h);
-            h.persistIdentity().whenComplete((x, err) -> s.context.runOnContext(y -> {
+            CompletableFuture<Void> identity = h.persistIdentity();
+            h.start(); // asks a member for a snapshot; its output waits for the identity record
+            identity.whenComplete((x, err) -> s.context.runOnContext(y -> {
                 if (err != null) {
                     storageFailed(err);
                     p.fail("storage failed: " + err);

@@ -104,6 +104,24 @@ public final class Replica {
 
     // ---- inputs -----------------------------------------------------------------------------
 
+    /**
+     * Call once when the driver starts driving this replica (after creating or recovering it,
+     * once its identity is durable). A joining member without state asks a member for a
+     * snapshot right away: it may hear nothing from the cell for a long time otherwise (a
+     * quiet cell sends it no Accepts, and the Commit may have gone out before it was hosted).
+     */
+    public Effects start(Context ctx) {
+        Step step = new Step(ctx, new Effects());
+        if (stoppedReason == null && !learner.hasState()) {
+            try {
+                teaching.askForState(step);
+            } catch (RuntimeException e) {
+                stop(e, step);
+            }
+        }
+        return finish(step);
+    }
+
     public Effects onMessage(Envelope env, Context ctx) {
         Step step = new Step(ctx, new Effects());
         if (stoppedReason != null || !env.to().equals(self) || !env.cell().equals(cell) || env.from().equals(self)) {

@@ -31,7 +31,13 @@ final class Teaching {
     }
 
     private boolean behind() {
-        return knownChosenUpTo > replica.learner().chosenUpTo() || replica.learner().hasHole();
+        return knownChosenUpTo > replica.learner().chosenUpTo() || replica.learner().hasHole()
+                || !replica.learner().hasState();
+    }
+
+    /** A joining member asks a member for its state at once, rather than wait to hear from one. */
+    void askForState(Step step) {
+        request(otherTeacher(step), step, true);
     }
 
     /** Every message carries its sender's chosen prefix; a longer one than ours means we lag. */

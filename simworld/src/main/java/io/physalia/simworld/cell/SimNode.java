@@ -143,6 +143,7 @@ public final class SimNode {
         dropped.remove(cell);
         disk.append(new CellRecord(cell, r.identityRecord()));
         disk.sync(() -> { });
+        apply(r, r.start(context())); // its output waits for the identity's sync
     }
 
     /** Stops hosting {@code cell} and deletes its records (they are not recovered at reboot). */
@@ -205,7 +206,9 @@ public final class SimNode {
         Context ctx = context();
         for (var e : byCell.entrySet()) {
             if (!refusedCells.containsKey(e.getKey()) && !dropped.contains(e.getKey())) {
-                replicas.put(e.getKey(), Replica.recover(config, e.getValue(), observer, ctx));
+                Replica r = Replica.recover(config, e.getValue(), observer, ctx);
+                replicas.put(e.getKey(), r);
+                apply(r, r.start(ctx));
             }
         }
         schedulePings();

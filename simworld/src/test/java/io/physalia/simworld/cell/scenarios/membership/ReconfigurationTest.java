@@ -73,6 +73,7 @@ class ReconfigurationTest {
         SimClient c1 = s.client();
         SimClient c2 = s.client();
         s.put(c1, "a", 1);
+        s.w.addNode("n4"); // the node exists (the control plane starts it before adding it)
         // both changes in flight together: at most one of them applies while the other is pending
         CommandResult[] out = new CommandResult[2];
         s.w.submit(c1, seq -> new Command.AddMember(c1.clientId(), seq, new NodeId("n4")), r -> out[0] = r);
