@@ -17,6 +17,10 @@ CACHE="${PHYSALIA_K8S_CACHE:-$HOME/.cache/physalia-k8s}"
 KUBEAPITEST_DIR="${KUBEAPITEST_DIR:-$HOME/.kubeapitest/k8s}"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if ! command -v go >/dev/null 2>&1; then
+  echo "build.sh: Go 1.26 or newer is needed (https://go.dev/dl/); 'go' is not on PATH" >&2
+  exit 1
+fi
 export GOMODCACHE="$CACHE/gomod"
 export GOCACHE="$CACHE/gobuild"
 export GOTOOLCHAIN=local
