@@ -42,7 +42,7 @@ log() { printf '[k8s-bin %4ds] %s\n' "$((SECONDS - START))" "$*"; }
 all_present() {
   local b
   for b in "${KUBE_BINS[@]}"; do [[ -x "$KUBE_DIR/$b" ]] || return 1; done
-  [[ -x "$ETCD_DIR/etcd" && -x "$KWOK_DIR/kwok" ]] || return 1
+  [[ -x "$ETCD_DIR/etcd" && -x "$KWOK_DIR/kwok" && -f "$CACHE/bin/kwok-stages.yaml" ]] || return 1
   for b in kube-apiserver etcd kubectl; do [[ -x "$API_TEST_DIR/$b" ]] || return 1; done
   for b in "${KUBE_BINS[@]}" etcd kwok; do [[ -x "$CACHE/bin/$b" ]] || return 1; done
 }
@@ -168,6 +168,18 @@ build_kwok() {
   mv "$KWOK_DIR/kwok.tmp" "$KWOK_DIR/kwok"
 }
 
+kwok_stages() {
+  # kwok needs stages (how fake nodes and pods change state); use its "fast"
+  # set, as kwokctl does: node-initialize, node-heartbeat-with-lease, pod ready/complete/delete.
+  if [[ -f "$KWOK_DIR/stages.yaml" ]]; then return; fi
+  local src f
+  src="$(cd "$HERE/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage"
+  for f in "$src"/node/fast/node-initialize.yaml "$src"/node/heartbeat-with-lease/*.yaml "$src"/pod/fast/*.yaml; do
+    echo "---"; cat "$f"
+  done > "$KWOK_DIR/stages.yaml.tmp"
+  mv "$KWOK_DIR/stages.yaml.tmp" "$KWOK_DIR/stages.yaml"
+}
+
 install_layout() {
   # kube-api-test: ~/.kubeapitest/k8s/<version>-<os>-<arch>/{kube-apiserver,etcd,kubectl}
   mkdir -p "$API_TEST_DIR" "$CACHE/bin"
@@ -179,12 +191,14 @@ install_layout() {
   for b in "${KUBE_BINS[@]}"; do ln -sfn "$KUBE_DIR/$b" "$CACHE/bin/$b"; done
   ln -sfn "$ETCD_DIR/etcd" "$CACHE/bin/etcd"
   ln -sfn "$KWOK_DIR/kwok" "$CACHE/bin/kwok"
+  ln -sfn "$KWOK_DIR/stages.yaml" "$CACHE/bin/kwok-stages.yaml"
   printf 'kubernetes=%s\netcd=%s\nkwok=%s\n' "$KUBE_VERSION" "$ETCD_VERSION" "$KWOK_VERSION" > "$CACHE/bin/VERSIONS"
 }
 
 log "kubernetes $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION; cache $CACHE"
 build_etcd
 build_kwok
+kwok_stages
 build_kube
 install_layout
 log "done: $CACHE/bin and $API_TEST_DIR"

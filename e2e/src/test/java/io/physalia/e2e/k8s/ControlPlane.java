@@ -99,6 +99,7 @@ public final class ControlPlane implements AutoCloseable {
         processes.add(ManagedProcess.start("kwok", List.of(
                 binaries.binary("kwok").toString(),
                 "--kubeconfig=" + kc,
+                "--config=" + binaries.binary("kwok-stages.yaml"),
                 "--manage-all-nodes=false",
                 "--manage-nodes-with-annotation-selector=" + KWOK_NODE + "=fake",
                 "--node-lease-duration-seconds=40",

@@ -23,7 +23,8 @@ public record K8sBinaries(Path dir, String kubernetesVersion, String etcdVersion
                     + " See docs/kubernetes-tests.md.";
 
     static final List<String> NAMES =
-            List.of("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd", "kwok");
+            List.of("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd", "kwok",
+                    "kwok-stages.yaml");
 
     /** Finds the binaries, or throws an {@link AssertionError} that says how to get them. */
     public static K8sBinaries locate() {
@@ -31,7 +32,7 @@ public record K8sBinaries(Path dir, String kubernetesVersion, String etcdVersion
         Path versions = dir.resolve("VERSIONS");
         List<String> missing = new ArrayList<>();
         for (String name : NAMES) {
-            if (!Files.isExecutable(dir.resolve(name))) {
+            if (!(name.endsWith(".yaml") ? Files.isReadable(dir.resolve(name)) : Files.isExecutable(dir.resolve(name)))) {
                 missing.add(name);
             }
         }
