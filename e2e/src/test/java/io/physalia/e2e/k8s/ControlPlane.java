@@ -4,7 +4,6 @@ import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -226,10 +225,5 @@ public final class ControlPlane implements AutoCloseable {
         // Anything still running that this JVM started (kube-api-test's etcd and kube-apiserver
         // included) goes too: no stray processes after the tests.
         ProcessHandle.current().children().forEach(child -> ManagedProcess.stopTree(child, Duration.ofSeconds(5)));
-    }
-
-    /** Conditions are printed in failure messages. */
-    static String describe(List<NodeCondition> conditions) {
-        return conditions == null ? "[]" : conditions.stream().map(c -> c.getType() + "=" + c.getStatus()).toList().toString();
     }
 }

@@ -2,6 +2,7 @@ package io.physalia.e2e.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -64,7 +65,7 @@ class RescheduleSmokeTest {
                 "at least one pod must be a replacement");
         Set<String> remaining = nodes.stream().map(NodeTopology::node).filter(n -> !n.equals(doomed))
                 .collect(Collectors.toSet());
-        after.forEach(p -> assertFalse(!remaining.contains(p.getSpec().getNodeName()),
+        after.forEach(p -> assertTrue(remaining.contains(p.getSpec().getNodeName()),
                 p.getMetadata().getName() + " is on " + p.getSpec().getNodeName()));
     }
 
