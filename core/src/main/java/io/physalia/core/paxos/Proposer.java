@@ -148,11 +148,19 @@ final class Proposer {
         phase = Phase.CANDIDATE;
         promises = new TreeMap<>();
         recovered = null;
-        lastPrepareAt = step.now();
         activeUntil = Math.max(activeUntil, step.now() + config.requestTimeoutMillis());
-        Message.Prepare prepare = new Message.Prepare(ballot, from, from);
-        for (Member m : replica.membersAround(from)) {
-            replica.deliverOrSend(m, prepare, step);
+        sendPrepare(from, replica.membersAround(from), step);
+    }
+
+    /** Phase 1a from {@code fromSlot} to every member in {@code to} that has not promised yet. */
+    private void sendPrepare(long fromSlot, Iterable<Member> to, Step step) {
+        lastPrepareAt = step.now();
+        Message.Prepare prepare = new Message.Prepare(ballot, fromSlot, replica.learner().chosenUpTo());
+        for (Member m : to) {
+            // (our own acceptor answers inline; a refusal there may end the campaign mid-loop)
+            if (promises == null || !promises.containsKey(m)) {
+                replica.deliverOrSend(m, prepare, step);
+            }
         }
     }
 
@@ -277,13 +285,7 @@ final class Proposer {
         if (step.now() < lastPrepareAt + config.retransmitMillis() && lastPrepareAt != 0) {
             return;
         }
-        lastPrepareAt = step.now();
-        Message.Prepare prepare = new Message.Prepare(ballot, nextSlot, replica.learner().chosenUpTo());
-        for (Member m : c.members()) {
-            if (!promises.containsKey(m)) {
-                replica.deliverOrSend(m, prepare, step);
-            }
-        }
+        sendPrepare(nextSlot, c.members(), step);
     }
 
     private Batch takeBatch(List<Waiter> waiters, Step step) {
@@ -514,13 +516,7 @@ final class Proposer {
 
     private void retransmitPrepare(Step step) {
         long from = replica.learner().chosenUpTo();
-        lastPrepareAt = step.now();
-        Message.Prepare prepare = new Message.Prepare(ballot, from, from);
-        for (Member m : replica.membersAround(from)) {
-            if (!promises.containsKey(m)) {
-                replica.deliverOrSend(m, prepare, step);
-            }
-        }
+        sendPrepare(from, replica.membersAround(from), step);
     }
 
     long nextWakeup(long now) {

@@ -128,20 +128,18 @@ final class Teaching {
         if (mine <= t.chosenUpTo() || !learner.hasState()) {
             return; // nothing to teach (or no state of our own yet)
         }
+        CellSnapshot snapshot = learner.snapshot();
         if (t.chosenUpTo() >= learner.logStart()) {
             List<Batch> segment = learner.segment(t.chosenUpTo(), config.maxTeachLogSlots());
             long segmentBytes = 0;
             for (Batch b : segment) {
                 segmentBytes += ValueCodecs.encodedSize(b);
             }
-            CellSnapshot snapshot = learner.snapshot();
             if (!segment.isEmpty() && segmentBytes <= ValueCodecs.encodedSize(snapshot)) {
                 replica.send(from, new Message.TeachLog(t.chosenUpTo(), segment, mine), step);
                 return;
             }
-            replica.send(from, new Message.TeachSnapshot(snapshot, mine), step);
-            return;
         }
-        replica.send(from, new Message.TeachSnapshot(learner.snapshot(), mine), step);
+        replica.send(from, new Message.TeachSnapshot(snapshot, mine), step);
     }
 }
