@@ -30,6 +30,9 @@ public final class Main {
               put     --node ... --cell C --key K (--string S | --int N | --bool true|false | --bytes BASE64)
               get     --node ... --cell C --key K [--consistency linearizable|eventual]
               txn     --node ... --cell C --json '{"conditions":[...],"ops":[...]}'
+              simulate NAME [--seed N] [--out DIR] [--quick] [...]
+                      colony-scale simulations of placement, availability and safety
+                      (physalia simulate list names them; docs/simulations.md shows the figures)
 
             --node defaults to the nodes of a default local colony (127.0.0.1:7401..7409);
             --control to its control plane (127.0.0.1:7400).
@@ -46,6 +49,10 @@ public final class Main {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             System.out.println(USAGE);
             return;
+        }
+        if (args[0].equals("simulate")) {
+            // Simulations parse their own flags: each declares the parameters it accepts.
+            System.exit(io.physalia.simulations.SimulateMain.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         Map<String, String> flags;
         try {

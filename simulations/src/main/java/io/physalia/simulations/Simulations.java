@@ -1,0 +1,14 @@
+package io.physalia.simulations;
+
+import java.util.List;
+
+/** Every simulation {@code physalia simulate} knows, in the order {@code list} shows them. */
+public final class Simulations {
+    private Simulations() {}
+
+    public static List<Simulation> all() {
+        return List.of(
+                // One line per simulation; keep the order of docs/simulations.md.
+        );
+    }
+}
