@@ -48,6 +48,11 @@ final class PeerTransport {
     static final long KEY_FILE_POLL_MILLIS = 1000;
     static final long HELLO_TIMEOUT_MILLIS = 2000;
     static final long REDIAL_MILLIS = 250;
+    /**
+     * How long a frame may take to arrive once its header has: longer means its length field was
+     * altered (the MAC, at the end, cannot tell before the bytes are there), and the stream is closed.
+     */
+    static final long FRAME_STALL_MILLIS = 3000;
     /** The acceptor's hello: the frame magic, the format version, then the 8-byte session id. */
     static final int HELLO_BYTES = 3 + 8;
     private static final Logger LOG = Logger.getLogger(PeerTransport.class.getName());
@@ -335,6 +340,8 @@ final class PeerTransport {
         private int pos;
         private boolean closing;
         private boolean warned;
+        private long framesCompleted;
+        private long stallTimer = -1;
 
         Incoming(NetSocket socket, SessionGuard guard) {
             this.socket = socket;
@@ -354,10 +361,7 @@ final class PeerTransport {
                     // length field) or a frame we will not buffer: the stream cannot be trusted
                     // any more. Counted with its reason; the dialer reconnects with a new session.
                     reject(codec.decode(header));
-                    closing = true;
-                    pending = Buffer.buffer(); // already counted; not to be counted again as TRUNCATED at close
-                    pos = 0;
-                    socket.close();
+                    abandon();
                     return;
                 }
                 if (pending.length() - pos < total) {
@@ -365,12 +369,43 @@ final class PeerTransport {
                 }
                 byte[] frame = pending.getBytes(pos, pos + (int) total);
                 pos += (int) total;
+                framesCompleted++;
                 handle(frame);
+                if (closing) {
+                    return;
+                }
             }
             if (pos > 0) {
                 pending = pending.getBuffer(pos, pending.length());
                 pos = 0;
             }
+            if (pending.length() > 0 && stallTimer < 0) {
+                watchForStall(framesCompleted);
+            }
+        }
+
+        /** Closes the connection after a counted rejection; what is buffered is dropped uncounted. */
+        private void abandon() {
+            closing = true;
+            pending = Buffer.buffer();
+            pos = 0;
+            socket.close();
+        }
+
+        /** Closes the stream if no frame completes within {@link #FRAME_STALL_MILLIS} while bytes wait. */
+        private void watchForStall(long completedBefore) {
+            stallTimer = vertx.setTimer(FRAME_STALL_MILLIS, id -> {
+                stallTimer = -1;
+                if (closing || pending.length() == 0) {
+                    return;
+                }
+                if (framesCompleted == completedBefore) {
+                    closing = true;
+                    socket.close(); // the partial frame is counted (TRUNCATED) when the close lands
+                } else {
+                    watchForStall(framesCompleted);
+                }
+            });
         }
 
         private boolean plausible(byte[] header) {
@@ -392,7 +427,14 @@ final class PeerTransport {
                     }
                 }
                 case DecodeResult.Ping p -> onPing(p.ping());
-                case DecodeResult.Rejected r -> reject(r);
+                case DecodeResult.Rejected r -> {
+                    reject(r);
+                    if (r.reason() == DecodeResult.Reason.WRONG_SESSION && guard.lastSequence() == 0) {
+                        // The dialer's first frame already names another session: it did not get
+                        // our hello intact. Closing makes it dial again and get a new one.
+                        abandon();
+                    }
+                }
             }
         }
 
@@ -405,6 +447,9 @@ final class PeerTransport {
         }
 
         void closed() {
+            if (stallTimer >= 0) {
+                vertx.cancelTimer(stallTimer);
+            }
             synchronized (rejectionLock) {
                 if (pending.length() > pos) {
                     reject(codec.decode(pending.getBytes(pos, pending.length()))); // cut off by the close: TRUNCATED
