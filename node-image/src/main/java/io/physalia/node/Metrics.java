@@ -63,6 +63,9 @@ final class Metrics {
     Metrics(Node node) {
         NodeConfig c = node.config();
         nodeLabelValues = List.of(c.colony(), c.color() == null ? "" : c.color(), c.name());
+        for (String kind : List.of("request", "log", "snapshot")) {
+            teaching.labels(kind); // present from the start at 0, so rates work from the first scrape
+        }
         gauge("physalia_cells_hosted", "Cell replicas hosted by this node.", node::cellCount);
         gauge("physalia_cells_refused", "Cells refused because their durable records are damaged.", node::refusedCount);
         gauge("physalia_peers_alive", "Peers whose pings arrived recently.",

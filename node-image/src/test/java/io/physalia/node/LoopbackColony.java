@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 final class LoopbackColony implements AutoCloseable {
     final List<Node> nodes = new ArrayList<>();
     final List<String> http = new ArrayList<>();
+    private final List<NodeConfig> configs = new ArrayList<>();
     private final TamperingProxy[][] proxies;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -55,8 +56,9 @@ final class LoopbackColony implements AutoCloseable {
                     }
                 }
                 Map<String, String> labels = color == null ? Map.of() : Map.of(NodeConfig.COLOR_LABEL, color);
-                nodes.add(Node.start(new NodeConfig(name(i), dir.resolve(name(i)), "127.0.0.1", peerPorts[i], httpPorts[i],
-                        peers, keyFiles.get(i), -1, labels, peerColors, colony)));
+                configs.add(new NodeConfig(name(i), dir.resolve(name(i)), "127.0.0.1", peerPorts[i], httpPorts[i],
+                        peers, keyFiles.get(i), -1, labels, peerColors, colony));
+                nodes.add(Node.start(configs.get(i)));
                 http.add("127.0.0.1:" + httpPorts[i]);
             }
         } catch (Exception e) {
@@ -67,6 +69,16 @@ final class LoopbackColony implements AutoCloseable {
 
     static String name(int i) {
         return "n" + (i + 1);
+    }
+
+    /** Stops node {@code i} (its data stays). */
+    void stop(int i) {
+        nodes.get(i).close();
+    }
+
+    /** Starts node {@code i} again on the same ports and data. */
+    void restart(int i) throws Exception {
+        nodes.set(i, Node.start(configs.get(i)));
     }
 
     TamperingProxy proxy(int from, int to) {
