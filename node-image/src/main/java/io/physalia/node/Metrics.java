@@ -88,6 +88,16 @@ final class Metrics {
                     m.put("refused", t == null ? 0 : t.keyReloadsRefused.get());
                     return m;
                 }).register(registry);
+        new CountersRead("physalia_frames_accepted_total",
+                "Inter-node frames and pings accepted, by the id of the key that signed them (an old key is out of use "
+                        + "once its count stops growing on every node).", "key_id",
+                () -> {
+                    Map<String, Long> m = new LinkedHashMap<>();
+                    if (node.transport() != null) {
+                        node.transport().acceptedByKey().forEach((k, n) -> m.put(Integer.toString(k), n));
+                    }
+                    return m;
+                }).register(registry);
         new CountersRead("physalia_peer_frames_dropped_total",
                 "Outgoing frames not sent: peer not connected, connection busy (queue_full), or not encodable.", "reason",
                 () -> {

@@ -77,6 +77,8 @@ final class PeerTransport {
     final AtomicLong framesDroppedUnencodable = new AtomicLong();
     /** Frames and pings refused because they came from (or were meant for) a node of another color. */
     final AtomicLong wrongColor = new AtomicLong();
+    /** Frames and pings accepted, by the id of the key that signed them: shows when an old key is out of use. */
+    private final Map<Integer, AtomicLong> acceptedByKey = new ConcurrentHashMap<>();
     final AtomicLong keyReloadsApplied = new AtomicLong();
     final AtomicLong keyReloadsRefused = new AtomicLong();
     private NetServer server;
@@ -170,6 +172,13 @@ final class PeerTransport {
             }
         }
         return sum;
+    }
+
+    /** Frames accepted so far, by signing key id. */
+    Map<Integer, Long> acceptedByKey() {
+        Map<Integer, Long> m = new java.util.TreeMap<>();
+        acceptedByKey.forEach((k, n) -> m.put(k, n.get()));
+        return m;
     }
 
     long rejectedTotal() {
@@ -415,7 +424,11 @@ final class PeerTransport {
 
         private void handle(byte[] frame) {
             refreshKeys(codec);
-            switch (codec.decode(frame, guard)) {
+            DecodeResult result = codec.decode(frame, guard);
+            if (!(result instanceof DecodeResult.Rejected)) {
+                acceptedByKey.computeIfAbsent(FrameLayout.keyId(frame, 0), k -> new AtomicLong()).incrementAndGet();
+            }
+            switch (result) {
                 case DecodeResult.Ok ok -> {
                     if (!ok.envelope().to().node().name().equals(config.name())) {
                         return; // addressed to another node: not ours to deliver

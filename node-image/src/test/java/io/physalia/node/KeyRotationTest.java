@@ -71,12 +71,20 @@ class KeyRotationTest {
             }
             for (Node n : colony.nodes) {
                 awaitKeys(n, Set.of(1, 2), 1);
+                assertEquals(0L, n.transport().acceptedByKey().getOrDefault(2, 0L), "nobody signs with the new key yet");
             }
             // 2. one node at a time signs with the new key: mixed signers, everyone verifies both
             for (int i = 0; i < 3; i++) {
                 int writesBefore = acked.size();
                 mounts.get(i).update("signing=2\nkey.1=" + oldKey + "\nkey.2=" + newKey + "\n");
                 awaitKeys(colony.nodes.get(i), Set.of(1, 2), 2);
+                if (i == 0) {
+                    for (int other = 1; other < 3; other++) {
+                        PeerTransport t = colony.nodes.get(other).transport();
+                        LoopbackColony.await(RELOAD_TIMEOUT, LoopbackColony.name(other) + " to receive frames signed with the new key",
+                                () -> t.acceptedByKey().getOrDefault(2, 0L) > 0);
+                    }
+                }
                 LoopbackColony.await(RELOAD_TIMEOUT, "writes after " + LoopbackColony.name(i) + " switched",
                         () -> acked.size() > writesBefore + 5);
                 for (int node = 0; node < 3; node++) {
@@ -86,6 +94,10 @@ class KeyRotationTest {
                 }
             }
             Thread.sleep(PeerTransport.PING_EVERY_MILLIS * 3); // nothing signed with the old key is still on its way
+            List<Map<Integer, Long>> beforeRemoval = new ArrayList<>();
+            for (Node n : colony.nodes) {
+                beforeRemoval.add(n.transport().acceptedByKey());
+            }
             // 3. the old key goes
             for (SecretMount m : mounts) {
                 m.update("signing=2\nkey.2=" + newKey + "\n");
@@ -103,6 +115,9 @@ class KeyRotationTest {
             }
             for (int node = 0; node < 3; node++) {
                 Node n = colony.nodes.get(node);
+                Map<Integer, Long> after = n.transport().acceptedByKey();
+                assertEquals(beforeRemoval.get(node).get(1), after.get(1), "no frame signed with the old key once all switched");
+                assertTrue(after.get(2) > beforeRemoval.get(node).get(2), "frames signed with the new key keep coming");
                 assertEquals(0, n.transport().rejectedTotal(), LoopbackColony.name(node) + " rejected " + n.transport().rejections());
                 assertEquals(2, n.transport().alivePeers(Node.nowMillis()), "pings flow under the new key");
                 assertEquals(401, colony.send(node, "GET", "/admin/cells/r", null, oldToken).statusCode(), "old token refused");

@@ -44,6 +44,11 @@ public final class FrameLayout {
         return OVERHEAD_BYTES + Integer.toUnsignedLong(readInt(header, offset + BODY_LENGTH_OFFSET));
     }
 
+    /** The key id field of the frame (or header) at {@code offset}: the key its MAC claims to be under. */
+    public static int keyId(byte[] frame, int offset) {
+        return readInt(frame, offset + KEY_ID_OFFSET);
+    }
+
     /** The session field of the frame (or header) at {@code offset}; meaningful only once its MAC is verified. */
     public static long session(byte[] frame, int offset) {
         return readLong(frame, offset + SESSION_OFFSET);
