@@ -7,10 +7,8 @@ import io.physalia.core.paxos.Message;
 import io.physalia.core.paxos.Replica;
 import io.physalia.core.paxos.Reply;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -104,19 +102,9 @@ final class CellHost {
     }
 
     private void release(List<Envelope> sends, List<Reply> replies) {
-        Set<Long> proposed = null;
         for (Envelope e : sends) {
-            if (e.message() instanceof Message.Accept a) {
-                if (proposed == null) {
-                    proposed = new HashSet<>();
-                }
-                proposed.add(a.slot());
-            }
-            node.metrics().messagesSent.labels(e.message().getClass().getSimpleName()).inc();
-            node.transport().send(e.to().node().name(), shard.codec.encode(e));
-        }
-        if (proposed != null) {
-            node.metrics().proposals.inc(proposed.size());
+            node.metrics().sent(e);
+            node.transport().send(e);
         }
         for (Reply r : replies) {
             Consumer<Reply> answer = waiting.remove(r.requestId());

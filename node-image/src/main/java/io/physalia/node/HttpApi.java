@@ -24,8 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +55,7 @@ final class HttpApi {
 
     HttpServer server() {
         Router r = Router.router(vertx);
+        r.route().handler(Metrics::stampRequest);
         r.get("/healthz").handler(rc -> {
             boolean ok = node.log().failure() == null;
             json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "storage failed").put("node", node.config().name()));
@@ -134,7 +133,7 @@ final class HttpApi {
             checkCell(cell);
             members = parseMembers(rc);
         } catch (TxnJson.BadRequest e) {
-            count("create", "bad_request");
+            count(rc, "create", "bad_request");
             error(rc, 400, e.getMessage());
             return;
         }
@@ -154,7 +153,7 @@ final class HttpApi {
             long ok = results.values().stream().filter(s -> s.equals("created") || s.equals("exists")).count();
             boolean created = results.containsValue("created");
             int status = ok == results.size() ? (created ? 201 : 200) : ok >= members.quorumSize() ? 202 : 503;
-            count("create", status < 300 ? "ok" : "incomplete");
+            count(rc, "create", status < 300 ? "ok" : "incomplete");
             if (status == 503) {
                 rc.response().putHeader("Retry-After", "1");
             }
@@ -197,8 +196,8 @@ final class HttpApi {
     /** Answers 401 and returns false unless the request carries the colony's admin token. */
     private boolean authorized(RoutingContext rc) {
         String auth = rc.request().getHeader("Authorization");
-        byte[] expected = ("Bearer " + node.keys().adminToken()).getBytes(StandardCharsets.UTF_8);
-        if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
+        // any key of the key file: nodes switch signing keys one at a time during a rotation
+        if (auth == null || !auth.startsWith("Bearer ") || !node.keys().isAdminToken(auth.substring("Bearer ".length()))) {
             error(rc, 401, "admin routes need the colony's admin token");
             return false;
         }
@@ -376,7 +375,7 @@ final class HttpApi {
             minSlot = minSlot(rc);
             req = TxnJson.parseTxn(body(rc));
         } catch (TxnJson.BadRequest e) {
-            count("txn", "bad_request");
+            count(rc, "txn", "bad_request");
             error(rc, 400, e.getMessage());
             return;
         }
@@ -405,7 +404,7 @@ final class HttpApi {
             mode = consistency(rc);
             minSlot = minSlot(rc);
         } catch (TxnJson.BadRequest e) {
-            count("get", "bad_request");
+            count(rc, "get", "bad_request");
             error(rc, 400, e.getMessage());
             return;
         }
@@ -427,7 +426,7 @@ final class HttpApi {
 
     private void call(RoutingContext rc, String cell, ClientRequest cr, String op, java.util.function.Consumer<Reply> onReply) {
         if (node.isRefused(cell)) {
-            count(op, "unavailable");
+            count(rc, op, "unavailable");
             rc.response().putHeader("Retry-After", "5");
             error(rc, 503, "cell " + cell + " is refused on node " + node.config().name() + ": its durable records are damaged");
             return;
@@ -437,20 +436,20 @@ final class HttpApi {
         long timer = vertx.setTimer(ANSWER_TIMEOUT_MILLIS, t -> {
             if (answered.compareAndSet(false, true)) {
                 node.forget(cell, cr.requestId());
-                count(op, "timeout");
+                count(rc, op, "timeout");
                 outcomeUnknown(rc, cr instanceof ClientRequest.Submit, "no answer from the replica within " + ANSWER_TIMEOUT_MILLIS + " ms", null);
             }
         });
         boolean hosted = node.request(cell, cr, reply -> here.runOnContext(v -> {
             if (answered.compareAndSet(false, true)) {
                 vertx.cancelTimer(timer);
-                count(op, result(reply));
+                count(rc, op, result(reply));
                 onReply.accept(reply);
             }
         }));
         if (!hosted) {
             vertx.cancelTimer(timer);
-            count(op, "not_hosted");
+            count(rc, op, "not_hosted");
             error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
         }
     }
@@ -574,8 +573,8 @@ final class HttpApi {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private void count(String op, String result) {
-        node.metrics().requests.labels(op, result).inc();
+    private void count(RoutingContext rc, String op, String result) {
+        node.metrics().request(rc, op, result);
     }
 
     private static void json(RoutingContext rc, int status, JsonObject body) {

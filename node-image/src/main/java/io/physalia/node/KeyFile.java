@@ -9,10 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.logging.Logger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,33 +27,73 @@ import javax.crypto.spec.SecretKeySpec;
  *   key.1=&lt;base64 of at least 32 random bytes&gt;
  * </pre>
  * Several {@code key.N} lines allow rotation (see {@link Keyring}). The admin token that nodes
- * use between themselves is derived from the signing key; key bytes are never logged.
+ * use between themselves is derived from the signing key; a token derived from any key in the
+ * file is accepted, so the admin routes keep working while nodes switch signing keys one by one.
+ * Key bytes are never logged.
+ *
+ * <p>The file can change while the node runs (a Kubernetes Secret mount swaps a symlink when the
+ * Secret is updated): {@link #reload} reads it again and, if it is valid, every user sees the new
+ * keys from its next frame on. A file that does not parse, or that gives a key id new bytes, is
+ * refused and the keys in use stay.
  */
 public final class KeyFile {
-    private final Keyring keyring;
-    private final byte[] signingKey;
+    private static final Logger LOG = Logger.getLogger(KeyFile.class.getName());
+    private static final byte[] ADMIN_LABEL = "physalia admin token v1".getBytes(StandardCharsets.UTF_8);
 
-    private KeyFile(Keyring keyring, byte[] signingKey) {
-        this.keyring = keyring;
-        this.signingKey = signingKey;
+    /** One parse of the file: immutable, swapped whole. */
+    private record Keys(Keyring keyring, Map<Integer, byte[]> bytesById, String text) {
+        byte[] signingKey() {
+            return bytesById.get(keyring.signingKeyId());
+        }
+    }
+
+    /** What {@link #reload} did: nothing new, new keys in use, or a new file content refused (reported once). */
+    public enum Reload { UNCHANGED, APPLIED, REFUSED }
+
+    private final Path file;
+    private volatile Keys keys;
+    private volatile String refusedText; // the last refused content, so it is logged once, not every poll
+
+    private KeyFile(Path file, Keys keys) {
+        this.file = file;
+        this.keys = keys;
     }
 
     public static KeyFile load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("key file " + file + " does not exist (physalia local generates one; see docs/node.md)");
-        }
-        return parse(new StringReader(Files.readString(file, StandardCharsets.UTF_8)), file.toString());
+        return new KeyFile(file, parseKeys(read(file), file.toString()));
     }
 
     static KeyFile parse(Reader r, String where) throws IOException {
+        StringBuilder text = new StringBuilder();
+        char[] buf = new char[4096];
+        for (int n; (n = r.read(buf)) > 0; ) {
+            text.append(buf, 0, n);
+        }
+        return new KeyFile(null, parseKeys(text.toString(), where));
+    }
+
+    private static String read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("key file " + file + " does not exist (physalia local generates one; see docs/node.md)");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    private static Keys parseKeys(String text, String where) throws IOException {
         Properties p = new Properties();
-        p.load(r);
-        String signing = p.getProperty("signing");
-        if (signing == null) {
+        p.load(new StringReader(text));
+        String signingText = p.getProperty("signing");
+        if (signingText == null) {
             throw new IOException("key file " + where + " has no 'signing=' line");
         }
+        int signing;
+        try {
+            signing = Integer.parseInt(signingText.trim());
+        } catch (NumberFormatException e) {
+            throw new IOException("key file " + where + ": 'signing=" + signingText.trim() + "' must name a key number");
+        }
         Keyring ring = null;
-        byte[] signingKey = null;
+        Map<Integer, byte[]> bytesById = new TreeMap<>();
         for (String name : p.stringPropertyNames()) {
             if (!name.startsWith("key.")) {
                 if (!name.equals("signing")) {
@@ -70,14 +114,59 @@ public final class KeyFile {
             } catch (IllegalArgumentException e) {
                 throw new IOException("key file " + where + ": " + e.getMessage());
             }
-            if (name.equals("key." + signing.trim())) {
-                signingKey = key;
-            }
+            bytesById.put(id, key);
         }
-        if (ring == null || signingKey == null) {
+        if (ring == null || !bytesById.containsKey(signing)) {
             throw new IOException("key file " + where + ": the signing key key." + signing + " is missing");
         }
-        return new KeyFile(ring.signingWith(Integer.parseInt(signing.trim())), signingKey);
+        return new Keys(ring.signingWith(signing), Map.copyOf(bytesById), text);
+    }
+
+    /**
+     * Reads the file again (it must have been loaded from a path). Blocking: call it off the
+     * event loops. A refused file is logged once per distinct content.
+     */
+    public Reload reload() {
+        if (file == null) {
+            return Reload.UNCHANGED;
+        }
+        String text;
+        try {
+            text = read(file);
+        } catch (IOException e) {
+            return refuse("\0unreadable " + e.getMessage(), e.getMessage()); // removed or unreadable: keep the keys in use
+        }
+        Keys current = keys;
+        if (text.equals(current.text())) {
+            return Reload.UNCHANGED;
+        }
+        Keys next;
+        try {
+            next = parseKeys(text, file.toString());
+        } catch (IOException e) {
+            return refuse(text, e.getMessage());
+        }
+        for (Map.Entry<Integer, byte[]> e : next.bytesById().entrySet()) {
+            byte[] had = current.bytesById().get(e.getKey());
+            if (had != null && !MessageDigest.isEqual(had, e.getValue())) {
+                return refuse(text, "key file " + file + ": key." + e.getKey() + " has new bytes; peers that hold the old "
+                        + "bytes would reject every frame: rotate to a new key number instead");
+            }
+        }
+        keys = next;
+        refusedText = null;
+        LOG.info("key file " + file + " reloaded: " + next.keyring());
+        return Reload.APPLIED;
+    }
+
+    /** REFUSED (and a warning) the first time this content is seen; UNCHANGED while it stays. */
+    private Reload refuse(String text, String why) {
+        if (text.equals(refusedText)) {
+            return Reload.UNCHANGED;
+        }
+        LOG.warning(why + "; keeping the keys in use " + keys.keyring());
+        refusedText = text;
+        return Reload.REFUSED;
     }
 
     /** Writes a new key file with one random key, readable by its owner only. */
@@ -100,23 +189,42 @@ public final class KeyFile {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The keys in use now (a later reload may replace them). */
     public Keyring keyring() {
-        return keyring;
+        return keys.keyring();
     }
 
     /** HMAC-SHA256 of {@code data} under the signing key. */
     public byte[] mac(byte[] data) {
+        return mac(keys.signingKey(), data);
+    }
+
+    private static byte[] mac(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 
-    /** The bearer token for node-to-node admin routes. */
+    /** The bearer token for node-to-node admin routes, derived from the signing key. */
     public String adminToken() {
-        return HexFormat.of().formatHex(mac("physalia admin token v1".getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(mac(ADMIN_LABEL));
+    }
+
+    /** Whether {@code token} is the admin token of any key in the file (compared in constant time). */
+    public boolean isAdminToken(String token) {
+        if (token == null) {
+            return false;
+        }
+        byte[] given = token.getBytes(StandardCharsets.UTF_8);
+        boolean match = false;
+        for (byte[] key : keys.bytesById().values()) {
+            byte[] expected = HexFormat.of().formatHex(mac(key, ADMIN_LABEL)).getBytes(StandardCharsets.UTF_8);
+            match |= MessageDigest.isEqual(expected, given);
+        }
+        return match;
     }
 }

@@ -66,13 +66,18 @@ public final class Node implements AutoCloseable {
         int n = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         this.shards = new Shard[n];
         for (int i = 0; i < n; i++) {
-            shards[i] = new Shard(vertx.getOrCreateContext(), keys.keyring()); // a fresh event-loop context each
+            shards[i] = new Shard(vertx.getOrCreateContext()); // a fresh event-loop context each
         }
         this.metrics = new Metrics(this);
         this.observer = new ReplicaObserver() {
             @Override
             public void chosen(String cell, Member self, long slot, Batch value) {
                 metrics.slotsChosen.inc();
+            }
+
+            @Override
+            public void proposed(String cell, Member self, long slot, Batch value, int slotsInFlight, int window) {
+                metrics.proposed(value, slotsInFlight, window);
             }
         };
     }

@@ -12,17 +12,28 @@ import java.util.regex.Pattern;
  * the flag it concerns, before anything starts.
  *
  * @param peers every other node of the colony: name to host:port of its peer (TCP) listener
+ * @param colony the colony's name, a label on every metric
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                          Map<String, HostPort> peers, Path keyFile, long parentPid,
-                         Map<String, String> labels, Map<String, String> peerColors) {
+                         Map<String, String> labels, Map<String, String> peerColors, String colony) {
 
     /** The label that carries a node's color (the same key as topology-labels' scheme). */
     public static final String COLOR_LABEL = "physalia.io/color";
+    /** The colony name when {@code --colony} is not given. */
+    public static final String DEFAULT_COLONY = "default";
 
     public NodeConfig {
         labels = Map.copyOf(labels);
         peerColors = Map.copyOf(peerColors);
+        java.util.Objects.requireNonNull(colony, "colony");
+    }
+
+    /** A node of the default colony. */
+    public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                      Map<String, HostPort> peers, Path keyFile, long parentPid,
+                      Map<String, String> labels, Map<String, String> peerColors) {
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, DEFAULT_COLONY);
     }
 
     /** A node without labels or colors: it talks to every peer. */
@@ -75,7 +86,8 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
               --sync       must be true: a node never runs without syncing its log
               --labels     the node's labels as key=value,... (topology and physalia.io/color)
               --peer-colors every node's color as name=color,...; with a color, the node talks
-                           only to peers of its own color and drops (and counts) frames from others""";
+                           only to peers of its own color and drops (and counts) frames from others
+              --colony     the colony's name, a label on every metric (default: default)""";
 
     public static NodeConfig parse(String[] args) throws BadConfig {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -99,7 +111,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 problems.add("flag " + a + " needs a value");
                 continue;
             }
-            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors").contains(key)) {
+            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors", "colony").contains(key)) {
                 problems.add("unknown flag --" + key);
             } else if (flags.put(key, value) != null) {
                 problems.add("flag --" + key + " given twice");
@@ -153,11 +165,15 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         if (labels.containsKey(COLOR_LABEL) && !flags.containsKey("peer-colors")) {
             problems.add("--labels gives a color (" + COLOR_LABEL + "): --peer-colors must give every peer's color");
         }
+        String colony = flags.getOrDefault("colony", DEFAULT_COLONY);
+        if (!NAME.matcher(colony).matches()) {
+            problems.add("--colony '" + colony + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         if (!problems.isEmpty()) {
             throw new BadConfig(String.join("\n", problems));
         }
         return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
-                peers, Path.of(keyFile), parentPid, labels, peerColors);
+                peers, Path.of(keyFile), parentPid, labels, peerColors, colony);
     }
 
     private static Map<String, String> pairs(String list, String flag, List<String> problems) {

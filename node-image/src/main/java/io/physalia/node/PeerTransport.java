@@ -1,64 +1,86 @@
 package io.physalia.node;
 
+import io.physalia.core.cell.NodeId;
 import io.physalia.core.paxos.Envelope;
 import io.physalia.core.wire.DecodeResult;
 import io.physalia.core.wire.FrameLayout;
+import io.physalia.core.wire.Keyring;
+import io.physalia.core.wire.PeerPing;
+import io.physalia.core.wire.SessionGuard;
 import io.physalia.core.wire.WireCodec;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
+import java.security.SecureRandom;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * Inter-node TCP. Each node dials every peer (one outgoing connection per peer, redialled after
- * a failure) and accepts the peers' connections. The stream carries units, each a kind byte and
- * then either a {@link WireCodec} frame (its length from the frame header) or a ping.
+ * a failure) and accepts the peers' connections. The accepting end speaks first: a hello with a
+ * random session id ({@link #HELLO_BYTES}). After that the dialer sends only {@link WireCodec}
+ * frames, consensus messages and pings alike, each stamped with that session and the next
+ * sequence number under its HMAC; the acceptor checks both with a {@link SessionGuard}, so a
+ * frame replayed on this connection or recorded on another one is rejected and counted.
  *
  * <p>Liveness is per node pair, never per cell: every node pings every peer every
  * {@link #PING_EVERY_MILLIS}; a peer is alive if a ping from it arrived within
- * {@link #PEER_DEAD_AFTER_MILLIS}. A ping is {@code [u32 length][body][HMAC-SHA256 of body]}
- * with body = sender name, sender HTTP address and its clock reading, so a forged ping cannot
- * fake liveness, and it tells receivers where the sender's HTTP API is (for redirects).
+ * {@link #PEER_DEAD_AFTER_MILLIS}. A ping ({@link PeerPing}) names the sender and its HTTP
+ * address (for redirects); being a frame, it is signed and verified with the same keyring as
+ * everything else, so key rotation never silences it.
+ *
+ * <p>Keys: the key file is read again every {@link #KEY_FILE_POLL_MILLIS}; every codec picks up
+ * the new keyring before its next frame.
  */
 final class PeerTransport {
     static final long PING_EVERY_MILLIS = 150;
     static final long PEER_DEAD_AFTER_MILLIS = 750;
-    private static final byte KIND_FRAME = 1;
-    private static final byte KIND_PING = 2;
-    private static final int MAX_PING_BYTES = 4096;
+    static final long KEY_FILE_POLL_MILLIS = 1000;
+    static final long HELLO_TIMEOUT_MILLIS = 2000;
+    static final long REDIAL_MILLIS = 250;
+    /**
+     * How long a frame may take to arrive once its header has: longer means its length field was
+     * altered (the MAC, at the end, cannot tell before the bytes are there), and the stream is closed.
+     */
+    static final long FRAME_STALL_MILLIS = 3000;
+    /** The acceptor's hello: the frame magic, the format version, then the 8-byte session id. */
+    static final int HELLO_BYTES = 3 + 8;
     private static final Logger LOG = Logger.getLogger(PeerTransport.class.getName());
 
     private final Vertx vertx;
     private final NodeConfig config;
     private final KeyFile keys;
     private final String advertisedHttp;
+    private final PeerPing ping;
     private final Consumer<Envelope> inbound;
+    private final SecureRandom random = new SecureRandom();
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
     private final Map<String, String> httpOf = new ConcurrentHashMap<>();
-    private final Map<String, NetSocket> outgoing = new ConcurrentHashMap<>();
-    /** Every decoding codec, one per accepted connection, for the rejected-frames metric. */
-    final List<WireCodec> decoders = new CopyOnWriteArrayList<>();
-    /** Rejections counted by codecs of connections that have closed since. */
-    final Map<DecodeResult.Reason, Long> closedRejections = new ConcurrentHashMap<>();
-    /** Frames refused from the header alone (declared length over the maximum); the stream is closed. */
-    final AtomicLong framesTooLarge = new AtomicLong();
+    private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
+    private final Set<Incoming> incoming = ConcurrentHashMap.newKeySet();
+    /** Guards {@link #closedRejections} and the move of a closing connection's counts into it. */
+    private final Object rejectionLock = new Object();
+    private final Map<DecodeResult.Reason, Long> closedRejections = new EnumMap<>(DecodeResult.Reason.class);
+
     final AtomicLong framesDroppedQueueFull = new AtomicLong();
-    final AtomicLong pingsRejected = new AtomicLong();
+    final AtomicLong framesDroppedNotConnected = new AtomicLong();
+    final AtomicLong framesDroppedUnencodable = new AtomicLong();
     /** Frames and pings refused because they came from (or were meant for) a node of another color. */
     final AtomicLong wrongColor = new AtomicLong();
+    /** Frames and pings accepted, by the id of the key that signed them: shows when an old key is out of use. */
+    private final Map<Integer, AtomicLong> acceptedByKey = new ConcurrentHashMap<>();
+    final AtomicLong keyReloadsApplied = new AtomicLong();
+    final AtomicLong keyReloadsRefused = new AtomicLong();
     private NetServer server;
     private NetClient client;
     private volatile boolean stopped;
@@ -68,10 +90,11 @@ final class PeerTransport {
         this.config = config;
         this.keys = keys;
         this.advertisedHttp = advertisedHttp;
+        this.ping = new PeerPing(new NodeId(config.name()), advertisedHttp);
         this.inbound = inbound;
     }
 
-    io.vertx.core.Future<NetServer> start() {
+    Future<NetServer> start() {
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
         for (String peer : config.peers().keySet()) {
             if (config.sameColor(peer)) {
@@ -79,7 +102,8 @@ final class PeerTransport {
             }
         }
         vertx.setPeriodic(PING_EVERY_MILLIS, id -> pingAll());
-        server = vertx.createNetServer(new io.vertx.core.net.NetServerOptions().setTcpNoDelay(true));
+        vertx.setPeriodic(KEY_FILE_POLL_MILLIS, id -> reloadKeys());
+        server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
         server.connectHandler(this::accept);
         return server.listen(config.peerPort(), config.bindHost());
     }
@@ -117,27 +141,116 @@ final class PeerTransport {
         return node.equals(config.name()) ? advertisedHttp : httpOf.get(node);
     }
 
-    /** Sends one encoded frame to {@code node}; dropped (Paxos retransmits) if it is not connected or busy. */
-    void send(String node, byte[] frame) {
+    /**
+     * Sends {@code envelope} to its addressee, encoded as the next frame of that connection.
+     * Dropped (and counted; Paxos retransmits) if the peer is not connected or its connection is busy.
+     */
+    void send(Envelope envelope) {
+        String node = envelope.to().node().name();
         if (!config.sameColor(node)) {
             wrongColor.incrementAndGet();
             return;
         }
-        NetSocket s = outgoing.get(node);
-        if (s == null) {
+        Outgoing o = outgoing.get(node);
+        if (o == null) {
+            framesDroppedNotConnected.incrementAndGet();
             return;
         }
-        if (s.writeQueueFull()) {
-            framesDroppedQueueFull.incrementAndGet();
-            return;
+        o.send((codec, session, sequence) -> codec.encode(envelope, session, sequence));
+    }
+
+    /** Frames rejected so far, by reason, over every connection this node accepted (closed ones included). */
+    Map<DecodeResult.Reason, Long> rejections() {
+        Map<DecodeResult.Reason, Long> sum = new EnumMap<>(DecodeResult.Reason.class);
+        synchronized (rejectionLock) {
+            for (DecodeResult.Reason r : DecodeResult.Reason.values()) {
+                sum.put(r, closedRejections.getOrDefault(r, 0L));
+            }
+            for (Incoming in : incoming) {
+                // plain counters of another event loop: a scrape may lag by a frame, never more
+                in.codec.rejections().snapshot().forEach((r, n) -> sum.merge(r, n, Long::sum));
+            }
         }
-        Buffer b = Buffer.buffer(frame.length + 1);
-        b.appendByte(KIND_FRAME);
-        b.appendBytes(frame);
-        s.write(b);
+        return sum;
+    }
+
+    /** Frames accepted so far, by signing key id. */
+    Map<Integer, Long> acceptedByKey() {
+        Map<Integer, Long> m = new java.util.TreeMap<>();
+        acceptedByKey.forEach((k, n) -> m.put(k, n.get()));
+        return m;
+    }
+
+    long rejectedTotal() {
+        return rejections().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private void reloadKeys() {
+        vertx.executeBlocking(keys::reload, false).onSuccess(r -> {
+            switch (r) {
+                case APPLIED -> keyReloadsApplied.incrementAndGet();
+                case REFUSED -> keyReloadsRefused.incrementAndGet();
+                case UNCHANGED -> { }
+            }
+        });
+    }
+
+    /** The codec's keyring, brought up to date with the key file; called by the codec's only user. */
+    private void refreshKeys(WireCodec codec) {
+        Keyring current = keys.keyring();
+        if (codec.keyring() != current) {
+            codec.useKeyring(current);
+        }
     }
 
     // ---- outgoing ----------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface FrameMaker {
+        byte[] make(WireCodec codec, long session, long sequence);
+    }
+
+    /** One dialled connection. Senders on any thread take its lock: sequence order is write order. */
+    private final class Outgoing {
+        private final String peer;
+        private final NetSocket socket;
+        private final long session;
+        private final WireCodec codec;
+        private long sequence;
+        private boolean closed;
+
+        Outgoing(String peer, NetSocket socket, long session) {
+            this.peer = peer;
+            this.socket = socket;
+            this.session = session;
+            this.codec = new WireCodec(keys.keyring());
+        }
+
+        synchronized void send(FrameMaker maker) {
+            if (closed) {
+                return;
+            }
+            if (socket.writeQueueFull()) {
+                framesDroppedQueueFull.incrementAndGet();
+                return;
+            }
+            refreshKeys(codec);
+            byte[] frame;
+            try {
+                frame = maker.make(codec, session, sequence + 1);
+            } catch (IllegalArgumentException e) {
+                framesDroppedUnencodable.incrementAndGet();
+                LOG.warning("frame to " + peer + " not sent: " + e.getMessage());
+                return;
+            }
+            sequence++;
+            socket.write(Buffer.buffer(frame)); // Vert.x keeps the order of writes from any thread
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
+    }
 
     private void dial(String peer) {
         if (stopped) {
@@ -146,138 +259,230 @@ final class PeerTransport {
         NodeConfig.HostPort hp = config.peers().get(peer);
         client.connect(hp.port(), hp.host()).onComplete(ar -> {
             if (ar.failed()) {
-                vertx.setTimer(250, t -> dial(peer));
+                vertx.setTimer(REDIAL_MILLIS, t -> dial(peer));
                 return;
             }
             NetSocket s = ar.result();
-            outgoing.put(peer, s);
-            s.handler(b -> { }); // nothing flows back on an outgoing connection
+            Buffer hello = Buffer.buffer();
+            Outgoing[] conn = {null};
+            long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MILLIS, t -> {
+                if (conn[0] == null) {
+                    LOG.warning("peer " + peer + " at " + hp + " sent no hello within " + HELLO_TIMEOUT_MILLIS + " ms; redialling");
+                    s.close();
+                }
+            });
+            s.handler(b -> {
+                if (conn[0] != null) {
+                    LOG.warning("peer " + peer + " sent bytes after its hello; closing the connection");
+                    s.close();
+                    return;
+                }
+                hello.appendBuffer(b);
+                if (hello.length() < HELLO_BYTES) {
+                    return;
+                }
+                vertx.cancelTimer(helloTimer);
+                long session = hello.length() == HELLO_BYTES ? helloSession(hello.getBytes()) : 0;
+                if (session == 0) {
+                    LOG.warning("peer " + peer + " at " + hp + " did not greet as a Physalia node of wire format "
+                            + FrameLayout.FORMAT_VERSION + "; closing the connection");
+                    s.close();
+                    return;
+                }
+                conn[0] = new Outgoing(peer, s, session);
+                outgoing.put(peer, conn[0]);
+                conn[0].send((codec, sess, seq) -> codec.encodePing(ping, sess, seq)); // alive at once, not a tick later
+            });
             s.closeHandler(v -> {
-                outgoing.remove(peer, s);
-                vertx.setTimer(250, t -> dial(peer));
+                vertx.cancelTimer(helloTimer);
+                if (conn[0] != null) {
+                    conn[0].close();
+                    outgoing.remove(peer, conn[0]);
+                }
+                vertx.setTimer(REDIAL_MILLIS, t -> dial(peer));
             });
             s.exceptionHandler(e -> s.close());
-            s.write(ping());
         });
     }
 
     private void pingAll() {
-        Buffer p = ping();
-        for (NetSocket s : outgoing.values()) {
-            if (!s.writeQueueFull()) {
-                s.write(p);
-            }
+        for (Outgoing o : outgoing.values()) {
+            o.send((codec, session, sequence) -> codec.encodePing(ping, session, sequence));
         }
     }
 
-    private Buffer ping() {
-        byte[] name = config.name().getBytes(StandardCharsets.UTF_8);
-        byte[] http = advertisedHttp.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer body = ByteBuffer.allocate(2 + name.length + 2 + http.length + 8);
-        body.putShort((short) name.length).put(name).putShort((short) http.length).put(http).putLong(Node.nowMillis());
-        byte[] mac = keys.mac(body.array());
-        Buffer b = Buffer.buffer(1 + 4 + body.capacity() + mac.length);
-        b.appendByte(KIND_PING).appendInt(body.capacity() + mac.length).appendBytes(body.array()).appendBytes(mac);
-        return b;
+    static Buffer hello(long session) {
+        return Buffer.buffer(HELLO_BYTES).appendByte(FrameLayout.MAGIC_0).appendByte(FrameLayout.MAGIC_1)
+                .appendByte((byte) FrameLayout.FORMAT_VERSION).appendLong(session);
+    }
+
+    /** The session id of a well-formed hello, else 0 (never a valid session). */
+    static long helloSession(byte[] hello) {
+        if (hello.length != HELLO_BYTES || hello[0] != FrameLayout.MAGIC_0 || hello[1] != FrameLayout.MAGIC_1
+                || (hello[2] & 0xFF) != FrameLayout.FORMAT_VERSION) {
+            return 0;
+        }
+        return java.nio.ByteBuffer.wrap(hello, 3, 8).getLong();
     }
 
     // ---- incoming ----------------------------------------------------------------------------
 
     private void accept(NetSocket socket) {
-        WireCodec codec = new WireCodec(keys.keyring());
-        decoders.add(codec);
-        RecordParser parser = RecordParser.newFixed(1);
-        int[] state = {0}; // 0: kind byte; 1: frame header; 2: frame rest; 3: ping length; 4: ping body
-        byte[][] header = {null};
-        parser.handler(buf -> {
-            switch (state[0]) {
-                case 0 -> {
-                    byte kind = buf.getByte(0);
-                    if (kind == KIND_FRAME) {
-                        state[0] = 1;
-                        parser.fixedSizeMode(FrameLayout.HEADER_BYTES);
-                    } else if (kind == KIND_PING) {
-                        state[0] = 3;
-                        parser.fixedSizeMode(4);
-                    } else {
-                        LOG.warning("peer connection from " + socket.remoteAddress() + " sent unknown unit kind " + kind + "; closing");
-                        socket.close();
-                    }
-                }
-                case 1 -> {
-                    header[0] = buf.getBytes();
-                    long total = FrameLayout.frameBytes(header[0], 0);
-                    if (total > codec.maxFrameBytes()) {
-                        framesTooLarge.incrementAndGet();
-                        LOG.warning("peer " + socket.remoteAddress() + " declared a " + total + "-byte frame; closing");
-                        socket.close();
-                        return;
-                    }
-                    state[0] = 2;
-                    parser.fixedSizeMode((int) total - FrameLayout.HEADER_BYTES);
-                }
-                case 2 -> {
-                    byte[] frame = new byte[header[0].length + buf.length()];
-                    System.arraycopy(header[0], 0, frame, 0, header[0].length);
-                    buf.getBytes(frame, header[0].length);
-                    if (codec.decode(frame) instanceof DecodeResult.Ok ok
-                            && ok.envelope().to().node().name().equals(config.name())) {
-                        if (config.sameColor(ok.envelope().from().node().name())) {
-                            inbound.accept(ok.envelope());
-                        } else {
-                            wrongColor.incrementAndGet(); // another color's node: refused, never delivered
-                        }
-                    }
-                    state[0] = 0;
-                    parser.fixedSizeMode(1);
-                }
-                case 3 -> {
-                    int len = buf.getInt(0);
-                    if (len < 32 || len > MAX_PING_BYTES) {
-                        socket.close();
-                        return;
-                    }
-                    state[0] = 4;
-                    parser.fixedSizeMode(len);
-                }
-                default -> {
-                    onPing(buf.getBytes());
-                    state[0] = 0;
-                    parser.fixedSizeMode(1);
-                }
-            }
-        });
-        socket.handler(parser);
+        long session;
+        do {
+            session = random.nextLong();
+        } while (session == 0);
+        Incoming in = new Incoming(socket, new SessionGuard(session));
+        incoming.add(in);
+        socket.handler(in::onData);
         socket.exceptionHandler(e -> socket.close());
-        socket.closeHandler(v -> {
-            decoders.remove(codec);
-            codec.rejections().snapshot().forEach((r, n) -> closedRejections.merge(r, n, Long::sum));
-        });
+        socket.closeHandler(v -> in.closed());
+        socket.write(hello(session));
     }
 
-    private void onPing(byte[] unit) {
-        int bodyLen = unit.length - 32;
-        byte[] body = java.util.Arrays.copyOf(unit, bodyLen);
-        byte[] mac = java.util.Arrays.copyOfRange(unit, bodyLen, unit.length);
-        if (!MessageDigest.isEqual(mac, keys.mac(body))) {
-            pingsRejected.incrementAndGet();
+    /** One accepted connection; all of it runs on the connection's event loop. */
+    private final class Incoming {
+        private final NetSocket socket;
+        private final SessionGuard guard;
+        private final WireCodec codec = new WireCodec(keys.keyring());
+        private Buffer pending = Buffer.buffer();
+        private int pos;
+        private boolean closing;
+        private boolean warned;
+        private long framesCompleted;
+        private long stallTimer = -1;
+
+        Incoming(NetSocket socket, SessionGuard guard) {
+            this.socket = socket;
+            this.guard = guard;
+        }
+
+        void onData(Buffer data) {
+            if (closing) {
+                return;
+            }
+            pending.appendBuffer(data);
+            while (pending.length() - pos >= FrameLayout.HEADER_BYTES) {
+                byte[] header = pending.getBytes(pos, pos + FrameLayout.HEADER_BYTES);
+                long total = FrameLayout.frameBytes(header, 0);
+                if (!plausible(header) || total > codec.maxFrameBytes()) {
+                    // Not a frame boundary (a foreign protocol, or bytes lost or altered in the
+                    // length field) or a frame we will not buffer: the stream cannot be trusted
+                    // any more. Counted with its reason; the dialer reconnects with a new session.
+                    reject(codec.decode(header));
+                    abandon();
+                    return;
+                }
+                if (pending.length() - pos < total) {
+                    break;
+                }
+                byte[] frame = pending.getBytes(pos, pos + (int) total);
+                pos += (int) total;
+                framesCompleted++;
+                handle(frame);
+                if (closing) {
+                    return;
+                }
+            }
+            if (pos > 0) {
+                pending = pending.getBuffer(pos, pending.length());
+                pos = 0;
+            }
+            if (pending.length() > 0 && stallTimer < 0) {
+                watchForStall(framesCompleted);
+            }
+        }
+
+        /** Closes the connection after a counted rejection; what is buffered is dropped uncounted. */
+        private void abandon() {
+            closing = true;
+            pending = Buffer.buffer();
+            pos = 0;
+            socket.close();
+        }
+
+        /** Closes the stream if no frame completes within {@link #FRAME_STALL_MILLIS} while bytes wait. */
+        private void watchForStall(long completedBefore) {
+            stallTimer = vertx.setTimer(FRAME_STALL_MILLIS, id -> {
+                stallTimer = -1;
+                if (closing || pending.length() == 0) {
+                    return;
+                }
+                if (framesCompleted == completedBefore) {
+                    closing = true;
+                    socket.close(); // the partial frame is counted (TRUNCATED) when the close lands
+                } else {
+                    watchForStall(framesCompleted);
+                }
+            });
+        }
+
+        private boolean plausible(byte[] header) {
+            return header[0] == FrameLayout.MAGIC_0 && header[1] == FrameLayout.MAGIC_1
+                    && (header[2] & 0xFF) == FrameLayout.FORMAT_VERSION;
+        }
+
+        private void handle(byte[] frame) {
+            refreshKeys(codec);
+            DecodeResult result = codec.decode(frame, guard);
+            if (!(result instanceof DecodeResult.Rejected)) {
+                acceptedByKey.computeIfAbsent(FrameLayout.keyId(frame, 0), k -> new AtomicLong()).incrementAndGet();
+            }
+            switch (result) {
+                case DecodeResult.Ok ok -> {
+                    if (!ok.envelope().to().node().name().equals(config.name())) {
+                        return; // addressed to another node: not ours to deliver
+                    }
+                    if (config.sameColor(ok.envelope().from().node().name())) {
+                        inbound.accept(ok.envelope());
+                    } else {
+                        wrongColor.incrementAndGet(); // another color's node: refused, never delivered
+                    }
+                }
+                case DecodeResult.Ping p -> onPing(p.ping());
+                case DecodeResult.Rejected r -> {
+                    reject(r);
+                    if (r.reason() == DecodeResult.Reason.WRONG_SESSION && guard.lastSequence() == 0) {
+                        // The dialer's first frame already names another session: it did not get
+                        // our hello intact. Closing makes it dial again and get a new one.
+                        abandon();
+                    }
+                }
+            }
+        }
+
+        private void reject(DecodeResult result) {
+            if (result instanceof DecodeResult.Rejected r && !warned) {
+                warned = true; // once per connection: a tampering network must not flood the log
+                LOG.warning("peer connection from " + socket.remoteAddress() + ": frame rejected (" + r.reason() + ": "
+                        + r.detail() + "); further rejections on this connection are only counted");
+            }
+        }
+
+        void closed() {
+            if (stallTimer >= 0) {
+                vertx.cancelTimer(stallTimer);
+            }
+            synchronized (rejectionLock) {
+                if (pending.length() > pos) {
+                    reject(codec.decode(pending.getBytes(pos, pending.length()))); // cut off by the close: TRUNCATED
+                }
+                codec.rejections().snapshot().forEach((r, n) -> closedRejections.merge(r, n, Long::sum));
+                incoming.remove(this);
+            }
+        }
+    }
+
+    private void onPing(PeerPing p) {
+        String peer = p.from().name();
+        if (!config.peers().containsKey(peer)) {
+            return; // not a node of this colony's list (a stale or mistaken configuration): ignored
+        }
+        if (!config.sameColor(peer)) {
+            wrongColor.incrementAndGet();
             return;
         }
-        try {
-            ByteBuffer b = ByteBuffer.wrap(body);
-            byte[] name = new byte[b.getShort()];
-            b.get(name);
-            byte[] http = new byte[b.getShort()];
-            b.get(http);
-            String peer = new String(name, StandardCharsets.UTF_8);
-            if (config.peers().containsKey(peer) && !config.sameColor(peer)) {
-                wrongColor.incrementAndGet();
-            } else if (config.peers().containsKey(peer)) {
-                lastHeard.put(peer, Node.nowMillis());
-                httpOf.put(peer, new String(http, StandardCharsets.UTF_8));
-            }
-        } catch (RuntimeException e) {
-            pingsRejected.incrementAndGet();
-        }
+        lastHeard.put(peer, Node.nowMillis());
+        httpOf.put(peer, p.httpAddress());
     }
 }

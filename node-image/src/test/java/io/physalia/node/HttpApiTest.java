@@ -124,14 +124,14 @@ class HttpApiTest {
     @Test
     void forgedFramesAreDroppedAndCounted() throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", peerPort)) {
-            byte[] unit = new byte[1 + 12 + 32];
-            unit[0] = 1; // a frame follows
-            unit[1] = 'X'; // bad magic; body length 0, then a 32-byte "MAC"
+            byte[] unit = new byte[45]; // more than a frame header (28 bytes), with bad magic
+            unit[0] = 1;
+            unit[1] = 'X';
             unit[2] = 'Y';
             s.getOutputStream().write(unit);
             s.getOutputStream().flush();
             long deadline = System.currentTimeMillis() + 5000;
-            while (!send("GET", "/metrics", null).body().contains("physalia_frames_rejected_total{reason=\"BAD_MAGIC\",} 1.0")) {
+            while (!send("GET", "/metrics", null).body().contains("physalia_frames_rejected_total{colony=\"default\",color=\"\",node=\"n1\",reason=\"BAD_MAGIC\",} 1.0")) {
                 assertTrue(System.currentTimeMillis() < deadline, "BAD_MAGIC frame not counted");
                 Thread.sleep(50);
             }
@@ -142,7 +142,7 @@ class HttpApiTest {
     void idleCellsKeepNoTimer() throws Exception {
         send("POST", "/cells/t/txn", "{\"ops\":[{\"op\":\"put\",\"key\":\"idle\",\"value\":{\"bool\":true}}]}");
         long deadline = System.currentTimeMillis() + 15_000;
-        while (!send("GET", "/metrics", null).body().contains("physalia_wakeup_timers 0.0")) {
+        while (!send("GET", "/metrics", null).body().contains("physalia_wakeup_timers{colony=\"default\",color=\"\",node=\"n1\",} 0.0")) {
             assertTrue(System.currentTimeMillis() < deadline, "a cell kept its wakeup timer while idle");
             Thread.sleep(100);
         }
@@ -153,8 +153,8 @@ class HttpApiTest {
         assertEquals(200, send("GET", "/healthz", null).statusCode());
         assertEquals(200, send("GET", "/readyz", null).statusCode());
         String m = send("GET", "/metrics", null).body();
-        for (String name : new String[] {"physalia_requests_total", "physalia_proposals_total", "physalia_cells_hosted 1.0",
-                "physalia_frames_rejected_total{reason=\"BAD_HMAC\"", "physalia_log_syncs"}) {
+        for (String name : new String[] {"physalia_requests_total", "physalia_proposals_total", "physalia_cells_hosted{colony=\"default\",color=\"\",node=\"n1\",} 1.0",
+                "reason=\"BAD_HMAC\"", "physalia_log_syncs"}) {
             assertTrue(m.contains(name), name + " missing from /metrics");
         }
     }

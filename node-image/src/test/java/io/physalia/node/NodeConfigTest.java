@@ -33,6 +33,18 @@ class NodeConfigTest {
     }
 
     @Test
+    void colonyNamesTheMetricsAndIsValidated() throws Exception {
+        assertEquals(NodeConfig.DEFAULT_COLONY, NodeConfig.parse(GOOD).colony());
+        String[] named = java.util.Arrays.copyOf(GOOD, GOOD.length + 2);
+        named[GOOD.length] = "--colony";
+        named[GOOD.length + 1] = "prod-east";
+        assertEquals("prod-east", NodeConfig.parse(named).colony());
+        named[GOOD.length + 1] = "no spaces";
+        NodeConfig.BadConfig e = assertThrows(NodeConfig.BadConfig.class, () -> NodeConfig.parse(named));
+        assertTrue(e.getMessage().contains("--colony 'no spaces'"), e.getMessage());
+    }
+
+    @Test
     void refusesToRunWithoutSync() {
         String[] args = java.util.Arrays.copyOf(GOOD, GOOD.length + 2);
         args[GOOD.length] = "--sync";

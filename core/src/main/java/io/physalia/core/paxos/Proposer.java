@@ -324,6 +324,7 @@ final class Proposer {
             inFlight = new TreeMap<>();
         }
         inFlight.put(slot, f);
+        replica.observer().proposed(replica.cell(), replica.self(), slot, value, inFlight.size(), config.alpha());
         sendAccepts(slot, f, c, step);
     }
 

@@ -475,6 +475,10 @@ public final class Replica {
         return acceptor;
     }
 
+    ReplicaObserver observer() {
+        return observer;
+    }
+
     Member self() {
         return self;
     }

@@ -3,12 +3,18 @@ package io.physalia.core.wire;
 import io.physalia.core.paxos.Envelope;
 import java.util.Objects;
 
-/** What {@link WireCodec#decode} made of a frame: an authenticated envelope, or why it was dropped. */
-public sealed interface DecodeResult permits DecodeResult.Ok, DecodeResult.Rejected {
+/** What {@link WireCodec#decode} made of a frame: an authenticated envelope or ping, or why it was dropped. */
+public sealed interface DecodeResult permits DecodeResult.Ok, DecodeResult.Ping, DecodeResult.Rejected {
 
     record Ok(Envelope envelope) implements DecodeResult {
         public Ok {
             Objects.requireNonNull(envelope, "envelope");
+        }
+    }
+
+    record Ping(PeerPing ping) implements DecodeResult {
+        public Ping {
+            Objects.requireNonNull(ping, "ping");
         }
     }
 
@@ -39,6 +45,10 @@ public sealed interface DecodeResult permits DecodeResult.Ok, DecodeResult.Rejec
         /** The MAC does not match: corrupted or forged. */
         BAD_HMAC,
         /** Authentic, but the body does not decode (unknown tag, bad encoding, leftover bytes, invalid record). */
-        MALFORMED
+        MALFORMED,
+        /** Authentic, but its sequence number is not above the last one accepted on the connection: a replay. */
+        REPLAYED,
+        /** Authentic, but signed for another session: replayed from an earlier connection or meant for another node. */
+        WRONG_SESSION
     }
 }

@@ -15,7 +15,9 @@ enum MessageType {
     COMMIT(6),
     TEACH_REQUEST(7),
     TEACH_LOG(8),
-    TEACH_SNAPSHOT(9);
+    TEACH_SNAPSHOT(9),
+    /** Not a consensus message: a node's liveness ping ({@link PeerPing}). */
+    PING(10);
 
     final int code;
 

@@ -120,6 +120,7 @@ final class PaxosCodec {
                 yield new Message.TeachLog(firstSlot, values, r.readSignedLong());
             }
             case TEACH_SNAPSHOT -> new Message.TeachSnapshot(CellCodec.readSnapshot(r), r.readSignedLong());
+            case PING -> throw new IllegalStateException("a ping is not a consensus message"); // WireCodec parses pings
         };
     }
 

@@ -13,12 +13,14 @@ import java.util.Objects;
  * string it returns {@link DecodeResult.Ok} or a {@link DecodeResult.Rejected} with a reason,
  * and the body is parsed only after its MAC has been verified, so unauthenticated bytes never
  * reach the parser. Decoding is canonical: a frame that decodes re-encodes, under the same key
- * id, to exactly the same bytes.
+ * id, session and sequence, to exactly the same bytes.
  *
- * <p>Frames carry no nonce or timestamp, so a captured frame replays: it decodes again to the
- * identical envelope. Protection against replay is the protocol's job (the paper's system model,
- * section 2.6, lets messages be replayed): Paxos messages are idempotent under ballots and slots,
- * and a receiver must check that the envelope's {@code to} and {@code cell} are its own.
+ * <p>Replays: a frame carries a session id and a sequence number under its MAC. A stream
+ * transport gives each connection a {@link SessionGuard} (the receiver picks the session id) and
+ * decodes with {@link #decode(byte[], SessionGuard)}, which rejects a frame replayed on the same
+ * connection ({@code REPLAYED}) or taken from another one ({@code WRONG_SESSION}). Transports
+ * that do not sequence (the simulator, whose network replays on purpose) encode with session 0
+ * and decode without a guard; Paxos itself stays safe under replays (ballots, slots, client seqs).
  */
 public final class WireCodec {
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -62,29 +64,66 @@ public final class WireCodec {
     }
 
     /**
-     * The frame for {@code envelope}, signed with the keyring's signing key.
+     * The frame for {@code envelope}, signed with the keyring's signing key, not sequenced
+     * (session 0): for transports without a {@link SessionGuard}.
      *
      * @throws IllegalArgumentException if the frame would exceed the maximum frame size, or a
      *     value has no encoding (a string with an unpaired surrogate, an integer over the limit)
      * @throws NullPointerException if a field that is not optional is null
      */
     public byte[] encode(Envelope envelope) {
+        return encode(envelope, 0, 0);
+    }
+
+    /**
+     * The frame for {@code envelope} as frame {@code sequence} of {@code session}, signed with the
+     * keyring's signing key. Throws as {@link #encode(Envelope)} does.
+     */
+    public byte[] encode(Envelope envelope, long session, long sequence) {
         MessageType type = MessageType.of(envelope.message());
-        int keyId = authenticator.signingKeyId();
+        ByteWriter w = header(type, session, sequence);
+        PaxosCodec.writeEnvelopeBody(w, envelope);
+        return seal(w);
+    }
+
+    /** A liveness ping as frame {@code sequence} of {@code session}, signed with the keyring's signing key. */
+    public byte[] encodePing(PeerPing ping, long session, long sequence) {
+        ByteWriter w = header(MessageType.PING, session, sequence);
+        writePingBody(w, ping);
+        return seal(w);
+    }
+
+    private ByteWriter header(MessageType type, long session, long sequence) {
         ByteWriter w = new ByteWriter(256, maxFrameBytes);
         w.writeByte(FrameLayout.MAGIC_0);
         w.writeByte(FrameLayout.MAGIC_1);
         w.writeByte(FrameLayout.FORMAT_VERSION);
         w.writeByte(type.code);
-        w.writeFixedInt(keyId);
-        w.writeFixedInt(0); // body length, patched below
-        PaxosCodec.writeEnvelopeBody(w, envelope);
+        w.writeFixedInt(authenticator.signingKeyId());
+        w.writeFixedInt((int) (session >>> 32));
+        w.writeFixedInt((int) session);
+        w.writeFixedInt((int) (sequence >>> 32));
+        w.writeFixedInt((int) sequence);
+        w.writeFixedInt(0); // body length, patched in seal
+        return w;
+    }
+
+    private byte[] seal(ByteWriter w) {
         int signedBytes = w.size();
         w.setFixedInt(FrameLayout.BODY_LENGTH_OFFSET, signedBytes - FrameLayout.HEADER_BYTES);
         w.writeZeros(FrameLayout.MAC_BYTES); // room for the MAC, filled in below
         byte[] frame = w.toByteArray();
-        authenticator.sign(keyId, frame, signedBytes, frame, signedBytes);
+        authenticator.sign(authenticator.signingKeyId(), frame, signedBytes, frame, signedBytes);
         return frame;
+    }
+
+    private static void writePingBody(ByteWriter w, PeerPing ping) {
+        CellCodec.writeNode(w, ping.from());
+        w.writeString(ping.httpAddress());
+    }
+
+    private static PeerPing readPingBody(ByteReader r) {
+        return new PeerPing(CellCodec.readNode(r), r.readString());
     }
 
     /** The length of {@code encode(envelope)}, computed without building the frame. */
@@ -95,20 +134,32 @@ public final class WireCodec {
     }
 
     /**
-     * Authenticates and parses one whole frame. Checks, in order: overall size (TOO_LARGE),
-     * header present (TRUNCATED), magic, version, type, key id, declared body length against the
-     * maximum (TOO_LARGE) and against the bytes given (TRUNCATED or TRAILING_BYTES), the MAC
-     * (BAD_HMAC), and finally the body (MALFORMED). Every rejection is counted.
+     * Authenticates and parses one whole frame, whatever its session and sequence. Checks, in
+     * order: overall size (TOO_LARGE), header present (TRUNCATED), magic, version, type, key id,
+     * declared body length against the maximum (TOO_LARGE) and against the bytes given (TRUNCATED
+     * or TRAILING_BYTES), the MAC (BAD_HMAC), and finally the body (MALFORMED). Every rejection is
+     * counted.
      */
     public DecodeResult decode(byte[] frame) {
-        DecodeResult result = decodeUncounted(frame);
+        return counted(decodeUncounted(frame, null));
+    }
+
+    /**
+     * As {@link #decode(byte[])}, and after the MAC also the session and sequence against
+     * {@code guard} (WRONG_SESSION, REPLAYED); an accepted frame advances the guard.
+     */
+    public DecodeResult decode(byte[] frame, SessionGuard guard) {
+        return counted(decodeUncounted(frame, Objects.requireNonNull(guard, "guard")));
+    }
+
+    private DecodeResult counted(DecodeResult result) {
         if (result instanceof DecodeResult.Rejected rejected) {
             rejections.record(rejected.reason());
         }
         return result;
     }
 
-    private DecodeResult decodeUncounted(byte[] frame) {
+    private DecodeResult decodeUncounted(byte[] frame, SessionGuard guard) {
         if (frame == null) {
             return reject(DecodeResult.Reason.TRUNCATED, "no frame");
         }
@@ -147,12 +198,28 @@ public final class WireCodec {
         if (!authenticator.verify(keyId, frame, macOffset)) {
             return reject(DecodeResult.Reason.BAD_HMAC, "MAC mismatch under key id " + keyId);
         }
-        return parseBody(frame, type, macOffset);
+        long sequence = FrameLayout.sequence(frame, 0);
+        if (guard != null) {
+            DecodeResult.Rejected refused = guard.check(FrameLayout.session(frame, 0), sequence);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        DecodeResult result = parseBody(frame, type, macOffset);
+        if (guard != null && !(result instanceof DecodeResult.Rejected)) {
+            guard.accepted(sequence);
+        }
+        return result;
     }
 
     private static DecodeResult parseBody(byte[] frame, MessageType type, int macOffset) {
         try {
             ByteReader r = new ByteReader(frame, FrameLayout.HEADER_BYTES, macOffset - FrameLayout.HEADER_BYTES);
+            if (type == MessageType.PING) {
+                PeerPing ping = readPingBody(r);
+                r.expectEnd();
+                return new DecodeResult.Ping(ping);
+            }
             Envelope envelope = PaxosCodec.readEnvelopeBody(r, type);
             r.expectEnd();
             return new DecodeResult.Ok(envelope);

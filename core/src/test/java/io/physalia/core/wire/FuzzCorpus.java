@@ -1,5 +1,6 @@
 package io.physalia.core.wire;
 
+import io.physalia.core.cell.NodeId;
 import io.physalia.core.paxos.DurableRecord;
 import io.physalia.core.paxos.Envelope;
 import java.io.IOException;
@@ -34,6 +35,8 @@ final class FuzzCorpus {
             Envelope e = smallEnvelope(kind);
             seeds.put("valid-" + name(e.message().getClass()), codec.encode(e));
         }
+        seeds.put("valid-peer-ping", codec.encodePing(new PeerPing(new NodeId("node-3"), "10.0.0.7:7401"), 0x5eed, 9));
+        seeds.put("valid-sequenced-accepted", codec.encode(smallEnvelope(4), 0x5eed, 10));
         byte[] accept = seeds.get("valid-accept");
         byte[] promise = seeds.get("valid-promise");
         seeds.put("truncated-accept", Arrays.copyOf(accept, accept.length - 5));
@@ -41,6 +44,7 @@ final class FuzzCorpus {
         seeds.put("bitflip-body-accept", flip(accept, FrameLayout.HEADER_BYTES * 8 + 3));
         seeds.put("bitflip-type-promise", flip(promise, FrameLayout.TYPE_OFFSET * 8));
         seeds.put("trailing-promise", Arrays.copyOf(promise, promise.length + 2));
+        seeds.put("bitflip-sequence-ping", flip(seeds.get("valid-peer-ping"), FrameLayout.SEQUENCE_OFFSET * 8 + 60));
         return seeds;
     }
 

@@ -43,7 +43,8 @@ class FuzzCorpusTest {
         assertTrue(valid >= Arbitrary.MESSAGE_KINDS);
         frames.forEach((name, frame) -> {
             if (name.startsWith("valid-")) {
-                assertInstanceOf(DecodeResult.Ok.class, codec.decode(frame), name);
+                DecodeResult r = codec.decode(frame);
+                assertTrue(r instanceof DecodeResult.Ok || r instanceof DecodeResult.Ping, name + ": " + r);
             } else {
                 assertInstanceOf(DecodeResult.Rejected.class, codec.decode(frame), name);
             }

@@ -28,7 +28,7 @@ final class TestKeys {
     static byte[] seal(int type, int keyId, byte[] body) {
         ByteBuffer b = ByteBuffer.allocate(FrameLayout.OVERHEAD_BYTES + body.length);
         b.put(FrameLayout.MAGIC_0).put(FrameLayout.MAGIC_1).put((byte) FrameLayout.FORMAT_VERSION).put((byte) type);
-        b.putInt(keyId).putInt(body.length).put(body);
+        b.putInt(keyId).putLong(0).putLong(0).putInt(body.length).put(body);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key(keyId), "HmacSHA256"));

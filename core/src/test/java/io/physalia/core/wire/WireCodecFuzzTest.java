@@ -42,8 +42,12 @@ class WireCodecFuzzTest {
     private DecodeResult checkDecode(byte[] frame) {
         DecodeResult result = codec.decode(frame);
         switch (result) {
-            case DecodeResult.Ok ok -> assertArrayEquals(frame, codec.encode(ok.envelope()),
+            case DecodeResult.Ok ok -> assertArrayEquals(frame,
+                    codec.encode(ok.envelope(), FrameLayout.session(frame, 0), FrameLayout.sequence(frame, 0)),
                     "a frame that decodes must re-encode to the same bytes");
+            case DecodeResult.Ping ping -> assertArrayEquals(frame,
+                    codec.encodePing(ping.ping(), FrameLayout.session(frame, 0), FrameLayout.sequence(frame, 0)),
+                    "a ping that decodes must re-encode to the same bytes");
             case DecodeResult.Rejected rejected -> assertFalse(rejected.detail().startsWith(WireCodec.UNEXPECTED_PREFIX),
                     "decoder bug: " + rejected.detail());
         }

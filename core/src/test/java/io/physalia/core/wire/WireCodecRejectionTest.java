@@ -36,6 +36,12 @@ class WireCodecRejectionTest {
         return rejected;
     }
 
+    private void expectGuardRejected(Reason reason, byte[] frame, SessionGuard guard) {
+        DecodeResult.Rejected rejected = assertInstanceOf(DecodeResult.Rejected.class, codec.decode(frame, guard));
+        assertEquals(reason, rejected.reason(), rejected.detail());
+        produced.add(reason);
+    }
+
     private byte[] valid() {
         return codec.encode(sample);
     }
@@ -72,17 +78,23 @@ class WireCodecRejectionTest {
         expectRejected(Reason.TRUNCATED, Arrays.copyOf(ok, ok.length - 1));
         expectRejected(Reason.TRUNCATED, null);
         expectRejected(Reason.BAD_MAGIC, with(ok, 0, 'G'));
-        expectRejected(Reason.BAD_MAGIC, "GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        expectRejected(Reason.UNKNOWN_VERSION, with(ok, 2, 2));
+        expectRejected(Reason.BAD_MAGIC, "GET /metrics HTTP/1.1\r\nHost: n1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        expectRejected(Reason.UNKNOWN_VERSION, with(ok, 2, 1)); // version 1 had no session or sequence
+        expectRejected(Reason.UNKNOWN_VERSION, with(ok, 2, 3));
         expectRejected(Reason.UNKNOWN_VERSION, with(ok, 2, 0));
         expectRejected(Reason.UNKNOWN_TYPE, with(ok, FrameLayout.TYPE_OFFSET, 0));
-        expectRejected(Reason.UNKNOWN_TYPE, with(ok, FrameLayout.TYPE_OFFSET, 10));
+        expectRejected(Reason.UNKNOWN_TYPE, with(ok, FrameLayout.TYPE_OFFSET, 11));
         expectRejected(Reason.UNKNOWN_KEY, with(ok, FrameLayout.KEY_ID_OFFSET + 3, KEY_ID + 1));
         expectRejected(Reason.TRAILING_BYTES, Arrays.copyOf(ok, ok.length + 1));
         expectRejected(Reason.BAD_HMAC, with(ok, FrameLayout.HEADER_BYTES, ok[FrameLayout.HEADER_BYTES] ^ 1));
         expectRejected(Reason.BAD_HMAC, with(ok, ok.length - 1, ok[ok.length - 1] ^ 0x80));
         // Authentic MAC, but the type byte says PROMISE while the body is a Prepare's.
         expectRejected(Reason.MALFORMED, TestKeys.seal(2, KEY_ID, TestKeys.bodyOf(ok)));
+        SessionGuard guard = new SessionGuard(42);
+        byte[] first = codec.encode(sample, 42, 1);
+        assertInstanceOf(DecodeResult.Ok.class, codec.decode(first, guard));
+        expectGuardRejected(Reason.REPLAYED, first, guard);
+        expectGuardRejected(Reason.WRONG_SESSION, codec.encode(sample, 41, 2), guard);
         assertEquals(EnumSet.allOf(Reason.class), produced);
     }
 

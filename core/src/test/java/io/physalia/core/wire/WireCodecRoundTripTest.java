@@ -51,7 +51,9 @@ class WireCodecRoundTripTest {
         byte[] frame = codec.encode(e);
         assertEquals(0x50, frame[0]);
         assertEquals(0x68, frame[1]);
-        assertEquals(1, frame[2]);
+        assertEquals(2, frame[2]);
+        assertEquals(0, FrameLayout.session(frame, 0), "not sequenced");
+        assertEquals(0, FrameLayout.sequence(frame, 0));
         assertEquals(7, frame[FrameLayout.TYPE_OFFSET]); // TEACH_REQUEST
         assertEquals(7, FrameLayout.readInt(frame, FrameLayout.KEY_ID_OFFSET));
         assertEquals(frame.length, FrameLayout.frameBytes(frame, 0));
