@@ -210,8 +210,13 @@ public final class AvailabilitySimulation implements Simulation {
     static String targetVsSingle(AvailabilityExperiment.SizeResult s, int ours) {
         double best = 0;
         int bestAt = -1;
+        int unjudged = 0;
         List<String> met = new ArrayList<>();
         for (int q = 0; q < FRACTIONS.length; q++) {
+            if (s.lost(SINGLE, q) == 0 && s.lost(ours, q) == 0) {
+                unjudged++;
+                continue;
+            }
             double r = ratio(s.lost(SINGLE, q), s.lost(ours, q));
             if (r > best) {
                 best = r;
@@ -222,19 +227,24 @@ public final class AvailabilitySimulation implements Simulation {
             }
         }
         return String.format(Locale.ROOT, "cell size %d, %s vs single point: %s lower at %s failed aggs (best); >= %.0fx at %s;"
-                + " target >= %.0fx: %s", s.size(), NAMES.get(ours), best == Double.POSITIVE_INFINITY ? "inf" : String.format(Locale.ROOT, "%.1fx", best),
+                + "%s target >= %.0fx: %s", s.size(), NAMES.get(ours),
+                best == Double.POSITIVE_INFINITY ? "inf" : String.format(Locale.ROOT, "%.1fx", best),
                 bestAt < 0 ? "-" : MarkdownTable.percent(FRACTIONS[bestAt]), TARGET_RATIO,
-                met.isEmpty() ? "no fraction" : String.join(", ", met), TARGET_RATIO, met.isEmpty() ? "MISSED" : "MET");
+                met.isEmpty() ? "no fraction" : String.join(", ", met), unjudged(unjudged), TARGET_RATIO,
+                met.isEmpty() ? "MISSED" : "MET");
     }
 
     static String targetVsSwap(AvailabilityExperiment.SizeResult s, int ours) {
         List<String> worse = new ArrayList<>();
         double lo = Double.POSITIVE_INFINITY;
         double hi = 0;
+        int unjudged = 0;
         for (int q = 0; q < FRACTIONS.length; q++) {
             double mine = s.lost(ours, q);
             double swap = s.lost(SWAP, q);
-            if (mine >= swap) {
+            if (mine == 0 && swap == 0) {
+                unjudged++;
+            } else if (mine >= swap) {
                 worse.add(MarkdownTable.percent(FRACTIONS[q]));
             } else {
                 double r = ratio(swap, mine);
@@ -242,11 +252,19 @@ public final class AvailabilitySimulation implements Simulation {
                 hi = Math.max(hi, r);
             }
         }
-        int better = FRACTIONS.length - worse.size();
-        return String.format(Locale.ROOT, "cell size %d, %s vs swap heuristic: lower at %d of %d failure fractions%s%s;"
-                + " target better than swap: %s", s.size(), NAMES.get(ours), better, FRACTIONS.length,
-                better == 0 ? "" : String.format(Locale.ROOT, " (%.2fx to %s lower)", lo, hi == Double.POSITIVE_INFINITY ? "inf" : String.format(Locale.ROOT, "%.2fx", hi)),
-                worse.isEmpty() ? "" : "; not lower at " + String.join(", ", worse), worse.isEmpty() ? "MET" : "MISSED");
+        int judged = FRACTIONS.length - unjudged;
+        int better = judged - worse.size();
+        return String.format(Locale.ROOT, "cell size %d, %s vs swap heuristic: lower at %d of %d failure fractions%s%s;%s"
+                + " target better than swap: %s", s.size(), NAMES.get(ours), better, judged,
+                better == 0 ? "" : String.format(Locale.ROOT, " (%.2fx to %s lower)", lo,
+                        hi == Double.POSITIVE_INFINITY ? "inf" : String.format(Locale.ROOT, "%.2fx", hi)),
+                worse.isEmpty() ? "" : "; not lower at " + String.join(", ", worse), unjudged(unjudged),
+                worse.isEmpty() && judged > 0 ? "MET" : "MISSED");
+    }
+
+    /** A note for fractions where neither side lost a volume (Monte Carlo runs too short to see any). */
+    private static String unjudged(int count) {
+        return count == 0 ? "" : " " + count + " fraction(s) with no losses on either side not judged;";
     }
 
     static double ratio(double a, double b) {
