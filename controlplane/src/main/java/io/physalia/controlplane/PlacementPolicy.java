@@ -9,7 +9,8 @@ public enum PlacementPolicy {
     /**
      * Prefer nodes in the racks the clients are in (up to the rack cap of {@code size / 2}, so no
      * rack holds a majority), then as {@link #LEAST_OVERLAP}. The cell then shares its clients'
-     * network fate: what cuts a majority of it off also cuts off a client. Repair and move-closer
+     * network fate: a failure above the racks that cuts a majority of it off also cuts off the rack
+     * of one of its clients. Repair and move-closer
      * prefer the clients' racks too. The price is less different node mixes (cells whose clients
      * share racks share nodes); {@code physalia simulate availability} measures both.
      */

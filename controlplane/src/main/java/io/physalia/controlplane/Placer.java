@@ -1,7 +1,7 @@
 package io.physalia.controlplane;
 
-import java.util.ArrayList;
 import io.physalia.topology.Location;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
