@@ -40,7 +40,7 @@ public final class ControlPlane {
     public ControlPlane(Fleet fleet, RateLimits.Config limits, PlacementPolicy policy, RandomGenerator random) {
         this.fleet = fleet;
         this.placer = new Placer(fleet, policy);
-        this.replacer = new Replacer(fleet);
+        this.replacer = new Replacer(fleet, policy);
         this.random = random;
         this.limits = new RateLimits(limits);
     }

@@ -1,9 +1,12 @@
 package io.physalia.controlplane;
 
+import io.physalia.topology.Location;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -12,8 +15,9 @@ import java.util.random.RandomGenerator;
  * row, the color with most room (unless the request names one); within a row and color, the
  * nodes are chosen greedily: healthy and under-full, never more than a minority per rack or power
  * domain, preferring new racks, new power domains, then nodes that share fewest cells with those
- * already chosen. If the greedy pass gets stuck where a placement exists, a max-flow over racks
- * and power domains finds one. Refusals name the rule and the row.
+ * already chosen ({@link PlacementPolicy#NEAR_CLIENTS} first fills the racks the clients are in).
+ * If the greedy pass gets stuck where a placement exists, a max-flow over racks and power domains
+ * finds one. Refusals name the rule and the row.
  */
 public final class Placer {
     private final Fleet fleet;
@@ -36,10 +40,11 @@ public final class Placer {
             return new PlacementResult.Refused(req.cellId(), List.of("the fleet has no nodes"));
         }
         List<String> reasons = new ArrayList<>();
+        Set<Location> clientRacks = new HashSet<>(req.clients());
         for (Fleet.Row row : fleet.rowsByDistance(req.clients(), req.color())) {
             List<String> colors = req.color().map(List::of).orElseGet(() -> colorsByRoom(row));
             for (String color : colors) {
-                Attempt a = tryRow(row, color, req.size(), random);
+                Attempt a = tryRow(row, color, req.size(), clientRacks, random);
                 if (a.members != null) {
                     fleet.addCell(req.cellId(), color, req.size(), req.clients(), a.members);
                     return new PlacementResult.Placed(req.cellId(), row.path(), color,
@@ -59,7 +64,7 @@ public final class Placer {
 
     private record Attempt(List<Node> members, String reason) {}
 
-    private Attempt tryRow(Fleet.Row row, String color, int size, RandomGenerator random) {
+    private Attempt tryRow(Fleet.Row row, String color, int size, Set<Location> clientRacks, RandomGenerator random) {
         String where = "row " + row.path() + ": ";
         List<Node> all = row.nodes(color);
         if (all.isEmpty()) {
@@ -102,7 +107,7 @@ public final class Placer {
         for (int i = 0; i < tie.length; i++) {
             tie[i] = random.nextInt();
         }
-        List<Node> chosen = greedy(free, size, tie);
+        List<Node> chosen = greedy(free, size, clientRacks, tie);
         if (chosen == null) {
             chosen = SeatFlow.seat(free, size, max, tie);
         }
@@ -113,15 +118,21 @@ public final class Placer {
         return new Attempt(chosen, null);
     }
 
-    private List<Node> greedy(List<Node> free, int size, int[] tie) {
+    private List<Node> greedy(List<Node> free, int size, Set<Location> clientRacks, int[] tie) {
         int max = Rules.maxPerDomain(size);
+        boolean[] near = new boolean[free.size()];
+        if (policy == PlacementPolicy.NEAR_CLIENTS) {
+            for (int i = 0; i < near.length; i++) {
+                near[i] = clientRacks.contains(free.get(i).topology().location());
+            }
+        }
         boolean[] used = new boolean[free.size()];
         long[] overlap = new long[free.size()];
         Map<String, Integer> rackCount = new TreeMap<>();
         Map<String, Integer> powerCount = new TreeMap<>();
         List<Node> chosen = new ArrayList<>(size);
         while (chosen.size() < size) {
-            boolean last = chosen.size() == size - 1 && policy == PlacementPolicy.LEAST_OVERLAP;
+            boolean last = chosen.size() == size - 1 && policy != PlacementPolicy.RANDOM;
             int best = -1;
             boolean bestRepeats = false;
             int bestRack = 0;
@@ -143,6 +154,7 @@ public final class Placer {
                     chosen.remove(chosen.size() - 1);
                 }
                 if (best < 0 || (repeats != bestRepeats ? !repeats
+                        : near[i] != near[best] ? near[i]
                         : better(n, rc, pc, overlap[i], tie[i], free.get(best), bestRack, bestPower, overlap[best], tie[best]))) {
                     best = i;
                     bestRepeats = repeats;
@@ -158,7 +170,7 @@ public final class Placer {
             chosen.add(pick);
             rackCount.merge(pick.rack(), 1, Integer::sum);
             powerCount.merge(pick.power(), 1, Integer::sum);
-            if (policy == PlacementPolicy.LEAST_OVERLAP) {
+            if (policy != PlacementPolicy.RANDOM) {
                 for (int i = 0; i < free.size(); i++) {
                     if (!used[i]) {
                         overlap[i] += free.get(i).sharedCells(pick);
@@ -174,13 +186,13 @@ public final class Placer {
         if (aRack != bRack) {
             return aRack < bRack;
         }
-        if (policy == PlacementPolicy.LEAST_OVERLAP && aOverlap != bOverlap) {
+        if (policy != PlacementPolicy.RANDOM && aOverlap != bOverlap) {
             return aOverlap < bOverlap;
         }
         if (aPower != bPower) {
             return aPower < bPower;
         }
-        if (policy == PlacementPolicy.LEAST_OVERLAP) {
+        if (policy != PlacementPolicy.RANDOM) {
             long fa = (long) a.hostedReplicas() * b.capacityReplicas();
             long fb = (long) b.hostedReplicas() * a.capacityReplicas();
             if (fa != fb) {

@@ -1,5 +1,6 @@
 package io.physalia.controlplane;
 
+import io.physalia.topology.Location;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,14 +13,17 @@ import java.util.Set;
  * Chooses the node that takes a leaving member's place in a cell (repair and move-closer). The
  * new member set must keep the rules: the cell's color, a healthy under-full node that is not
  * already a member, no majority in any rack or power domain, at least three racks. Rows are
- * tried nearest to the clients first; when none works, the answer counts, for the nearest row
+ * tried nearest to the clients first (with {@link PlacementPolicy#NEAR_CLIENTS}, the clients'
+ * racks first within a row); when none works, the answer counts, for the nearest row
  * tried, why each node was turned down.
  */
 final class Replacer {
     private final Fleet fleet;
+    private final boolean nearClients;
 
-    Replacer(Fleet fleet) {
+    Replacer(Fleet fleet, PlacementPolicy policy) {
         this.fleet = fleet;
+        this.nearClients = policy == PlacementPolicy.NEAR_CLIENTS;
     }
 
     record Choice(Node node, String refusal) {}
@@ -38,6 +42,7 @@ final class Replacer {
             powerCount.merge(m.power(), 1, Integer::sum);
         }
         Set<Node> members = new HashSet<>(cell.members());
+        Set<Location> clientRacks = nearClients ? new HashSet<>(cell.clients()) : Set.of();
         int max = Rules.maxPerDomain(cell.size());
         List<String> reasons = new ArrayList<>();
         for (Fleet.Row row : fleet.rowsByDistance(cell.clients(), Optional.of(cell.color()))) {
@@ -85,7 +90,7 @@ final class Replacer {
                 for (Node m : remaining) {
                     overlap += n.sharedCells(m);
                 }
-                if (best == null || better(n, overlap, rackCount, powerCount, best, bestOverlap)) {
+                if (best == null || better(n, overlap, rackCount, powerCount, best, bestOverlap, clientRacks)) {
                     best = n;
                     bestOverlap = overlap;
                 }
@@ -107,7 +112,12 @@ final class Replacer {
     }
 
     private static boolean better(Node a, long aOverlap, Map<String, Integer> racks, Map<String, Integer> powers,
-            Node b, long bOverlap) {
+            Node b, long bOverlap, Set<Location> clientRacks) {
+        boolean an = clientRacks.contains(a.topology().location());
+        boolean bn = clientRacks.contains(b.topology().location());
+        if (an != bn) {
+            return an;
+        }
         int ar = racks.getOrDefault(a.rack(), 0);
         int br = racks.getOrDefault(b.rack(), 0);
         if (ar != br) {

@@ -47,7 +47,7 @@ class PlacementPropertyTest {
     private static int[] run(long seed, List<String> trace) {
         Random rnd = new Random(seed);
         Fleet f = Fleets.random(rnd);
-        PlacementPolicy policy = rnd.nextBoolean() ? PlacementPolicy.LEAST_OVERLAP : PlacementPolicy.RANDOM;
+        PlacementPolicy policy = PlacementPolicy.values()[rnd.nextInt(PlacementPolicy.values().length)];
         ControlPlane cp = new ControlPlane(f, new RateLimits.Config(3, 1_000, 2, 2_000), policy, new Random(seed));
         List<Action> inFlight = new ArrayList<>();
         int placed = 0;

@@ -188,6 +188,32 @@ class PlacementTest {
     }
 
     @Test
+    void nearClientsFillsTheClientsRacksUpToTheCapAndRepairStaysThere() {
+        Fleet f = Fleets.colored(Fleets.regular(1, 1, 6, 4, 3), List.of("blue"), 100);
+        ControlPlane cp = new ControlPlane(f, new RateLimits.Config(100, 1, 100, 1), PlacementPolicy.NEAR_CLIENTS, new Random(1));
+        Location k4 = new Location("z1", "z1r1", "z1r1k4");
+        assertInstanceOf(PlacementResult.Placed.class, cp.place(PlacementRequest.of("c1", List.of(Z1R1, k4))));
+        Cell c = f.cell("c1").orElseThrow();
+        assertEquals(List.of(), Rules.violations(c, true));
+        Map<String, Integer> byRack = new HashMap<>();
+        c.members().forEach(n -> byRack.merge(n.rack(), 1, Integer::sum));
+        assertEquals(3, byRack.get("z1r1k1"), byRack.toString());
+        assertEquals(3, byRack.get("z1r1k4"), byRack.toString());
+        assertEquals(3, byRack.size(), "the seventh member goes to a third rack: " + byRack);
+        // A member in a client rack fails: its replacement is the client rack's free node.
+        Node failed = c.members().stream().filter(n -> n.rack().equals("z1r1k1")).findFirst().orElseThrow();
+        cp.setNodeHealth(failed.name(), false);
+        List<Action> a = cp.tick(0);
+        assertEquals(1, a.size());
+        assertEquals("z1r1k1", f.node(a.get(0).joining()).orElseThrow().rack());
+        assertEquals(List.of(), Rules.violations(c, true));
+        // The default policy spreads the same request over every rack instead.
+        Fleet g = Fleets.colored(Fleets.regular(1, 1, 6, 4, 3), List.of("blue"), 100);
+        engine(g).place(PlacementRequest.of("c1", List.of(Z1R1, k4)));
+        assertEquals(6, g.cell("c1").orElseThrow().members().stream().map(Node::rack).distinct().count());
+    }
+
+    @Test
     void sameSeedSamePlacement() {
         for (int seed = 0; seed < 5; seed++) {
             assertEquals(run(seed), run(seed));

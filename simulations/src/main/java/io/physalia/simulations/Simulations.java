@@ -1,5 +1,8 @@
 package io.physalia.simulations;
 
+import io.physalia.simulations.availability.AvailabilitySimulation;
+import io.physalia.simulations.availability.CellSizeSimulation;
+import io.physalia.simulations.availability.LoadSimulation;
 import java.util.List;
 
 /** Every simulation {@code physalia simulate} knows, in the order {@code list} shows them. */
@@ -9,6 +12,9 @@ public final class Simulations {
     public static List<Simulation> all() {
         return List.of(
                 // One line per simulation; keep the order of docs/simulations.md.
+                new AvailabilitySimulation(),
+                new CellSizeSimulation(),
+                new LoadSimulation()
         );
     }
 }
