@@ -257,7 +257,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
             }
             boolean ok;
             try {
-                ok = http.send(HttpRequest.newBuilder(java.net.URI.create("http://" + n.http() + "/healthz")).timeout(Duration.ofSeconds(1)).build(),
+                ok = http.send(HttpRequest.newBuilder(java.net.URI.create("http://" + n.http() + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 ok = false;

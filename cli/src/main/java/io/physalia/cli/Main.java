@@ -153,17 +153,17 @@ public final class Main {
             switch (cmd) {
                 case "create" -> {
                     allow(f, "control", "cell", "client-rack", "size", "color");
-                    path = "/cells/" + enc(required(f, "cell")) + "?client-rack=" + enc(required(f, "client-rack"))
+                    path = "/cells/" + encPath(required(f, "cell")) + "?client-rack=" + enc(required(f, "client-rack"))
                             + (f.containsKey("size") ? "&size=" + enc(f.get("size")) : "")
                             + (f.containsKey("color") ? "&color=" + enc(f.get("color")) : "");
                 }
                 case "move" -> {
                     allow(f, "control", "cell", "client-rack");
-                    path = "/cells/" + enc(required(f, "cell")) + "/clients?client-rack=" + enc(required(f, "client-rack"));
+                    path = "/cells/" + encPath(required(f, "cell")) + "/clients?client-rack=" + enc(required(f, "client-rack"));
                 }
                 case "start-node" -> {
                     allow(f, "control", "name");
-                    path = "/nodes/" + enc(required(f, "name")) + "/start";
+                    path = "/nodes/" + encPath(required(f, "name")) + "/start";
                 }
                 case "pause" -> {
                     allow(f, "control", "reason");
@@ -201,6 +201,11 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** A path segment: like a query value, but a space is %20 (a '+' in a path is a plus). */
+    private static String encPath(String s) {
+        return enc(s).replace("+", "%20");
     }
 
     private static String enc(String s) {
