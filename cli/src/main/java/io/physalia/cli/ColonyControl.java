@@ -97,6 +97,8 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     private final Map<String, Integer> healthFailures = new ConcurrentHashMap<>();
     private final Map<String, List<String>> hostedByNode = new ConcurrentHashMap<>();
     private HttpServer server;
+    /** Set by {@link #close()}: from then on nothing is reported to the engine or saved (in-flight actions stay in flight). */
+    private boolean closed; // guarded by engine
 
     /**
      * Builds the topology and colors for the colony's nodes, passes each node its labels and every
@@ -202,6 +204,9 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
 
     /** Writes the engine's state; the caller holds the engine's monitor. */
     private void persist() {
+        if (closed) {
+            return;
+        }
         try {
             stateFile.save(topology, colors, new ControlStateFile.Contents(engine.state(), List.copyOf(finished), List.copyOf(events)));
         } catch (IOException e) {
@@ -364,6 +369,9 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     @Override
     public void finished(Action a, boolean caughtUp, String detail) {
         synchronized (engine) {
+            if (closed) {
+                return; // stopping: the saved state keeps the action in flight, and the next start runs it again
+            }
             if (caughtUp) {
                 engine.reportCaughtUp(a.id());
             } else {
@@ -606,6 +614,9 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     /** Stops the loop and the workers; actions in flight stay in flight in the saved state and go on at the next start. */
     @Override
     public void close() {
+        synchronized (engine) {
+            closed = true;
+        }
         loop.shutdownNow();
         workers.shutdownNow();
         if (server != null) {

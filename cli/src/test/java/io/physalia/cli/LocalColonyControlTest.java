@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>kill -9 of a node that holds two cells of one color: both are repaired onto nodes of that
  *       color (in the next row: the home row has no spare of that color), no faster than the
  *       per-color rate limit, and the acknowledged writes stay readable;</li>
- *   <li>moving a cell's clients to the other row moves the cell there, one member at a time;</li>
- *   <li>the launcher's control plane restarts and knows everything it knew;</li>
+ *   <li>moving a cell's clients to the other row moves the cell there, one member at a time, even
+ *       though the launcher's control plane is stopped in the middle of the first step and a new
+ *       one takes over from the state it saved;</li>
  *   <li>paused, nothing happens: the killed node comes back with replicas of the cells that left
  *       it, which are shown but not dropped, the cell that could go home does not, and no cell is
  *       placed;</li>
@@ -61,7 +62,7 @@ class LocalColonyControlTest {
     void placesRepairsMovesRestartsAndPauses(@TempDir Path dir) throws Exception {
         LocalColony colony = new LocalColony(dir, LocalColony.freePorts(12));
         control = new ColonyControl(colony, 2, 2, 3, LIMITS, events::add);
-        try (colony) {
+        try {
             colony.startAll(line -> { });
             phase("12 nodes ready");
             int port = freePort();
@@ -111,32 +112,33 @@ class LocalColonyControlTest {
             await("kv's way home is shown blocked", 20, () -> status(p0).contains("blocked (waiting for the fleet to change):\n  kv: move-closer of cell kv"));
 
             phase("repaired");
-            // 3. the clients of kv move to row r2: the cell follows, one member at a time
+            // 3. the clients of kv move to row r2: the cell follows, one member at a time; the launcher's
+            //    control plane stops in the middle and a new one, on the same data directory, goes on
+            List<String> kv2Before = control.members("kv2");
             HttpResponse<String> moved = post(port, "/cells/kv/clients?client-rack=r2-k2");
             assertEquals(200, moved.statusCode(), moved.body());
+            int p1 = port;
+            await("kv's first move in flight", 20, () -> status(p1).contains("in flight: 1;"));
+            control.close();
+            phase("control plane stopped with an action in flight");
+            JsonObject saved = new JsonObject(java.nio.file.Files.readString(dir.resolve(ControlStateFile.NAME)));
+            assertEquals(1, saved.getJsonArray("inFlight").size(), saved.encodePrettily());
+            assertEquals("MOVE_CLOSER", saved.getJsonArray("inFlight").getJsonObject(0).getString("kind"));
+            control = new ColonyControl(colony, 2, 2, 3, LIMITS, events::add);
+            port = freePort();
+            control.start(port);
+            assertEquals(kv2Before, control.members("kv2"));
+            assertEquals(otherMembers, control.members("other"));
+            assertEquals(2, control.finishedActions().size(), "the repairs are remembered");
             await("kv in row r2", 60, () -> control.members("kv").stream().allMatch(n -> inRow(topo, n, "r2"))
                     && count(control, ActionKind.MOVE_CLOSER) == 2);
             checkRules(topo, control, control.members("kv"), color, "r2");
             oneAtATime(actions(control, ActionKind.MOVE_CLOSER));
+            assertTrue(events.stream().anyMatch(e -> e.contains("was in flight at the last stop; going on with it")));
             readAll(client);
-
-            phase("moved");
-            // 4. the launcher's control plane restarts: it takes its state back from the data directory
-            List<String> kvBefore = control.members("kv");
-            List<String> kv2Before = control.members("kv2");
-            int finishedBefore = control.finishedActions().size();
-            control.close();
-            control = new ColonyControl(colony, 2, 2, 3, LIMITS, events::add);
-            port = freePort();
-            control.start(port);
-            assertEquals(kvBefore, control.members("kv"));
-            assertEquals(kv2Before, control.members("kv2"));
-            assertEquals(otherMembers, control.members("other"));
-            assertEquals(finishedBefore, control.finishedActions().size());
             assertTrue(status(port).contains("caught up: 4;"), status(port));
 
-            phase("control plane restarted");
-            // 5. the big red button: the returning node's stale replicas are shown, nothing is done
+            // 4. the big red button: the returning node's stale replicas are shown, nothing is done
             assertEquals(200, post(port, "/pause?reason=test").statusCode());
             HttpResponse<String> started = post(port, "/nodes/" + victim + "/start");
             assertEquals(200, started.statusCode(), started.body());
@@ -153,7 +155,7 @@ class LocalColonyControlTest {
             assertEquals(kv2Before, control.members("kv2"), "kv2 does not go home while paused");
 
             phase("paused phase checked");
-            // 6. resume: the stale replica goes, kv2 comes home onto the returned node
+            // 5. resume: the stale replica goes, kv2 comes home onto the returned node
             assertEquals(200, post(port, "/resume").statusCode());
             await("kv2 home in r1 and the stale kv replica dropped", 60,
                     () -> control.members("kv2").stream().allMatch(n -> inRow(topo, n, "r1")) && control.members("kv2").contains(victim)
@@ -164,7 +166,8 @@ class LocalColonyControlTest {
             readAll(client);
             phase("resumed: home and dropped");
         } finally {
-            control.close();
+            control.close(); // before the nodes, so their stopping is not taken for failures
+            colony.close();
             phase("stopped");
             events.forEach(System.out::println);
         }
