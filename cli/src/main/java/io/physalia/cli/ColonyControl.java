@@ -1,7 +1,5 @@
 package io.physalia.cli;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.physalia.client.PhysaliaClient;
 import io.physalia.client.Response;
 import io.physalia.controlplane.Action;
@@ -22,19 +20,14 @@ import io.physalia.topology.TopologyLabels;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,8 +49,8 @@ import java.util.stream.Collectors;
  * crossing racks, colors from {@link ColorPlan}), executing the engine's actions through the
  * nodes' admin API ({@link ActionRunner}), remembering its state across restarts in the colony's
  * data directory ({@link ControlStateFile}), dropping replicas that a node still holds for cells
- * that moved away while it was down, and serving a small HTTP endpoint on loopback for
- * {@code physalia create/move/start-node/pause/resume/status}.
+ * that moved away while it was down, and answering {@code physalia create/move/start-node/pause/
+ * resume/status} through a small HTTP endpoint on loopback ({@link ControlEndpoint}).
  *
  * <p>Threads: one loop thread notices node health, ticks the engine and drops stale replicas; it
  * is the only thread that issues actions, so a replica it has decided to drop cannot meanwhile
@@ -96,7 +89,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     // written by the health checker, read by the loop
     private final Map<String, Integer> healthFailures = new ConcurrentHashMap<>();
     private final Map<String, List<String>> hostedByNode = new ConcurrentHashMap<>();
-    private HttpServer server;
+    private ControlEndpoint endpoint;
     /** Set by {@link #close()}: from then on nothing is reported to the engine or saved (in-flight actions stay in flight). */
     private boolean closed; // guarded by engine
 
@@ -151,6 +144,10 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
         return topology;
     }
 
+    int defaultSize() {
+        return defaultSize;
+    }
+
     public SortedMap<String, String> colors() {
         return colors;
     }
@@ -171,10 +168,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
 
     /** Starts the endpoint on {@code port} (loopback) and the control loop; actions in flight at the last stop go on. */
     public void start(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> daemon(r, "control-http")));
-        server.start();
+        endpoint = ControlEndpoint.start(this, port);
         synchronized (engine) {
             for (Action a : engine.status().inFlight()) {
                 event("action " + ColonyStatusView.action(a) + " was in flight at the last stop; going on with it");
@@ -429,6 +423,12 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
      * hosting fails, the same create again hosts it on the placed members.
      */
     String create(String cell, List<String> clientRacks, int size, String color) throws Exception {
+        if (size < 3 || size > 15 || size % 2 == 0) {
+            throw new IllegalArgumentException("size must be odd, from 3 to 15; got " + size);
+        }
+        if (color != null && !colors.containsValue(color)) {
+            throw new IllegalArgumentException("no node has color '" + color + "' (colors: " + new java.util.TreeSet<>(colors.values()) + ")");
+        }
         if (!CELL_NAME.matcher(cell).matches()) {
             throw new IllegalArgumentException("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
@@ -528,84 +528,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
         }
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-        String path = ex.getRequestURI().getPath();
-        String method = ex.getRequestMethod();
-        try {
-            if (method.equals("GET") && path.equals("/status")) {
-                reply(ex, 200, "text/plain", status());
-            } else if (method.equals("POST") && path.equals("/pause")) {
-                pause(q.getOrDefault("reason", "paused by operator"));
-                reply(ex, 200, "text/plain", "paused: no cell is placed, repaired or moved until physalia resume\n");
-            } else if (method.equals("POST") && path.equals("/resume")) {
-                resume();
-                reply(ex, 200, "text/plain", "resumed\n");
-            } else if (method.equals("POST") && path.matches("/nodes/[^/]+/start")) {
-                reply(ex, 200, "text/plain", startNode(path.split("/")[2]));
-            } else if (method.equals("POST") && path.matches("/cells/[^/]+/clients")) {
-                reply(ex, 200, "application/json", move(path.split("/")[2], racks(q)) + "\n");
-            } else if (method.equals("POST") && path.matches("/cells/[^/]+")) {
-                int size = defaultSize;
-                if (q.containsKey("size")) {
-                    try {
-                        size = Integer.parseInt(q.get("size"));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("size must be a number; got '" + q.get("size") + "'");
-                    }
-                }
-                if (size < 3 || size > 15 || size % 2 == 0) {
-                    throw new IllegalArgumentException("size must be odd, from 3 to 15; got " + size);
-                }
-                String color = q.get("color");
-                if (color != null && !colors.containsValue(color)) {
-                    throw new IllegalArgumentException("no node has color '" + color + "' (colors: " + new java.util.TreeSet<>(colors.values()) + ")");
-                }
-                String body = create(path.substring("/cells/".length()), racks(q), size, color);
-                reply(ex, body.contains("\"placed\":true") ? 200 : 409, "application/json", body + "\n");
-            } else {
-                reply(ex, 404, "text/plain", "routes: GET /status, POST /pause?reason=, POST /resume, POST /cells/{cell}?client-rack=&size=&color=, "
-                        + "POST /cells/{cell}/clients?client-rack=, POST /nodes/{node}/start\n");
-            }
-        } catch (IllegalArgumentException e) {
-            reply(ex, 400, "text/plain", e.getMessage() + "\n");
-        } catch (Exception e) {
-            reply(ex, 500, "text/plain", e + "\n");
-        }
-    }
-
-    private static List<String> racks(Map<String, String> q) {
-        String v = q.getOrDefault("client-rack", "");
-        List<String> racks = List.of(v.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (racks.isEmpty()) {
-            throw new IllegalArgumentException("give the clients' racks: client-rack=r1-k1[,r2-k1...]");
-        }
-        return racks;
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String kv : raw.split("&")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0) {
-                    m.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return m;
-    }
-
-    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
+    static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
@@ -619,8 +542,8 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
         }
         loop.shutdownNow();
         workers.shutdownNow();
-        if (server != null) {
-            server.stop(0);
+        if (endpoint != null) {
+            endpoint.stop();
         }
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
