@@ -1,16 +1,16 @@
 package io.physalia.cli;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.physalia.client.PhysaliaClient;
 import io.physalia.client.Response;
 import io.physalia.controlplane.Action;
+import io.physalia.controlplane.Cell;
 import io.physalia.controlplane.ColorPlan;
 import io.physalia.controlplane.ControlPlane;
 import io.physalia.controlplane.Fleet;
-import io.physalia.controlplane.FleetReport;
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.controlplane.PlacementRequest;
 import io.physalia.controlplane.PlacementResult;
+import io.physalia.controlplane.RateLimits;
 import io.physalia.node.KeyFile;
 import io.physalia.node.local.LocalColony;
 import io.physalia.topology.Location;
@@ -20,80 +20,109 @@ import io.physalia.topology.TopologyLabels;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The control plane of a local colony: the {@code controlplane} engine on a synthetic topology of
- * the colony's node processes, executing the engine's actions through the nodes' admin API, and a
- * small HTTP endpoint on loopback for {@code physalia create/pause/resume/status}.
+ * the colony's node processes ({@link SyntheticTopology}: rows of racks of two nodes, power domains
+ * crossing racks, colors from {@link ColorPlan}), executing the engine's actions through the
+ * nodes' admin API ({@link ActionRunner}), remembering its state across restarts in the colony's
+ * data directory ({@link ControlStateFile}), dropping replicas that a node still holds for cells
+ * that moved away while it was down, and answering {@code physalia create/move/start-node/pause/
+ * resume/status} through a small HTTP endpoint on loopback ({@link ControlEndpoint}).
  *
- * <p>Synthetic topology: one zone {@code z1} with one row {@code r1}; racks of two nodes
- * ({@code r1-k1}, ...; nodes dealt round-robin over the racks); as many power domains as racks
- * ({@code r1-p1}, ...), crossing them: a node's power domain is (rack + slot in rack) mod racks, so
- * each power domain spans two racks. Colors come from {@link ColorPlan}. With 3-member cells this
- * leaves every color a spare that keeps the rules when any one member fails (9 nodes and 2 colors,
- * 12 nodes and 3 colors).
+ * <p>Threads: one loop thread notices node health, ticks the engine and drops stale replicas; it
+ * is the only thread that issues actions, so a replica it has decided to drop cannot meanwhile
+ * become the target of a new action. Actions run on worker threads. The engine and everything the
+ * status shows are guarded by the engine's monitor; the state file is written under it after every
+ * change, so what is on disk is always a state the engine was in.
  */
-public final class ColonyControl implements AutoCloseable {
-    static final String CLIENT_ID = "physalia-local-control";
+public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     static final List<String> COLOR_NAMES = List.of("blue", "green", "amber", "violet", "red");
-    static final long CATCH_UP_TIMEOUT_MILLIS = 30_000;
-    static final int MAX_ATTEMPTS = 5;
     /** Consecutive failed health checks (one a second) after which a running node counts as unhealthy. */
     static final int HEALTH_FAILURES = 5;
+    static final int CAPACITY_REPLICAS = 100;
+    static final Pattern CELL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final int EVENTS_KEPT = 30;
+    private static final int ACTIONS_KEPT = 20;
 
     private final LocalColony colony;
     private final Topology topology;
     private final SortedMap<String, String> colors;
     private final ControlPlane engine;
-    private final String adminToken;
+    private final RateLimits.Config limits;
     private final int defaultSize;
     private final Consumer<String> log;
+    private final ControlStateFile stateFile;
+    private final AdminClient admin;
+    private final ActionRunner runner;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-loop"));
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "control-action"));
-    private final AtomicLong seq = new AtomicLong(System.currentTimeMillis() * 1000);
-    private final long startNanos = System.nanoTime();
+    // guarded by engine
     private final Deque<String> events = new ArrayDeque<>();
+    private final Deque<ControlStateFile.Finished> finished = new ArrayDeque<>();
+    private final Map<Long, String> steps = new HashMap<>();
+    private final Map<String, List<String>> stale = new TreeMap<>();
     private final Map<String, Boolean> healthy = new HashMap<>();
-    private final Map<String, Integer> healthFailures = new java.util.concurrent.ConcurrentHashMap<>();
-    private HttpServer server;
+    // written by the health checker, read by the loop
+    private final Map<String, Integer> healthFailures = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> hostedByNode = new ConcurrentHashMap<>();
+    private ControlEndpoint endpoint;
+    /** Set by {@link #close()}: from then on nothing is reported to the engine or saved (in-flight actions stay in flight). */
+    private boolean closed; // guarded by engine
 
-    public ColonyControl(LocalColony colony, int colorCount, int defaultSize, Consumer<String> log) throws IOException {
+    /**
+     * Builds the topology and colors for the colony's nodes, passes each node its labels and every
+     * node's color (used from the nodes' next start), and takes back the state saved in the colony's
+     * data directory, if any. Throws {@link IllegalStateException} if that state is damaged or was
+     * written for a colony of another shape.
+     */
+    public ColonyControl(LocalColony colony, int rows, int colorCount, int defaultSize, RateLimits.Config limits,
+            Consumer<String> log) throws IOException {
         this.colony = colony;
         this.defaultSize = defaultSize;
+        this.limits = limits;
         this.log = log;
-        this.topology = topology(colony.specs().stream().map(LocalColony.NodeSpec::name).toList());
+        this.topology = SyntheticTopology.of(colony.specs().stream().map(LocalColony.NodeSpec::name).toList(), rows);
         this.colors = ColorPlan.assign(topology, COLOR_NAMES.subList(0, colorCount));
-        this.engine = new ControlPlane(Fleet.of(topology, colors, 100), new SplittableRandom(1));
-        this.adminToken = KeyFile.load(colony.keyFile()).adminToken();
+        this.engine = new ControlPlane(Fleet.of(topology, colors, CAPACITY_REPLICAS), limits, PlacementPolicy.LEAST_OVERLAP,
+                new SplittableRandom(1));
+        this.admin = new AdminClient(KeyFile.load(colony.keyFile()).adminToken(), n -> spec(n).http());
+        this.runner = new ActionRunner(admin, this);
+        this.stateFile = new ControlStateFile(colony.root());
+        ControlStateFile.Contents saved = stateFile.load(topology, colors);
+        if (saved != null) {
+            try {
+                engine.restore(saved.engine());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(stateFile.path() + ": " + e.getMessage()
+                        + ". Fix the file, or move it away to start the control plane afresh.", e);
+            }
+            events.addAll(saved.recentEvents());
+            finished.addAll(saved.recentActions());
+        }
         String peerColors = colors.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
         for (NodeTopology n : topology.nodes()) {
             String labels = TopologyLabels.labels(n, Optional.of(colors.get(n.node()))).entrySet().stream()
@@ -101,18 +130,26 @@ public final class ColonyControl implements AutoCloseable {
             colony.nodeArgs(n.node(), List.of("--labels", labels, "--peer-colors", peerColors));
             healthy.put(n.node(), true);
         }
+        if (saved != null) {
+            event("control plane state taken back from " + stateFile.path() + ": " + engine.fleet().cells().size() + " cells, "
+                    + engine.status().inFlight().size() + " actions in flight" + (engine.paused() ? ", PAUSED" : ""));
+        }
     }
 
-    /** The synthetic topology of nodes named in order (see the class comment). */
-    static Topology topology(List<String> names) {
-        int racks = (names.size() + 1) / 2;
-        List<NodeTopology> nodes = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            int rack = i % racks;
-            int slot = i / racks;
-            nodes.add(new NodeTopology(names.get(i), "z1", "r1", "r1-k" + (rack + 1), "r1-p" + ((rack + slot) % racks + 1)));
-        }
-        return Topology.of(nodes);
+    public ColonyControl(LocalColony colony, int rows, int colorCount, int defaultSize, Consumer<String> log) throws IOException {
+        this(colony, rows, colorCount, defaultSize, RateLimits.Config.defaults(), log);
+    }
+
+    Topology topology() {
+        return topology;
+    }
+
+    int defaultSize() {
+        return defaultSize;
+    }
+
+    public SortedMap<String, String> colors() {
+        return colors;
     }
 
     /** The cell's members in the engine's model (the joining node replaces the leaving one when an action is issued). */
@@ -122,36 +159,57 @@ public final class ColonyControl implements AutoCloseable {
         }
     }
 
-    public SortedMap<String, String> colors() {
-        return colors;
+    /** Actions that ended, newest first. */
+    List<ControlStateFile.Finished> finishedActions() {
+        synchronized (engine) {
+            return List.copyOf(finished);
+        }
     }
 
-    /** Starts the control loop and the local endpoint on {@code port} (loopback). */
+    /** Starts the endpoint on {@code port} (loopback) and the control loop; actions in flight at the last stop go on. */
     public void start(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> daemon(r, "control-http")));
-        server.start();
+        endpoint = ControlEndpoint.start(this, port);
+        synchronized (engine) {
+            for (Action a : engine.status().inFlight()) {
+                event("action " + ColonyStatusView.action(a) + " was in flight at the last stop; going on with it");
+                workers.submit(() -> runner.run(a));
+            }
+        }
         loop.scheduleWithFixedDelay(this::step, 200, 250, TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(() -> workers.submit(this::checkHealth), 1, 1, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(() -> workers.submit(this::checkHealth), 0, 1, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(() -> workers.submit(this::listHostedCells), 2, 2, TimeUnit.SECONDS);
     }
 
-    private long now() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    private static long now() {
+        return System.currentTimeMillis(); // wall clock: the state file's times must mean something after a restart
     }
 
-    private void event(String line) {
-        String stamped = LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line;
-        synchronized (events) {
+    @Override
+    public void event(String line) {
+        String stamped = ColonyStatusView.time(now()) + " " + line;
+        synchronized (engine) {
             events.addLast(stamped);
-            while (events.size() > 30) {
+            while (events.size() > EVENTS_KEPT) {
                 events.removeFirst();
             }
         }
         log.accept(stamped);
     }
 
-    // ---- the loop: notice dead nodes, tick the engine, run its actions -------------------------
+    /** Writes the engine's state; the caller holds the engine's monitor. */
+    private void persist() {
+        if (closed) {
+            return;
+        }
+        try {
+            stateFile.save(topology, colors, new ControlStateFile.Contents(engine.state(), List.copyOf(finished), List.copyOf(events)));
+        } catch (IOException e) {
+            log.accept("cannot save the control plane's state to " + stateFile.path() + ": " + e
+                    + " (a restart of physalia local would forget the changes since the last save)");
+        }
+    }
+
+    // ---- the loop: notice node health, tick the engine, drop stale replicas ---------------------
 
     private void step() {
         try {
@@ -159,20 +217,31 @@ public final class ColonyControl implements AutoCloseable {
             synchronized (engine) {
                 for (int i = 0; i < colony.specs().size(); i++) {
                     String name = colony.specs().get(i).name();
+                    if (!colony.isAlive(i)) {
+                        healthFailures.put(name, HEALTH_FAILURES); // a restarted process counts once it answers
+                    }
                     boolean alive = colony.isAlive(i) && healthFailures.getOrDefault(name, 0) < HEALTH_FAILURES;
                     if (healthy.get(name) != alive) {
                         healthy.put(name, alive);
                         engine.setNodeHealth(name, alive);
+                        hostedByNode.remove(name);
                         event("node " + name + (alive ? " is back" : colony.isAlive(i)
                                 ? " fails its health checks; its cells await repair" : " is gone (process exited); its cells await repair"));
                     }
                 }
                 due = engine.tick(now());
+                for (Action a : due) {
+                    event("action " + ColonyStatusView.action(a) + " issued");
+                    steps.put(a.id(), "waiting for a worker");
+                }
+                if (!due.isEmpty()) {
+                    persist();
+                }
             }
             for (Action a : due) {
-                event("action " + a);
-                workers.submit(() -> execute(a));
+                workers.submit(() -> runner.run(a));
             }
+            dropStaleReplicas();
         } catch (RuntimeException e) {
             event("control loop error: " + e);
         }
@@ -187,7 +256,7 @@ public final class ColonyControl implements AutoCloseable {
             }
             boolean ok;
             try {
-                ok = http.send(HttpRequest.newBuilder(URI.create("http://" + n.http() + "/healthz")).timeout(Duration.ofSeconds(1)).build(),
+                ok = http.send(HttpRequest.newBuilder(java.net.URI.create("http://" + n.http() + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 ok = false;
@@ -195,180 +264,130 @@ public final class ColonyControl implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            healthFailures.put(n.name(), ok ? 0 : healthFailures.getOrDefault(n.name(), 0) + 1);
+            healthFailures.put(n.name(), ok ? 0 : Math.min(HEALTH_FAILURES, healthFailures.getOrDefault(n.name(), 0) + 1));
         }
     }
 
-    /** One member replaced: add the new member, host it, wait until it caught up, remove the old one. */
-    void execute(Action a) {
-        execute(a, 1);
-    }
-
-    private void execute(Action a, int attempt) {
-        String cell = a.cellId();
-        boolean added = false;
-        try {
-            List<String> others = new ArrayList<>();
+    /** Asks every healthy node which cells it hosts; the loop compares that with the engine's model. */
+    private void listHostedCells() {
+        for (LocalColony.NodeSpec n : colony.specs()) {
+            boolean ok;
             synchronized (engine) {
-                engine.fleet().cell(cell).orElseThrow().memberNames().stream()
-                        .filter(n -> !n.equals(a.joining()) && healthy.getOrDefault(n, false)).forEach(others::add);
+                ok = healthy.getOrDefault(n.name(), false);
             }
-            JsonObject before = statusFromAny(cell, others);
-            String leavingMember = member(before.getJsonArray("configuration"), a.leaving());
-            String joinedMember = member(before.getJsonArray("configuration"), a.joining());
-            JsonArray joinedConfig = before.getJsonArray("configuration");
-            long addSlot = 0;
-            added = joinedMember != null;
-            if (joinedMember == null) {
-                JsonObject addedAnswer = membership(cell, others, new JsonObject().put("add", a.joining()));
-                joinedConfig = addedAnswer.getJsonArray("pending");
-                joinedMember = member(joinedConfig, a.joining());
-                addSlot = addedAnswer.getLong("slot", 0L);
-                added = true;
-                event("cell " + cell + ": added " + joinedMember + " at slot " + addSlot);
+            if (!ok) {
+                continue;
             }
-            String target = spec(a.joining()).http();
-            JsonObject join = new JsonObject().put("member", joinedMember).put("members", joinedConfig);
-            HttpResponse<String> hosted = admin("PUT", target, "/admin/cells/" + cell + "/join", join.encode());
-            if (hosted.statusCode() / 100 != 2) {
-                throw new IOException("hosting " + joinedMember + " on " + a.joining() + ": HTTP " + hosted.statusCode() + " " + hosted.body());
-            }
-            awaitCaughtUp(cell, a.joining(), others, addSlot);
-            event("cell " + cell + ": " + joinedMember + " caught up");
-            if (leavingMember != null) {
-                membership(cell, others, new JsonObject().put("remove", leavingMember));
-                event("cell " + cell + ": removed " + leavingMember);
-                int li = index(a.leaving());
-                if (colony.isAlive(li)) {
-                    Thread.sleep(1000); // the old configuration needs it for a few more slots
-                    admin("DELETE", spec(a.leaving()).http(), "/admin/cells/" + cell, null);
-                }
-            }
-            synchronized (engine) {
-                engine.reportCaughtUp(a.id());
-            }
-            event("action #" + a.id() + " done: cell " + cell + " now on " + a.joining() + " instead of " + a.leaving());
-        } catch (Exception e) {
-            if (!added) {
-                synchronized (engine) {
-                    engine.reportAborted(a.id()); // nothing changed in the cell: the engine puts its model back
-                }
-                event("action #" + a.id() + " aborted before the add applied: " + e.getMessage());
-            } else if (attempt < MAX_ATTEMPTS) {
-                event("action #" + a.id() + " attempt " + attempt + " failed: " + e.getMessage() + "; retrying");
-                loop.schedule(() -> workers.submit(() -> execute(a, attempt + 1)), 2, TimeUnit.SECONDS);
-            } else {
-                event("action #" + a.id() + " failed " + attempt + " times after the add applied: " + e.getMessage()
-                        + "; it stays in flight (the cell gets no other action) until the launcher restarts");
-            }
-        }
-    }
-
-    private static String member(JsonArray config, String node) {
-        if (config == null) {
-            return null;
-        }
-        for (Object o : config) {
-            if (o instanceof String s && s.substring(0, s.lastIndexOf('@')).equals(node)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private JsonObject statusFromAny(String cell, List<String> nodes) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            for (String n : nodes) {
-                try {
-                    HttpResponse<String> r = admin("GET", spec(n).http(), "/admin/cells/" + cell, null);
-                    if (r.statusCode() == 200) {
-                        return new JsonObject(r.body());
-                    }
-                } catch (IOException e) {
-                    // try the next member
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new IOException("no live member of cell " + cell + " answers");
-    }
-
-    /** Submits a membership change with one seq (so retries apply at most once), following redirects; retries while another change is pending. */
-    private JsonObject membership(String cell, List<String> nodes, JsonObject change) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        long s = seq.incrementAndGet();
-        String last = "";
-        int next = 0;
-        String target = spec(nodes.get(0)).http();
-        while (System.nanoTime() < deadline) {
-            JsonObject body = change.copy().put("client", CLIENT_ID).put("seq", s);
-            HttpResponse<String> r;
             try {
-                r = admin("POST", target, "/admin/cells/" + cell + "/members", body.encode());
+                hostedByNode.put(n.name(), admin.hostedCells(n.name()));
             } catch (IOException e) {
-                last = e.toString();
-                target = spec(nodes.get(++next % nodes.size())).http();
-                Thread.sleep(200);
-                continue;
+                hostedByNode.remove(n.name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            if (r.statusCode() == 307) {
-                String loc = r.headers().firstValue("Location").orElse("");
-                target = URI.create(loc).getAuthority();
-                continue;
-            }
-            if (r.statusCode() == 200) {
-                JsonObject o = new JsonObject(r.body());
-                if (o.getBoolean("applied", false)) {
-                    return o;
-                }
-                last = o.getString("detail");
-                s = seq.incrementAndGet(); // refused (a change is pending): a new command next time
-            } else {
-                last = "HTTP " + r.statusCode() + " " + r.body();
-                if (r.statusCode() == 404 || r.statusCode() == 503) {
-                    target = spec(nodes.get(++next % nodes.size())).http();
-                }
-            }
-            Thread.sleep(300);
         }
-        throw new IOException("membership change " + change.encode() + " in cell " + cell + " did not apply: " + last);
     }
 
-    /** Until the new member's applied prefix reaches the add's slot and is within a slot of the best old member's. */
-    private void awaitCaughtUp(String cell, String joining, List<String> others, long addSlot) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_TIMEOUT_MILLIS);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            long best = -1;
-            for (String n : others) {
-                try {
-                    HttpResponse<String> r = admin("GET", spec(n).http(), "/admin/cells/" + cell, null);
-                    if (r.statusCode() == 200) {
-                        best = Math.max(best, new JsonObject(r.body()).getLong("appliedUpTo"));
+    /**
+     * A node that was down while its cells were repaired or moved away comes back with those
+     * replicas in its log (a drop is not durable on the node). Such a replica is a removed member:
+     * it cannot vote, but it costs the node memory and confuses anyone reading the node's cells.
+     * The loop drops every replica of a cell the engine knows, on a node that is not one of the
+     * cell's members, when the cell has no action in flight; never while paused. Cells the engine
+     * does not know (created by hand with {@code --members}) are left alone. Runs on the loop
+     * thread, which alone issues actions, so no action can pick the node for that cell between
+     * the decision and the drop.
+     */
+    private void dropStaleReplicas() {
+        Map<String, List<String>> toDrop = new TreeMap<>();
+        synchronized (engine) {
+            for (Map.Entry<String, List<String>> e : hostedByNode.entrySet()) {
+                for (String cell : e.getValue()) {
+                    Optional<Cell> c = engine.fleet().cell(cell);
+                    if (c.isPresent() && !c.get().memberNames().contains(e.getKey()) && engine.inFlight(cell).isEmpty()) {
+                        toDrop.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(cell);
                     }
-                } catch (IOException e) {
-                    // a member may be down
                 }
             }
-            HttpResponse<String> mine = admin("GET", spec(joining).http(), "/admin/cells/" + cell, null);
-            if (mine.statusCode() == 200) {
-                long applied = new JsonObject(mine.body()).getLong("appliedUpTo");
-                last = "new member at " + applied + ", best old member at " + best;
-                if (applied > addSlot && best >= 0 && applied + 1 >= best) {
+            stale.clear();
+            stale.putAll(toDrop);
+            if (engine.paused()) {
+                return;
+            }
+        }
+        toDrop.forEach((node, cells) -> {
+            for (String cell : cells) {
+                try {
+                    if (admin.drop(node, cell)) {
+                        event("node " + node + " still held a replica of cell " + cell + ", which moved away while it was down: dropped");
+                    }
+                } catch (IOException e) {
+                    event("dropping the stale replica of cell " + cell + " on " + node + " failed: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
             }
-            Thread.sleep(200);
+            hostedByNode.remove(node); // listed afresh before deciding again
+        });
+        if (!toDrop.isEmpty()) {
+            synchronized (engine) {
+                stale.clear();
+            }
         }
-        throw new IOException("new member of cell " + cell + " on " + joining + " did not catch up: " + last);
     }
 
-    private HttpResponse<String> admin(String method, String hostPort, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    // ---- ActionRunner.Host -----------------------------------------------------------------------
+
+    @Override
+    public List<String> healthyMembers(String cell, String except) {
+        synchronized (engine) {
+            return engine.fleet().cell(cell).orElseThrow().memberNames().stream()
+                    .filter(n -> !n.equals(except) && healthy.getOrDefault(n, false)).toList();
+        }
+    }
+
+    @Override
+    public boolean running(String node) {
+        return colony.isAlive(index(node));
+    }
+
+    @Override
+    public void step(Action a, String what) {
+        synchronized (engine) {
+            steps.put(a.id(), what);
+        }
+    }
+
+    @Override
+    public void finished(Action a, boolean caughtUp, String detail) {
+        synchronized (engine) {
+            if (closed) {
+                return; // stopping: the saved state keeps the action in flight, and the next start runs it again
+            }
+            if (caughtUp) {
+                engine.reportCaughtUp(a.id());
+            } else {
+                engine.reportAborted(a.id()); // nothing changed in the cell: the engine puts its model back
+            }
+            steps.remove(a.id());
+            finished.addFirst(new ControlStateFile.Finished(a, now(), caughtUp, detail));
+            while (finished.size() > ACTIONS_KEPT) {
+                finished.removeLast();
+            }
+            event("action #" + a.id() + (caughtUp ? " done: " : " ") + detail);
+            persist();
+        }
+    }
+
+    @Override
+    public void later(Runnable r, long delayMillis) {
+        try {
+            loop.schedule(() -> workers.submit(r), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: the action stays in flight in the saved state and goes on at the next start
+        }
     }
 
     private int index(String node) {
@@ -377,7 +396,8 @@ public final class ColonyControl implements AutoCloseable {
                 return i;
             }
         }
-        throw new IllegalArgumentException("no node " + node);
+        throw new IllegalArgumentException("no node '" + node + "' (nodes: "
+                + colony.specs().stream().map(LocalColony.NodeSpec::name).toList() + ")");
     }
 
     private LocalColony.NodeSpec spec(String node) {
@@ -386,132 +406,149 @@ public final class ColonyControl implements AutoCloseable {
 
     // ---- operations behind the endpoint --------------------------------------------------------
 
-    /** Places a cell by the rules and hosts it on the chosen nodes. */
-    String create(String cell, List<String> clientRacks, int size, String color) throws Exception {
+    private List<Location> clientLocations(List<String> racks) {
         List<Location> clients = new ArrayList<>();
-        for (String rack : clientRacks) {
+        for (String rack : racks) {
             NodeTopology any = topology.nodes().stream().filter(n -> n.rack().equals(rack)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no rack '" + rack + "' (racks: "
                             + topology.nodes().stream().map(NodeTopology::rack).distinct().sorted().toList() + ")"));
             clients.add(any.location());
         }
-        PlacementRequest req = PlacementRequest.of(cell, clients).withSize(size);
-        if (color != null) {
-            req = req.withColor(color);
+        return clients;
+    }
+
+    /**
+     * Places a cell by the rules and hosts it on the chosen nodes. The placement is saved before
+     * the nodes are asked, so a cell is never hosted without the control plane knowing it; if
+     * hosting fails, the same create again hosts it on the placed members.
+     */
+    String create(String cell, List<String> clientRacks, int size, String color) throws Exception {
+        if (size < 3 || size > 15 || size % 2 == 0) {
+            throw new IllegalArgumentException("size must be odd, from 3 to 15; got " + size);
         }
+        if (color != null && !colors.containsValue(color)) {
+            throw new IllegalArgumentException("no node has color '" + color + "' (colors: " + new java.util.TreeSet<>(colors.values()) + ")");
+        }
+        if (!CELL_NAME.matcher(cell).matches()) {
+            throw new IllegalArgumentException("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        List<Location> clients = clientLocations(clientRacks);
         PlacementResult result;
+        List<String> members;
         synchronized (engine) {
-            if (engine.fleet().cell(cell).isPresent()) {
-                throw new IllegalArgumentException("cell " + cell + " exists (members " + engine.fleet().cell(cell).get().memberNames() + ")");
+            Optional<Cell> existing = engine.fleet().cell(cell);
+            if (existing.isPresent()) {
+                Cell c = existing.get();
+                if (!c.clients().equals(clients) || c.size() != size || (color != null && !color.equals(c.color()))) {
+                    throw new IllegalArgumentException("cell " + cell + " exists (" + c.color() + ", size " + c.size() + ", clients "
+                            + c.clients().stream().map(Location::rack).toList() + ", members " + c.memberNames()
+                            + "); use physalia move to change its clients");
+                }
+                result = new PlacementResult.Placed(cell, c.members().get(0).rowPath(), c.color(), c.memberNames());
+            } else if (engine.paused()) {
+                result = new PlacementResult.Refused(cell, List.of("the control plane is paused since "
+                        + ColonyStatusView.time(engine.status().pausedAtMillis()) + " (" + engine.status().pauseReason()
+                        + "): no cell is placed until physalia resume"));
+                event("refused cell " + cell + ": paused");
+            } else {
+                PlacementRequest req = PlacementRequest.of(cell, clients).withSize(size);
+                result = engine.place(color == null ? req : req.withColor(color));
+                if (result instanceof PlacementResult.Placed p) {
+                    event("placed cell " + cell + " (" + p.color() + ") for clients in " + clientRacks + " in row " + p.row() + " on " + p.members());
+                    persist();
+                } else {
+                    event("refused cell " + cell + ": " + ((PlacementResult.Refused) result).summary());
+                }
             }
-            result = engine.place(req);
+            members = result instanceof PlacementResult.Placed p ? p.members() : List.of();
         }
         if (result instanceof PlacementResult.Refused r) {
-            event("refused cell " + cell + ": " + r.summary());
             return new JsonObject().put("cell", cell).put("placed", false).put("reasons", new JsonArray(r.reasons())).encode();
         }
         PlacementResult.Placed p = (PlacementResult.Placed) result;
-        event("placed cell " + cell + " (" + p.color() + ") in row " + p.row() + " on " + p.members());
-        PhysaliaClient client = new PhysaliaClient(p.members().stream().map(n -> spec(n).http()).toList());
-        Response created = client.createCell(cell, p.members());
+        Response created = new PhysaliaClient(members.stream().map(n -> spec(n).http()).toList()).createCell(cell, members);
         return new JsonObject().put("cell", cell).put("placed", true).put("row", p.row()).put("color", p.color())
-                .put("members", new JsonArray(p.members())).put("hosted", created.status())
-                .put("nodes", new JsonObject(created.body()).getValue("nodes")).encode();
+                .put("members", new JsonArray(members)).put("hosted", created.status())
+                .put("nodes", created.body().startsWith("{") ? new JsonObject(created.body()).getValue("nodes") : created.body()).encode();
+    }
+
+    /** The cell's clients moved: the engine moves it closer, one member at a time. */
+    String move(String cell, List<String> clientRacks) {
+        List<Location> clients = clientLocations(clientRacks);
+        synchronized (engine) {
+            Cell c = engine.fleet().cell(cell).orElseThrow(() -> new IllegalArgumentException("no cell '" + cell
+                    + "' known to the control plane (cells: " + engine.fleet().cells().stream().map(Cell::id).toList() + ")"));
+            List<String> before = c.clients().stream().map(Location::rack).toList();
+            engine.moveClients(cell, clients);
+            event("cell " + cell + ": clients moved from " + before + " to " + clientRacks
+                    + (engine.paused() ? "; it moves closer after resume" : "; moving it closer, one member at a time"));
+            persist();
+            return new JsonObject().put("cell", cell).put("clients", new JsonArray(clientRacks)).put("members", new JsonArray(c.memberNames()))
+                    .put("paused", engine.paused()).encode();
+        }
+    }
+
+    /** Starts a node process that is not running (one that was killed, say); its cells come back or are dropped. */
+    String startNode(String node) throws IOException, InterruptedException {
+        int i = index(node);
+        if (colony.isAlive(i)) {
+            throw new IllegalArgumentException("node " + node + " is running (pid " + colony.process(i).pid() + ")");
+        }
+        colony.start(i);
+        event("node " + node + " started again (pid " + colony.process(i).pid() + ")");
+        colony.awaitReady(i, Duration.ofSeconds(60));
+        return "node " + node + " is up (pid " + colony.process(i).pid() + ")\n";
     }
 
     String status() {
-        StringBuilder b = new StringBuilder();
+        Map<String, ColonyStatusView.Process> procs = new HashMap<>();
+        for (int i = 0; i < colony.specs().size(); i++) {
+            Process p = colony.process(i);
+            procs.put(colony.specs().get(i).name(), new ColonyStatusView.Process(colony.isAlive(i), p == null ? 0 : p.pid()));
+        }
         synchronized (engine) {
-            b.append(engine.status().render()).append('\n');
-            b.append(FleetReport.render(engine.fleet(), 12));
+            return ColonyStatusView.render(new ColonyStatusView.Input(engine.status(), engine.fleet(), limits, procs,
+                    new HashMap<>(steps), List.copyOf(finished), new TreeMap<>(stale), List.copyOf(events)));
         }
-        b.append("\nrecent events:\n");
-        synchronized (events) {
-            events.forEach(e -> b.append("  ").append(e).append('\n'));
-        }
-        return b.toString();
     }
 
     void pause(String reason) {
         synchronized (engine) {
             engine.pause(reason, now());
+            event("PAUSED: " + reason);
+            persist();
         }
-        event("PAUSED: " + reason);
     }
 
     void resume() {
         synchronized (engine) {
             engine.resume();
-        }
-        event("resumed");
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-        String path = ex.getRequestURI().getPath();
-        String method = ex.getRequestMethod();
-        try {
-            if (method.equals("GET") && path.equals("/status")) {
-                reply(ex, 200, "text/plain", status());
-            } else if (method.equals("POST") && path.equals("/pause")) {
-                pause(q.getOrDefault("reason", "paused by operator"));
-                reply(ex, 200, "text/plain", "paused\n");
-            } else if (method.equals("POST") && path.equals("/resume")) {
-                resume();
-                reply(ex, 200, "text/plain", "resumed\n");
-            } else if (method.equals("POST") && path.startsWith("/cells/")) {
-                String cell = path.substring("/cells/".length());
-                List<String> racks = q.containsKey("client-rack") ? List.of(q.get("client-rack").split(",")) : List.of();
-                if (racks.isEmpty()) {
-                    throw new IllegalArgumentException("give the clients' racks: client-rack=r1-k1[,r1-k2...]");
-                }
-                int size = q.containsKey("size") ? Integer.parseInt(q.get("size")) : defaultSize;
-                String body = create(cell, racks, size, q.get("color"));
-                reply(ex, body.contains("\"placed\":true") ? 200 : 409, "application/json", body + "\n");
-            } else {
-                reply(ex, 404, "text/plain", "routes: GET /status, POST /pause?reason=, POST /resume, POST /cells/{cell}?client-rack=&size=&color=\n");
-            }
-        } catch (IllegalArgumentException e) {
-            reply(ex, 400, "text/plain", e.getMessage() + "\n");
-        } catch (Exception e) {
-            reply(ex, 500, "text/plain", e + "\n");
+            event("resumed");
+            persist();
         }
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String kv : raw.split("&")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0) {
-                    m.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return m;
-    }
-
-    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
+    static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
     }
 
+    /** Stops the loop and the workers; actions in flight stay in flight in the saved state and go on at the next start. */
     @Override
     public void close() {
+        synchronized (engine) {
+            closed = true;
+        }
         loop.shutdownNow();
         workers.shutdownNow();
-        if (server != null) {
-            server.stop(0);
+        if (endpoint != null) {
+            endpoint.stop();
+        }
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -17,13 +17,17 @@ public final class Main {
     static final String USAGE = """
             usage: physalia <command> [flags]
 
-              local   [--nodes 9] [--colors 2] [--size 3] [--data-dir ./physalia-data] [--base-port 7400]
+              local   [--nodes 12] [--rows 2] [--colors 2] [--size 3] [--data-dir ./physalia-data] [--base-port 7400]
                       start a colony of node processes on this machine (Ctrl-C stops them all),
-                      with a synthetic topology and colors, and the control plane on base-port;
+                      with a synthetic topology (rows of racks of two nodes) and colors, and the
+                      control plane on base-port (its state is kept in the data directory);
                       node nK serves HTTP on base-port+K and peers on base-port+100+K
               create  --cell C --client-rack r1-k1[,r1-k2...] [--size 3] [--color blue] [--control HOST:PORT]
                       the control plane places the cell by the rules and hosts it there
               create  [--node HOST:PORT[,HOST:PORT...]] --cell C --members n1,n2,n3   (by hand, no rules)
+              move    --cell C --client-rack r2-k1[,...] [--control ...]
+                      the cell's clients moved: the control plane moves it closer, one member at a time
+              start-node --name nK [--control ...]   start a node process again (after kill -9, say)
               status  [--control HOST:PORT]          the colony by rack and power domain, and the actions in flight
               pause   [--reason TEXT] [--control ...] the big red button: the control plane takes no action
               resume  [--control ...]
@@ -34,13 +38,14 @@ public final class Main {
                       colony-scale simulations of placement, availability and safety
                       (physalia simulate list names them; docs/simulations.md shows the figures)
 
-            --node defaults to the nodes of a default local colony (127.0.0.1:7401..7409);
+            --node defaults to the nodes of a default local colony (127.0.0.1:7401..7412);
             --control to its control plane (127.0.0.1:7400).
             Exit codes: 0 ok, 1 failed (not applied), 2 usage, 3 outcome unknown (a write that may have applied).""";
 
     /** The nodes of a default {@code physalia local} colony. */
     static final String DEFAULT_NODES = "127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403,127.0.0.1:7404,"
-            + "127.0.0.1:7405,127.0.0.1:7406,127.0.0.1:7407,127.0.0.1:7408,127.0.0.1:7409";
+            + "127.0.0.1:7405,127.0.0.1:7406,127.0.0.1:7407,127.0.0.1:7408,127.0.0.1:7409,127.0.0.1:7410,"
+            + "127.0.0.1:7411,127.0.0.1:7412";
     static final String DEFAULT_CONTROL = "127.0.0.1:7400";
 
     private Main() {}
@@ -66,29 +71,43 @@ public final class Main {
             case "create" -> System.exit(flags.containsKey("client-rack") ? controlCommand("create", flags)
                     : clientCommand("create", flags));
             case "put", "get", "txn" -> System.exit(clientCommand(args[0], flags));
-            case "status", "pause", "resume" -> System.exit(controlCommand(args[0], flags));
+            case "status", "pause", "resume", "move", "start-node" -> System.exit(controlCommand(args[0], flags));
             default -> usage("unknown command '" + args[0] + "'");
         }
     }
 
     private static void local(Map<String, String> f) throws Exception {
-        allow(f, "nodes", "data-dir", "base-port", "colors", "size");
-        int nodes = intFlag(f, "nodes", 9);
+        allow(f, "nodes", "rows", "data-dir", "base-port", "colors", "size");
+        int nodes = intFlag(f, "nodes", 12);
+        int rows = intFlag(f, "rows", 2);
         int colors = intFlag(f, "colors", 2);
         int size = intFlag(f, "size", 3);
         if (colors < 1 || colors > ColonyControl.COLOR_NAMES.size()) {
             usage("--colors must be 1.." + ColonyControl.COLOR_NAMES.size());
         }
         int base = intFlag(f, "base-port", 7400);
-        if (nodes < 1 || nodes > 15) {
-            usage("--nodes must be 1..15");
+        if (nodes < 1 || nodes > 24) {
+            usage("--nodes must be 1..24");
+        }
+        if (rows < 1 || rows > nodes) {
+            usage("--rows must be 1..--nodes (" + nodes + ")");
+        }
+        if (size < 3 || size > 15 || size % 2 == 0) {
+            usage("--size must be odd, from 3 to 15");
         }
         if (base < 1024 || base + 100 + nodes > 65535) {
             usage("--base-port must leave room for ports base+1..base+" + (100 + nodes));
         }
         Path dir = Path.of(f.getOrDefault("data-dir", "physalia-data"));
         LocalColony colony = new LocalColony(dir, LocalColony.ports(nodes, base));
-        ColonyControl control = new ColonyControl(colony, colors, size, line -> System.out.println("  control: " + line));
+        ColonyControl control;
+        try {
+            control = new ColonyControl(colony, rows, colors, size, line -> System.out.println("  control: " + line));
+        } catch (IllegalStateException e) {
+            System.err.println("physalia local: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping " + nodes + " nodes...");
@@ -111,25 +130,28 @@ public final class Main {
         }
         control.start(base);
         StringBuilder all = new StringBuilder();
-        StringBuilder members = new StringBuilder();
         System.out.println("\ncolony ready:");
         for (LocalColony.NodeSpec n : colony.specs()) {
-            System.out.printf("  %-4s http://%s  color %-6s (peer port %d, metrics http://%s/metrics)%n", n.name(), n.http(),
-                    control.colors().get(n.name()), n.peerPort(), n.http());
+            io.physalia.topology.NodeTopology t = control.topology().node(n.name()).orElseThrow();
+            System.out.printf("  %-4s http://%s  row %-3s rack %-6s power %-6s color %-6s pid %d%n", n.name(), n.http(),
+                    t.row(), t.rack(), t.power(), control.colors().get(n.name()), colony.process(colony.specs().indexOf(n)).pid());
             all.append(all.isEmpty() ? "" : ",").append(n.http());
-            members.append(members.isEmpty() ? "" : ",").append(n.name());
         }
-        String first = colony.specs().get(0).http();
+        String control0 = base == 7400 ? "" : " --control 127.0.0.1:" + base;
+        String nodeFlag = base == 7400 ? "" : " --node " + all;
+        System.out.println("\ncontrol plane at http://127.0.0.1:" + base + " (state in " + colony.root().resolve(ControlStateFile.NAME) + ")");
         System.out.println("\ntry:");
-        System.out.println("control plane at http://127.0.0.1:" + base + " (./physalia status | pause | resume)");
-        System.out.println("  ./physalia create --cell demo --client-rack r1-k1" + (base == 7400 ? "" : " --control 127.0.0.1:" + base));
-        System.out.println("  ./physalia put --node " + first + " --cell demo --key greeting --string hello");
-        System.out.println("  ./physalia get --node " + all + " --cell demo --key greeting");
+        System.out.println("  ./physalia create --cell demo --client-rack r1-k1" + control0);
+        System.out.println("  ./physalia put" + nodeFlag + " --cell demo --key greeting --string hello");
+        System.out.println("  ./physalia status" + control0);
+        System.out.println("  ./physalia move --cell demo --client-rack " + control.topology().nodes().stream()
+                .map(io.physalia.topology.NodeTopology::rack).max(String::compareTo).orElse("r1-k1") + control0);
+        System.out.println("  ./physalia get" + nodeFlag + " --cell demo --key greeting");
         System.out.println("\nCtrl-C stops every node.");
         done.await();
     }
 
-    /** create (by the rules), status, pause, resume: talk to the local colony's control plane. */
+    /** create (by the rules), move, start-node, status, pause, resume: talk to the local colony's control plane. */
     private static int controlCommand(String cmd, Map<String, String> f) {
         try {
             String control = f.getOrDefault("control", DEFAULT_CONTROL);
@@ -138,9 +160,17 @@ public final class Main {
             switch (cmd) {
                 case "create" -> {
                     allow(f, "control", "cell", "client-rack", "size", "color");
-                    path = "/cells/" + required(f, "cell") + "?client-rack=" + enc(required(f, "client-rack"))
+                    path = "/cells/" + encPath(required(f, "cell")) + "?client-rack=" + enc(required(f, "client-rack"))
                             + (f.containsKey("size") ? "&size=" + enc(f.get("size")) : "")
                             + (f.containsKey("color") ? "&color=" + enc(f.get("color")) : "");
+                }
+                case "move" -> {
+                    allow(f, "control", "cell", "client-rack");
+                    path = "/cells/" + encPath(required(f, "cell")) + "/clients?client-rack=" + enc(required(f, "client-rack"));
+                }
+                case "start-node" -> {
+                    allow(f, "control", "name");
+                    path = "/nodes/" + encPath(required(f, "name")) + "/start";
                 }
                 case "pause" -> {
                     allow(f, "control", "reason");
@@ -178,6 +208,11 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** A path segment: like a query value, but a space is %20 (a '+' in a path is a plus). */
+    private static String encPath(String s) {
+        return enc(s).replace("+", "%20");
     }
 
     private static String enc(String s) {

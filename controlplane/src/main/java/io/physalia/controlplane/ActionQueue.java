@@ -76,4 +76,21 @@ final class ActionQueue {
     long aborted() {
         return aborted;
     }
+
+    long nextId() {
+        return nextId;
+    }
+
+    /** Back to a saved state (see {@link EngineState}): the caller has checked that it fits. */
+    void restore(long nextId, List<Action> inFlight, EngineState.Counters counters) {
+        this.nextId = nextId;
+        for (Action a : inFlight) {
+            inFlightByCell.put(a.cellId(), a);
+            inFlightById.put(a.id(), a);
+        }
+        issued.put(ActionKind.REPAIR, counters.repairsIssued());
+        issued.put(ActionKind.MOVE_CLOSER, counters.movesIssued());
+        caughtUp = counters.caughtUp();
+        aborted = counters.aborted();
+    }
 }

@@ -270,6 +270,50 @@ public final class ControlPlane {
         return out;
     }
 
+    /** What a restart must remember (see {@link EngineState}). */
+    public EngineState state() {
+        List<EngineState.CellState> cells = new ArrayList<>();
+        for (Cell c : fleet.cells()) {
+            cells.add(new EngineState.CellState(c.id(), c.color(), c.size(), c.clients(), c.memberNames()));
+        }
+        return new EngineState(paused, pauseReason, pausedAtMillis, actions.nextId(), cells, actions.inFlight(),
+                new EngineState.Counters(actions.issued(ActionKind.REPAIR), actions.issued(ActionKind.MOVE_CLOSER),
+                        actions.caughtUp(), actions.aborted(), deferredByRateLimit));
+    }
+
+    /**
+     * Takes back a state saved with {@link #state()}, on an engine that has no cells yet and a
+     * fleet with the same nodes and colors. Everything is checked before anything changes; a state
+     * that does not fit is refused with every problem named. In-flight actions stay in flight (their
+     * leaving nodes keep their reserved slot) until reported; every cell is looked at again for
+     * repair and move-closer.
+     */
+    public void restore(EngineState s) {
+        if (!fleet.cells().isEmpty() || !actions.inFlight().isEmpty()) {
+            throw new IllegalStateException("restore needs an engine without cells or actions");
+        }
+        List<String> problems = StateCheck.problems(fleet, s);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("saved control-plane state does not fit this fleet: "
+                    + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
+                    + (problems.size() > 10 ? "; and " + (problems.size() - 10) + " more" : ""));
+        }
+        for (EngineState.CellState c : s.cells()) {
+            fleet.addCell(c.id(), c.color(), c.size(), c.clients(), c.members().stream().map(fleet::requireNode).toList());
+        }
+        for (Action a : s.inFlight()) {
+            fleet.reserve(fleet.requireNode(a.leaving()), 1);
+        }
+        actions.restore(s.nextActionId(), s.inFlight(), s.counters());
+        deferredByRateLimit = s.counters().deferredByRateLimit();
+        paused = s.paused();
+        pauseReason = s.paused() ? s.pauseReason() : "";
+        pausedAtMillis = s.pausedAtMillis();
+        for (Cell c : fleet.cells()) {
+            requeue(c.id());
+        }
+    }
+
     public EngineStatus status() {
         return new EngineStatus(paused, pauseReason, pausedAtMillis, actions.inFlight(), awaitingRepair.size(),
                 awaitingMove.size(), blockedReasons(), actions.issued(ActionKind.REPAIR), actions.issued(ActionKind.MOVE_CLOSER),

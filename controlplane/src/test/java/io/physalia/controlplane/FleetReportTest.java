@@ -18,5 +18,10 @@ class FleetReportTest {
         assertTrue(r.startsWith("row z1/z1r1\n  rack z1r1k1\n"), r);
         assertTrue(r.contains("z1r1k1n1         power=z1r1p1     color=blue     UNHEALTHY 1/5"), r);
         assertTrue(r.contains("cells c1"), r);
+        assertTrue(r.contains("  power domains\n    z1r1p1: z1r1k1n1 (z1r1k1, blue), z1r1k2n3 (z1r1k2, blue), z1r1k3n2 (z1r1k3, blue)\n"), r);
+        String noted = FleetReport.render(f, 3, n -> "pid " + n.name().length());
+        assertTrue(FleetReport.naturalCompare("n2", "n10") < 0 && FleetReport.naturalCompare("n10", "n9") > 0
+                && FleetReport.naturalCompare("r1-k2", "r1-k2") == 0 && FleetReport.naturalCompare("a", "a1") < 0);
+        assertTrue(noted.contains("z1r1k1n1         power=z1r1p1     color=blue     UNHEALTHY pid 8        1/5"), noted);
     }
 }

@@ -112,8 +112,32 @@ class PlacementPropertyTest {
                 }
             }
             trace.add(step + " " + f.cells().stream().map(Cell::toString).toList() + " " + cp.status().inFlight());
+            if (step % 50 == 49) {
+                checkRestores(f, cp);
+            }
         }
         return new int[] {placed, refused, actions};
+    }
+
+    /** The engine's saved state, taken back over an equal fleet, is the same state with the same counts. */
+    private static void checkRestores(Fleet f, ControlPlane cp) {
+        Fleet copy = new Fleet();
+        for (Node n : f.nodes()) {
+            copy.addNode(n.topology(), n.color(), n.capacityReplicas());
+        }
+        ControlPlane restored = new ControlPlane(copy, new RateLimits.Config(3, 1_000, 2, 2_000), PlacementPolicy.LEAST_OVERLAP,
+                new Random(0));
+        EngineState saved = cp.state();
+        restored.restore(saved);
+        assertEquals(saved, restored.state());
+        for (Node n : f.nodes()) {
+            Node m = copy.node(n.name()).orElseThrow();
+            assertEquals(n.hostedReplicas(), m.hostedReplicas(), n.name());
+            assertEquals(n.reservedReplicas(), m.reservedReplicas(), n.name());
+            for (Node o : f.nodes()) {
+                assertEquals(n.sharedCells(o), m.sharedCells(copy.node(o.name()).orElseThrow()), n.name() + " and " + o.name());
+            }
+        }
     }
 
     @Test

@@ -128,7 +128,7 @@ public final class LocalColony implements AutoCloseable {
             progress.accept("started " + specs.get(i).name() + " (pid " + processes[i].pid() + ")");
         }
         for (int i = 0; i < specs.size(); i++) {
-            awaitReady(i, Duration.ofSeconds(60));
+            awaitReady(i, Duration.ofSeconds(120)); // generous: a loaded 2-core machine starts a dozen JVMs slowly
             progress.accept(specs.get(i).name() + " ready at http://" + specs.get(i).http());
         }
     }

@@ -1,0 +1,121 @@
+package io.physalia.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.physalia.controlplane.Action;
+import io.physalia.controlplane.ColorPlan;
+import io.physalia.controlplane.ControlPlane;
+import io.physalia.controlplane.Fleet;
+import io.physalia.controlplane.PlacementPolicy;
+import io.physalia.controlplane.PlacementRequest;
+import io.physalia.controlplane.PlacementResult;
+import io.physalia.controlplane.RateLimits;
+import io.physalia.controlplane.Rules;
+import io.physalia.topology.NodeTopology;
+import io.physalia.topology.Topology;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The local colony's made-up datacenter: what the defaults promise in docs/controlplane.md. */
+class SyntheticTopologyTest {
+    private static final RateLimits.Config NO_LIMITS = new RateLimits.Config(1000, 1, 1000, 1);
+
+    private static List<String> names(int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> "n" + i).toList();
+    }
+
+    @Test
+    void theDefaultColonyHasTwoRowsWhereEveryColorHoldsACellOfThree() {
+        Topology t = SyntheticTopology.of(names(12), 2);
+        SortedMap<String, String> colors = ColorPlan.assign(t, List.of("blue", "green"));
+        assertEquals(List.of("z1/r1", "z1/r2"), t.rows());
+        assertEquals(new NodeTopology("n1", "z1", "r1", "r1-k1", "r1-p1"), t.node("n1").orElseThrow());
+        assertEquals(new NodeTopology("n4", "z1", "r1", "r1-k1", "r1-p2"), t.node("n4").orElseThrow(), "power crosses racks");
+        assertEquals(new NodeTopology("n7", "z1", "r2", "r2-k1", "r2-p1"), t.node("n7").orElseThrow());
+        for (String row : List.of("r1", "r2")) {
+            for (String color : List.of("blue", "green")) {
+                Set<String> racks = new HashSet<>();
+                Set<String> powers = new HashSet<>();
+                for (NodeTopology n : t.nodes()) {
+                    if (n.row().equals(row) && colors.get(n.node()).equals(color)) {
+                        racks.add(n.rack());
+                        powers.add(n.power());
+                    }
+                }
+                assertEquals(3, racks.size(), row + " " + color);
+                assertEquals(3, powers.size(), row + " " + color);
+            }
+        }
+    }
+
+    @Test
+    void inTheDefaultColonyALostMemberIsRepairedInTheNextRowAndComesHomeWhenItsNodeReturns() {
+        for (String color : List.of("blue", "green")) {
+            for (String rack : List.of("r1-k1", "r2-k3")) {
+                Topology t = SyntheticTopology.of(names(12), 2);
+                Fleet fleet = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
+                ControlPlane cp = new ControlPlane(fleet, NO_LIMITS, PlacementPolicy.LEAST_OVERLAP, new SplittableRandom(1));
+                NodeTopology client = t.nodes().stream().filter(n -> n.rack().equals(rack)).findFirst().orElseThrow();
+                PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class,
+                        cp.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color)));
+                assertEquals("z1/" + client.row(), p.row());
+                for (String victim : p.members()) {
+                    Fleet f2 = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
+                    ControlPlane e = new ControlPlane(f2, NO_LIMITS, PlacementPolicy.LEAST_OVERLAP, new SplittableRandom(1));
+                    e.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color));
+                    e.setNodeHealth(victim, false);
+                    List<Action> a = e.tick(0);
+                    assertEquals(1, a.size(), "a repair for the loss of " + victim);
+                    e.reportCaughtUp(a.get(0).id());
+                    assertEquals(List.of(), Rules.violations(f2.cell("c").orElseThrow(), false));
+                    assertEquals(List.of(), e.tick(1), "nowhere nearer to go while " + victim + " is down");
+                    e.setNodeHealth(victim, true);
+                    List<Action> home = e.tick(2);
+                    assertEquals(1, home.size(), "move-closer once " + victim + " is back");
+                    assertEquals(victim, home.get(0).joining());
+                    e.reportCaughtUp(home.get(0).id());
+                    assertEquals(List.of(), Rules.violations(f2.cell("c").orElseThrow(), true));
+                }
+            }
+        }
+    }
+
+    @Test
+    void sixteenNodesGiveEveryColorASpareInEveryRow() {
+        Topology t = SyntheticTopology.of(names(16), 2);
+        for (String color : List.of("blue", "green")) {
+            Fleet f = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
+            ControlPlane cp = new ControlPlane(f, NO_LIMITS, PlacementPolicy.LEAST_OVERLAP, new SplittableRandom(1));
+            NodeTopology client = t.node("n1").orElseThrow();
+            PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class,
+                    cp.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color)));
+            cp.setNodeHealth(p.members().get(0), false);
+            Action a = cp.tick(0).get(0);
+            assertEquals("z1/r1", f.node(a.joining()).orElseThrow().rowPath(), "repaired within the row");
+        }
+    }
+
+    @Test
+    void unevenCountsFillTheFirstRowsFirstAndBadRowCountsAreRefused() {
+        Topology t = SyntheticTopology.of(names(13), 2);
+        List<String> r1 = new ArrayList<>();
+        t.nodes().forEach(n -> {
+            if (n.row().equals("r1")) {
+                r1.add(n.node());
+            }
+        });
+        assertEquals(7, r1.size());
+        assertThrows(IllegalArgumentException.class, () -> SyntheticTopology.of(names(3), 4));
+        assertThrows(IllegalArgumentException.class, () -> SyntheticTopology.of(names(3), 0));
+        assertTrue(SyntheticTopology.of(names(9), 1).rows().equals(List.of("z1/r1")));
+    }
+}
