@@ -45,14 +45,20 @@ final class HttpApi {
     static final Pattern CELL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final long MAX_BODY_BYTES = 1024 * 1024;
     static final long ANSWER_TIMEOUT_MILLIS = 10_000;
+    /** Response header: the session's high-water mark after this answer (pass it as minSlot). */
+    static final String HIGH_WATER = "Physalia-High-Water";
 
     private final Node node;
     private final Vertx vertx;
     private final HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LeaseApi leases;
+    private final DiscoveryApi discovery;
 
     HttpApi(Node node) {
         this.node = node;
         this.vertx = node.vertx();
+        this.leases = new LeaseApi(this, node);
+        this.discovery = new DiscoveryApi(this, node);
     }
 
     HttpServer server() {
@@ -80,8 +86,16 @@ final class HttpApi {
         r.put("/admin/cells/:cell/join").handler(this::adminJoin);
         r.delete("/admin/cells/:cell").handler(this::adminDrop);
         r.get("/admin/cells/:cell").handler(this::adminStatus);
+        r.post("/admin/discovery").handler(discovery::accept);
+        r.get("/admin/discovery/cells/:cell").handler(discovery::localLookup);
+        r.get("/discovery").handler(discovery::status);
+        r.get("/discovery/cells/:cell").handler(discovery::lookup);
+        r.get("/cells/:cell").handler(this::cellStatus);
         r.post("/cells/:cell/txn").handler(this::txn);
+        r.get("/cells/:cell/keys").handler(this::scan);
         r.get("/cells/:cell/keys/:key").handler(this::getKey);
+        r.get("/cells/:cell/leases/:lease").handler(leases::inspect);
+        r.post("/cells/:cell/leases/:lease/:action").handler(leases::change);
         r.route().last().handler(rc -> error(rc, 404, "no such route: " + rc.request().method() + " " + rc.request().path()));
         r.errorHandler(413, rc -> error(rc, 413, "request body is larger than " + MAX_BODY_BYTES + " bytes"));
         r.errorHandler(405, rc -> error(rc, 405, "method " + rc.request().method() + " is not allowed on " + rc.request().path()));
@@ -195,7 +209,7 @@ final class HttpApi {
     }
 
     /** Answers 401 and returns false unless the request carries the colony's admin token. */
-    private boolean authorized(RoutingContext rc) {
+    boolean authorized(RoutingContext rc) {
         String auth = rc.request().getHeader("Authorization");
         byte[] expected = ("Bearer " + node.keys().adminToken()).getBytes(StandardCharsets.UTF_8);
         if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
@@ -372,6 +386,7 @@ final class HttpApi {
         long minSlot;
         try {
             checkCell(cell);
+            allowParams(rc, "consistency", "minSlot");
             mode = consistency(rc);
             minSlot = minSlot(rc);
             req = TxnJson.parseTxn(body(rc));
@@ -402,6 +417,7 @@ final class HttpApi {
         long minSlot;
         try {
             checkCell(cell);
+            allowParams(rc, "consistency", "minSlot");
             mode = consistency(rc);
             minSlot = minSlot(rc);
         } catch (TxnJson.BadRequest e) {
@@ -418,6 +434,7 @@ final class HttpApi {
                 if (read.found() != null) {
                     o.put("value", TxnJson.render(read.found().value())).put("version", read.found().version());
                 }
+                highWater(rc, rr.appliedUpTo());
                 json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
             } else {
                 txnAnswer(rc, reply);
@@ -425,11 +442,84 @@ final class HttpApi {
         });
     }
 
-    private void call(RoutingContext rc, String cell, ClientRequest cr, String op, java.util.function.Consumer<Reply> onReply) {
-        if (node.isRefused(cell)) {
-            count(op, "unavailable");
-            rc.response().putHeader("Retry-After", "5");
-            error(rc, 503, "cell " + cell + " is refused on node " + node.config().name() + ": its durable records are damaged");
+    /**
+     * {@code GET /cells/{cell}/keys?prefix=&start=&end=&pageToken=&pageSize=}: one page of a scan,
+     * with {@code nextPageToken} (null on the last page) to ask for the next.
+     */
+    private void scan(RoutingContext rc) {
+        String cell = rc.pathParam("cell");
+        ClientRequest.ReadMode mode;
+        long minSlot;
+        Op.Scan scan;
+        try {
+            checkCell(cell);
+            allowParams(rc, "prefix", "start", "end", "pageToken", "pageSize", "consistency", "minSlot");
+            mode = consistency(rc);
+            minSlot = minSlot(rc);
+            String size = rc.request().getParam("pageSize");
+            int pageSize = TxnJson.DEFAULT_PAGE_SIZE;
+            if (size != null) {
+                try {
+                    pageSize = Integer.parseInt(size);
+                } catch (NumberFormatException e) {
+                    throw new TxnJson.BadRequest("pageSize '" + size + "' must be an integer (1 to the cell's page limit)");
+                }
+            }
+            scan = new Op.Scan(rc.request().getParam("prefix"), rc.request().getParam("start"), rc.request().getParam("end"),
+                    rc.request().getParam("pageToken"), pageSize);
+        } catch (TxnJson.BadRequest e) {
+            count("scan", "bad_request");
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        ClientRequest cr = new ClientRequest.Read(node.nextRequestId(), new Transaction(List.of(), List.of(scan)), mode, minSlot);
+        call(rc, cell, cr, "scan", reply -> {
+            if (reply instanceof Reply.ReadResult rr && rr.result().results().size() == 1
+                    && rr.result().results().get(0) instanceof OpResult.ScanPage page) {
+                JsonObject o = TxnJson.render(page).put("cell", cell).put("revision", rr.result().revision());
+                highWater(rc, rr.appliedUpTo());
+                json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
+            } else {
+                txnAnswer(rc, reply);
+            }
+        });
+    }
+
+    /**
+     * {@code GET /cells/{cell}}: this node's replica of the cell (what {@code physalia cell-status}
+     * shows for each member), with the members' HTTP addresses. 308 if the cell moved away.
+     */
+    private void cellStatus(RoutingContext rc) {
+        String cell = rc.pathParam("cell");
+        try {
+            checkCell(cell);
+            allowParams(rc);
+        } catch (TxnJson.BadRequest e) {
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        if (refusedAnswer(rc, cell, "status")) {
+            return;
+        }
+        Context here = vertx.getOrCreateContext();
+        node.replicaStatus(cell).onComplete(ar -> here.runOnContext(v -> {
+            JsonObject st = ar.succeeded() ? ar.result() : null;
+            if (st == null) {
+                notHosted(rc, cell, "status");
+                return;
+            }
+            JsonArray members = new JsonArray();
+            for (Object m : st.getJsonArray("configuration")) {
+                String name = ((String) m).substring(0, ((String) m).lastIndexOf('@'));
+                members.add(new JsonObject().put("node", name).put("http", node.transport().httpAddress(name)));
+            }
+            highWater(rc, st.getLong("appliedUpTo"));
+            json(rc, 200, st.put("members", members));
+        }));
+    }
+
+    void call(RoutingContext rc, String cell, ClientRequest cr, String op, java.util.function.Consumer<Reply> onReply) {
+        if (refusedAnswer(rc, cell, op)) {
             return;
         }
         Context here = vertx.getOrCreateContext();
@@ -450,14 +540,55 @@ final class HttpApi {
         }));
         if (!hosted) {
             vertx.cancelTimer(timer);
-            count(op, "not_hosted");
-            error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
+            notHosted(rc, cell, op);
         }
     }
 
-    private void txnAnswer(RoutingContext rc, Reply reply) {
+    /** Answers 503 and returns true if the cell's records are damaged on this node. */
+    private boolean refusedAnswer(RoutingContext rc, String cell, String op) {
+        if (!node.isRefused(cell)) {
+            return false;
+        }
+        count(op, "unavailable");
+        rc.response().putHeader("Retry-After", "5");
+        error(rc, 503, "cell " + cell + " is refused on node " + node.config().name() + ": its durable records are damaged");
+        return true;
+    }
+
+    /**
+     * The cell is not hosted here: 308 to its new members if it moved away (a forwarding
+     * pointer; the body lists them with the configuration's epoch), else 404.
+     */
+    private void notHosted(RoutingContext rc, String cell, String op) {
+        DiscoveryEntry moved = node.discovery().pointers.get(cell);
+        if (moved == null) {
+            count(op, "not_hosted");
+            error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
+            return;
+        }
+        count(op, "moved");
+        moved = moved.withAddresses(n -> node.transport().httpAddress(n));
+        JsonObject body = moved.toJson().put("error", "cell " + cell + " moved away from node " + node.config().name())
+                .put("moved", true);
+        List<String> addresses = new ArrayList<>();
+        for (DiscoveryEntry.Located l : moved.members()) {
+            if (l.http() != null) {
+                addresses.add(l.http());
+            }
+        }
+        if (addresses.isEmpty()) {
+            json(rc, 404, body); // the pointer names nodes whose addresses are unknown here: ask discovery
+            return;
+        }
+        String to = addresses.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(addresses.size()));
+        rc.response().putHeader("Location", "http://" + to + rc.request().uri());
+        json(rc, 308, body);
+    }
+
+    void txnAnswer(RoutingContext rc, Reply reply) {
         switch (reply) {
             case Reply.Applied a -> {
+                highWater(rc, a.slot() + 1);
                 switch (a.result()) {
                     case CommandResult.Txn t -> json(rc, 200, TxnJson.render(t.result()).put("slot", a.slot()));
                     case CommandResult.Stale s -> json(rc, 409, new JsonObject().put("status", "STALE")
@@ -467,8 +598,10 @@ final class HttpApi {
                             .put("detail", a.result().toString()));
                 }
             }
-            case Reply.ReadResult r -> json(rc, 200, TxnJson.render(r.result()).put("appliedUpTo", r.appliedUpTo())
-                    .put("servedLocally", r.servedLocally()));
+            case Reply.ReadResult r -> {
+                highWater(rc, r.appliedUpTo());
+                json(rc, 200, TxnJson.render(r.result()).put("appliedUpTo", r.appliedUpTo()).put("servedLocally", r.servedLocally()));
+            }
             case Reply.Redirect r -> {
                 String addr = r.leaderHint() == null ? null : node.transport().httpAddress(r.leaderHint().name());
                 if (addr != null) {
@@ -517,13 +650,30 @@ final class HttpApi {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    private static void checkCell(String cell) throws TxnJson.BadRequest {
+    /** Sets the session high-water mark header: an eventual read with this minSlot sees at least this state. */
+    static void highWater(RoutingContext rc, long slot) {
+        if (!rc.response().headWritten()) {
+            rc.response().putHeader(HIGH_WATER, Long.toString(slot));
+        }
+    }
+
+    /** Refuses query parameters the route does not take (a typo must not be silently ignored). */
+    static void allowParams(RoutingContext rc, String... allowed) throws TxnJson.BadRequest {
+        for (String p : rc.queryParams().names()) {
+            if (!List.of(allowed).contains(p)) {
+                throw new TxnJson.BadRequest("unknown query parameter '" + p + "'"
+                        + (allowed.length == 0 ? " (this route takes none)" : " (allowed: " + String.join(", ", allowed) + ")"));
+            }
+        }
+    }
+
+    static void checkCell(String cell) throws TxnJson.BadRequest {
         if (!CELL.matcher(cell).matches()) {
             throw new TxnJson.BadRequest("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
     }
 
-    private static ClientRequest.ReadMode consistency(RoutingContext rc) throws TxnJson.BadRequest {
+    static ClientRequest.ReadMode consistency(RoutingContext rc) throws TxnJson.BadRequest {
         String c = rc.request().getParam("consistency");
         if (c == null || c.equals("linearizable")) {
             return ClientRequest.ReadMode.LINEARIZABLE;
@@ -535,7 +685,7 @@ final class HttpApi {
     }
 
     /** {@code minSlot}: an eventual read waits until the replica has applied this far (monotonic reads). */
-    private static long minSlot(RoutingContext rc) throws TxnJson.BadRequest {
+    static long minSlot(RoutingContext rc) throws TxnJson.BadRequest {
         String m = rc.request().getParam("minSlot");
         if (m == null) {
             return 0;
@@ -551,7 +701,7 @@ final class HttpApi {
         }
     }
 
-    private static JsonObject body(RoutingContext rc) throws TxnJson.BadRequest {
+    static JsonObject body(RoutingContext rc) throws TxnJson.BadRequest {
         if (rc.body() == null || rc.body().buffer() == null || rc.body().length() == 0) {
             throw new TxnJson.BadRequest("request body is empty; expected a JSON object");
         }
@@ -574,18 +724,18 @@ final class HttpApi {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private void count(String op, String result) {
+    void count(String op, String result) {
         node.metrics().requests.labels(op, result).inc();
     }
 
-    private static void json(RoutingContext rc, int status, JsonObject body) {
+    static void json(RoutingContext rc, int status, JsonObject body) {
         if (rc.response().ended()) {
             return;
         }
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
-    private static void error(RoutingContext rc, int status, String message) {
+    static void error(RoutingContext rc, int status, String message) {
         json(rc, status, new JsonObject().put("error", message));
     }
 }
