@@ -63,13 +63,24 @@ final class LeaseApi {
                 };
                 JsonObject o = new JsonObject().put("cell", cell).put("lease", lease).put("status", l.status().name())
                         .put("holder", l.holder()).put("token", l.token()).put("version", l.version()).put("slot", a.slot());
-                if (cmd instanceof Command.LeaseAcquire acq && l.status() == CommandResult.LeaseStatus.GRANTED) {
-                    o.put("durationMillis", acq.durationMillis());
-                }
                 if (status != 200) {
                     o.put("error", explain(l.status()));
                 }
-                HttpApi.json(rc, status, o);
+                if (cmd instanceof Command.LeaseAcquire acq && l.status() == CommandResult.LeaseStatus.GRANTED) {
+                    HttpApi.json(rc, status, o.put("durationMillis", acq.durationMillis()));
+                } else if (l.status() == CommandResult.LeaseStatus.RENEWED) {
+                    // a renewal keeps the grant's duration, which the cell holds: read it back (same token, so same grant)
+                    Context here = node.vertx().getOrCreateContext();
+                    node.inspect(cell, r -> r.state().lease(lease)).onComplete(ar -> here.runOnContext(v -> {
+                        LeaseState now = ar.succeeded() ? ar.result() : null;
+                        if (now != null && now.token() == l.token()) {
+                            o.put("durationMillis", now.durationMillis());
+                        }
+                        HttpApi.json(rc, status, o);
+                    }));
+                } else {
+                    HttpApi.json(rc, status, o);
+                }
             } else {
                 api.txnAnswer(rc, reply);
             }
