@@ -19,10 +19,10 @@ import java.util.Map;
  * the client: it writes transactions and reads results into core's own types. Integers travel as
  * decimal strings and bytes as base64, so nothing is lost.
  */
-final class ApiJson {
+public final class ApiJson {
     private ApiJson() {}
 
-    static String value(Value v) {
+    public static String value(Value v) {
         return switch (v) {
             case Value.Int i -> "{\"int\":\"" + i.value() + "\"}";
             case Value.Bool b -> "{\"bool\":" + b.value() + "}";

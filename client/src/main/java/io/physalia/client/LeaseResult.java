@@ -8,10 +8,10 @@ import java.time.Duration;
  * may act as holder for {@code durationMillis} counted from {@code sentAtNanos} (its own clock,
  * read just before the request was first sent: never later than the cell's own start) and must
  * hand {@code token}, the fencing token, to whatever the lease guards; tokens grow with every
- * grant, so a guarded resource can refuse a stale holder.
+ * grant, so a guarded resource can refuse a stale holder. {@code json} is the node's answer.
  */
 public record LeaseResult(String cell, String lease, LeaseStatus status, String holder, long token, long version,
-                          long durationMillis, long sentAtNanos) {
+                          long durationMillis, long sentAtNanos, String json) {
 
     /** GRANTED or RENEWED. */
     public boolean held() {

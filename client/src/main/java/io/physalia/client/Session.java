@@ -77,7 +77,7 @@ public final class Session {
         Response r = client.send(new PhysaliaClient.Call("POST", cellPath(cell) + "/txn", ApiJson.transaction(t, clientId, s),
                 true, cell, this, s, true));
         Map<String, Object> o = PhysaliaClient.expectOk(r, "transaction on " + cell);
-        return new TxnOutcome(ApiJson.txnResult(o), Json.number(o, "slot", -1), -1, r.node());
+        return new TxnOutcome(ApiJson.txnResult(o), Json.number(o, "slot", -1), -1, r.node(), r.body());
     }
 
     /** A read-only transaction (gets and scans) at the given consistency. */
@@ -88,7 +88,7 @@ public final class Session {
         Response r = client.send(new PhysaliaClient.Call("POST", cellPath(cell) + "/txn" + readParams(cell, c),
                 ApiJson.transaction(t, null, 0), false, cell, this, 0, c == Consistency.LINEARIZABLE));
         Map<String, Object> o = PhysaliaClient.expectOk(r, "read of " + cell);
-        return new TxnOutcome(ApiJson.txnResult(o), -1, Json.number(o, "appliedUpTo", -1), r.node());
+        return new TxnOutcome(ApiJson.txnResult(o), -1, Json.number(o, "appliedUpTo", -1), r.node(), r.body());
     }
 
     /** One key's value and version, or empty if the key is absent. */
@@ -171,7 +171,7 @@ public final class Session {
         Map<String, Object> o = Json.parseObject(r.body());
         long duration = Json.number(o, "durationMillis", durationMillis);
         return new LeaseResult(cell, lease, LeaseStatus.valueOf(Json.string(o, "status")), Json.string(o, "holder"),
-                Json.number(o, "token", 0), Json.number(o, "version", 0), duration, sentAt);
+                Json.number(o, "token", 0), Json.number(o, "version", 0), duration, sentAt, r.body());
     }
 
     /** Who holds {@code lease}, read at the given consistency. */
@@ -180,7 +180,7 @@ public final class Session {
                 + readParams(cell, c), null, false, cell, this, 0, c == Consistency.LINEARIZABLE));
         Map<String, Object> o = PhysaliaClient.expectOk(r, "lease " + lease + " of " + cell);
         return new LeaseInfo(cell, lease, Json.bool(o, "held"), Json.string(o, "holder"), Json.number(o, "token", 0),
-                Json.number(o, "version", 0), Json.number(o, "durationMillis", 0), Json.number(o, "appliedUpTo", 0));
+                Json.number(o, "version", 0), Json.number(o, "durationMillis", 0), Json.number(o, "appliedUpTo", 0), r.body());
     }
 
     // ---- status ------------------------------------------------------------------------------

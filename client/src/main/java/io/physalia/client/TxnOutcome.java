@@ -10,8 +10,9 @@ import java.util.Optional;
  * A transaction's result as the cell applied it: its status ({@code CONDITION_FAILED} is a
  * committed no-op, not an error), one result per op, the cell revision, and where in the log it
  * sits ({@code slot} for a write, -1 for a read; {@code appliedUpTo} for a read, -1 for a write).
+ * {@code json} is the node's answer as it came.
  */
-public record TxnOutcome(TxnResult result, long slot, long appliedUpTo, String node) {
+public record TxnOutcome(TxnResult result, long slot, long appliedUpTo, String node, String json) {
     public TxnStatus status() {
         return result.status();
     }
