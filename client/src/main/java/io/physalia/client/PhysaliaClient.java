@@ -39,6 +39,7 @@ import java.util.Random;
  */
 public final class PhysaliaClient {
     static final int MAX_HOPS = 5;
+    static final int DEFAULT_ROUNDS = 12;
 
     private final List<String> seeds;
     private final HttpClient http;
@@ -50,8 +51,13 @@ public final class PhysaliaClient {
     private final Random random = new Random();
     private final Session session;
 
+    /**
+     * Retries a call in up to {@value #DEFAULT_ROUNDS} rounds (with the default backoff, about
+     * eight seconds in all on average: longer than a leader change, which may wait out the old
+     * leader's lease of three seconds).
+     */
     public PhysaliaClient(List<String> nodes) {
-        this(nodes, Backoff.DEFAULT, 8, Duration.ofSeconds(15));
+        this(nodes, Backoff.DEFAULT, DEFAULT_ROUNDS, Duration.ofSeconds(15));
     }
 
     public PhysaliaClient(List<String> nodes, Backoff backoff, int maxAttempts, Duration requestTimeout) {

@@ -143,7 +143,9 @@ class DiscoveryTest {
         JsonObject removed = membership(cell, from, new JsonObject().put("remove", from + "@0"));
         // the old configuration (with the leaving member) still chooses the next alpha slots: here it
         // is {from, to}, so the leaving member must help fill them before it goes
-        PhysaliaClient writer = new PhysaliaClient(List.of(http.get(to)));
+        // (patient: the leaving member may have led, and the new one waits out its leader lease)
+        PhysaliaClient writer = new PhysaliaClient(List.of(http.get(to)), new io.physalia.client.Backoff(50, 500), 100,
+                java.time.Duration.ofSeconds(15));
         long inEffect = removed.getLong("slot") + io.physalia.core.paxos.ReplicaConfig.DEFAULT.alpha();
         while (new JsonObject(send("GET", to, "/admin/cells/" + cell, null, token).body()).getLong("appliedUpTo") <= inEffect) {
             assertEquals(200, writer.put(cell, "filler", "{\"bool\":true}").status());
