@@ -162,7 +162,7 @@ final class ClientCommands {
             OpResult.ScanPage page = s.scan(cell, f.get("prefix"), f.get("start"), f.get("end"), token, pageSize, c);
             for (OpResult.Entry e : page.entries()) {
                 entries.append(entries.isEmpty() ? "" : ",").append("{\"key\":").append(Json.quote(e.key()))
-                        .append(",\"value\":").append(ApiJson.value(e.value().value())).append(",\"version\":")
+                        .append(",\"value\":").append(ApiJson.display(e.value().value())).append(",\"version\":")
                         .append(e.value().version()).append('}');
             }
             token = page.nextPageToken();

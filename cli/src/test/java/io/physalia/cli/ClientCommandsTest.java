@@ -148,6 +148,9 @@ class ClientCommandsTest {
         assertTrue(second.out().contains("\"key\":\"s/3\""), second.out());
         Result all = run("scan", "--cell", "demo", "--prefix", "s/", "--page-size", "3", "--all", "true", "--consistency", "eventual");
         assertEquals(7, count(all.out(), "\"key\":"), all.out());
+        assertEquals(0, run("put", "--cell", "demo", "--key", "s/text", "--string", "h\u00e9").code());
+        Result text = run("scan", "--cell", "demo", "--prefix", "s/t");
+        assertTrue(text.out().contains("\"string\":\"h\u00e9\""), "text is shown as text too: " + text.out());
         assertTrue(all.out().contains("\"pages\":3") && all.out().contains("\"nextPageToken\":null"), all.out());
     }
 

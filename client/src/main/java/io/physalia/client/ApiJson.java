@@ -30,6 +30,26 @@ public final class ApiJson {
         };
     }
 
+    /**
+     * A value as the nodes show it: bytes that are valid UTF-8 also carry their text as
+     * {@code string} (as the API's answers do); for display, not for requests.
+     */
+    public static String display(Value v) {
+        if (v instanceof Value.Bytes b) {
+            byte[] bytes = b.toArray();
+            try {
+                String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                return "{\"bytes\":\"" + Base64.getEncoder().encodeToString(bytes) + "\",\"string\":" + Json.quote(text) + "}";
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return value(v);
+            }
+        }
+        return value(v);
+    }
+
     /** The request body of a transaction, with the session's client id and seq when given. */
     static String transaction(Transaction t, String clientId, long seq) {
         StringBuilder b = new StringBuilder("{");

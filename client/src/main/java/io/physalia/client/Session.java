@@ -189,7 +189,8 @@ public final class Session {
     public List<MemberStatus> cellStatus(String cell) throws PhysaliaException {
         CellLocation loc = client.locate(cell);
         if (loc == null) {
-            throw new PhysaliaException.Failed("cell " + cell + " is not known to discovery on any of the given nodes", 404, null);
+            throw new PhysaliaException.Failed("cell " + cell + " is not known to discovery on any of the given nodes"
+                    + " (a cell is known to the nodes of its own color)", 404, null);
         }
         List<MemberStatus> out = new ArrayList<>();
         for (CellLocation.Member m : loc.members()) {
