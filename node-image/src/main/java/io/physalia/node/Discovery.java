@@ -147,13 +147,17 @@ final class Discovery {
     private void refresh() {
         String self = node.config().name();
         for (String cell : node.hostedCells()) {
-            node.inspect(cell, r -> r.stoppedReason() == null && (r.isLeader()
-                    || self.equals(entryOf(r).members().get(0).node()))).onSuccess(designated -> {
+            node.inspect(cell, r -> r.stoppedReason() == null && (r.isLeader() || self.equals(firstByName(r))))
+                    .onSuccess(designated -> {
                         if (Boolean.TRUE.equals(designated)) {
                             due.putIfAbsent(cell, 0L);
                         }
                     });
         }
+    }
+
+    private static String firstByName(Replica r) {
+        return r.configuration().members().stream().map(m -> m.node().name()).min(String::compareTo).orElse(null);
     }
 
     private void flush() {

@@ -403,8 +403,10 @@ final class HttpApi {
             cr = new ClientRequest.Read(id, t, mode, minSlot);
             op = "read_txn";
         } else {
-            String client = req.clientId() != null ? req.clientId() : "http-" + node.config().name() + "-" + id;
-            cr = new ClientRequest.Submit(id, new Command.ClientTxn(client, req.clientId() != null ? req.seq() : 1, t));
+            // without a session the write has none (""): a made-up id could repeat after a restart
+            // and be answered with another write's recorded result, and it would evict real sessions
+            String client = req.clientId() != null ? req.clientId() : "";
+            cr = new ClientRequest.Submit(id, new Command.ClientTxn(client, req.clientId() != null ? req.seq() : 0, t));
             op = "txn";
         }
         call(rc, cell, cr, op, reply -> txnAnswer(rc, reply));

@@ -46,7 +46,7 @@ final class LeaseApi {
             HttpApi.checkCell(cell);
             HttpApi.allowParams(rc);
             checkName(lease);
-            cmd = parse(action, lease, HttpApi.body(rc), node.nextRequestId());
+            cmd = parse(action, lease, HttpApi.body(rc));
         } catch (TxnJson.BadRequest e) {
             api.count("lease_" + safeAction(action), "bad_request");
             HttpApi.error(rc, 400, e.getMessage());
@@ -101,7 +101,7 @@ final class LeaseApi {
         };
     }
 
-    static Command parse(String action, String lease, JsonObject body, long requestId) throws TxnJson.BadRequest {
+    static Command parse(String action, String lease, JsonObject body) throws TxnJson.BadRequest {
         Set<String> allowed = switch (action) {
             case "acquire" -> Set.of("holder", "durationMillis", "client", "seq");
             case "renew", "release" -> Set.of("holder", "token", "client", "seq");
@@ -111,8 +111,8 @@ final class LeaseApi {
         String holder = TxnJson.string(body, "holder", "request");
         checkName("holder", holder);
         TxnJson.Session session = TxnJson.session(body);
-        String client = session != null ? session.client() : "http-lease-" + requestId;
-        long seq = session != null ? session.seq() : 1;
+        String client = session != null ? session.client() : ""; // no session: applied once per request, not deduplicated
+        long seq = session != null ? session.seq() : 0;
         if (action.equals("acquire")) {
             if (!body.containsKey("durationMillis")) {
                 throw new TxnJson.BadRequest("request.durationMillis is missing (how long the holder may act, in ms)");
