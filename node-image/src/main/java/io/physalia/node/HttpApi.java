@@ -24,8 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,9 +35,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * The client HTTP/JSON API (docs/openapi.yaml), health, metrics and the node-to-node admin
- * route. A node that is not the cell's leader answers 307 with the leader's URL (the request
- * was not proposed, so following it is always safe).
+ * The node's HTTP server (docs/openapi.yaml): the router, the client routes for transactions,
+ * reads, scans and cell status, health and metrics, and the answers every cell route shares. A
+ * node that is not the cell's leader answers 307 with the leader's URL, one the cell moved away
+ * from answers 308 with its new members (neither request was proposed, so following is always
+ * safe). Leases are in {@link LeaseApi}, discovery in {@link DiscoveryApi}, the control plane's
+ * routes in {@link AdminApi}.
  */
 final class HttpApi {
     static final Pattern CELL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -53,12 +54,14 @@ final class HttpApi {
     private final HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final LeaseApi leases;
     private final DiscoveryApi discovery;
+    private final AdminApi adminApi;
 
     HttpApi(Node node) {
         this.node = node;
         this.vertx = node.vertx();
         this.leases = new LeaseApi(this, node);
         this.discovery = new DiscoveryApi(this, node);
+        this.adminApi = new AdminApi(this, node);
     }
 
     HttpServer server() {
@@ -81,11 +84,11 @@ final class HttpApi {
         r.route("/cells/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         r.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         r.put("/cells/:cell").handler(this::createCell);
-        r.put("/admin/cells/:cell").handler(this::adminHost);
-        r.post("/admin/cells/:cell/members").handler(this::adminMembership);
-        r.put("/admin/cells/:cell/join").handler(this::adminJoin);
-        r.delete("/admin/cells/:cell").handler(this::adminDrop);
-        r.get("/admin/cells/:cell").handler(this::adminStatus);
+        r.put("/admin/cells/:cell").handler(adminApi::adminHost);
+        r.post("/admin/cells/:cell/members").handler(adminApi::adminMembership);
+        r.put("/admin/cells/:cell/join").handler(adminApi::adminJoin);
+        r.delete("/admin/cells/:cell").handler(adminApi::adminDrop);
+        r.get("/admin/cells/:cell").handler(adminApi::adminStatus);
         r.post("/admin/discovery").handler(discovery::accept);
         r.get("/admin/discovery/cells/:cell").handler(discovery::localLookup);
         r.get("/discovery").handler(discovery::status);
@@ -105,7 +108,7 @@ final class HttpApi {
 
     // ---- cells -------------------------------------------------------------------------------
 
-    private Configuration parseMembers(RoutingContext rc) throws TxnJson.BadRequest {
+    Configuration parseMembers(RoutingContext rc) throws TxnJson.BadRequest {
         JsonObject body = body(rc);
         for (String f : body.fieldNames()) {
             if (!f.equals("members")) {
@@ -135,7 +138,7 @@ final class HttpApi {
         return new Configuration(members);
     }
 
-    private Set<String> known() {
+    Set<String> known() {
         Set<String> k = new TreeSet<>(node.config().peers().keySet());
         k.add(node.config().name());
         return k;
@@ -210,171 +213,7 @@ final class HttpApi {
 
     /** Answers 401 and returns false unless the request carries the colony's admin token. */
     boolean authorized(RoutingContext rc) {
-        String auth = rc.request().getHeader("Authorization");
-        byte[] expected = ("Bearer " + node.keys().adminToken()).getBytes(StandardCharsets.UTF_8);
-        if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
-            error(rc, 401, "admin routes need the colony's admin token");
-            return false;
-        }
-        return true;
-    }
-
-    private Member parseMember(Object o, String where) throws TxnJson.BadRequest {
-        if (!(o instanceof String s) || s.indexOf('@') <= 0) {
-            throw new TxnJson.BadRequest(where + " must be a member as \"node@incarnation\"");
-        }
-        String name = s.substring(0, s.lastIndexOf('@'));
-        if (!name.equals(node.config().name()) && !node.config().peers().containsKey(name)) {
-            throw new TxnJson.BadRequest(where + ": unknown node '" + name + "' (known: " + known() + ")");
-        }
-        try {
-            long inc = Long.parseLong(s.substring(s.lastIndexOf('@') + 1));
-            if (inc < 0) {
-                throw new NumberFormatException();
-            }
-            return new Member(new io.physalia.core.cell.NodeId(name), inc);
-        } catch (NumberFormatException e) {
-            throw new TxnJson.BadRequest(where + ": incarnation of '" + s + "' must be a non-negative integer");
-        }
-    }
-
-    /**
-     * {@code POST /admin/cells/{cell}/members} with {@code {"add": "n5"}} or {@code {"remove":
-     * "n3@0"}}, and {@code client} and {@code seq} (the change applies at most once). The leader
-     * proposes it; any other member answers 307 to the leader.
-     */
-    private void adminMembership(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        io.physalia.core.cell.Command cmd;
-        try {
-            checkCell(cell);
-            JsonObject b = body(rc);
-            for (String f : b.fieldNames()) {
-                if (!List.of("add", "remove", "client", "seq").contains(f)) {
-                    throw new TxnJson.BadRequest("request has unknown field '" + f + "' (allowed: add, remove, client, seq)");
-                }
-            }
-            if (!(b.getValue("client") instanceof String client) || client.isBlank() || !(b.getValue("seq") instanceof Number seq)) {
-                throw new TxnJson.BadRequest("request needs client (a string) and seq (a number)");
-            }
-            if (b.containsKey("add") == b.containsKey("remove")) {
-                throw new TxnJson.BadRequest("give exactly one of add (a node name) and remove (node@incarnation)");
-            }
-            if (b.containsKey("add")) {
-                if (!(b.getValue("add") instanceof String n) || (!n.equals(node.config().name()) && !node.config().peers().containsKey(n))) {
-                    throw new TxnJson.BadRequest("add must name a known node (known: " + known() + ")");
-                }
-                cmd = new Command.AddMember(client, seq.longValue(), new io.physalia.core.cell.NodeId(n));
-            } else {
-                cmd = new Command.RemoveMember(client, seq.longValue(), parseMember(b.getValue("remove"), "remove"));
-            }
-        } catch (TxnJson.BadRequest e) {
-            error(rc, 400, e.getMessage());
-            return;
-        }
-        ClientRequest cr = new ClientRequest.Submit(node.nextRequestId(), cmd);
-        call(rc, cell, cr, "membership", reply -> {
-            if (reply instanceof Reply.Applied a && a.result() instanceof CommandResult.Membership m) {
-                JsonArray pending = null;
-                if (m.pending() != null) {
-                    pending = new JsonArray();
-                    for (Member x : m.pending().members()) {
-                        pending.add(Node.memberString(x));
-                    }
-                }
-                json(rc, 200, new JsonObject().put("cell", cell).put("applied", m.applied()).put("detail", m.detail())
-                        .put("slot", a.slot()).put("pending", pending));
-            } else {
-                txnAnswer(rc, reply);
-            }
-        });
-    }
-
-    /** {@code PUT /admin/cells/{cell}/join} with {@code {"member": "n5@12", "members": ["n1@0", ...]}}. */
-    private void adminJoin(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Member self;
-        Configuration joined;
-        try {
-            checkCell(cell);
-            JsonObject b = body(rc);
-            self = parseMember(b.getValue("member"), "member");
-            if (!(b.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > 15) {
-                throw new TxnJson.BadRequest("members must be the joined configuration: 1-15 members as node@incarnation");
-            }
-            List<Member> ms = new ArrayList<>();
-            for (Object o : a) {
-                ms.add(parseMember(o, "members"));
-            }
-            joined = new Configuration(ms);
-        } catch (TxnJson.BadRequest | IllegalArgumentException e) {
-            error(rc, 400, e.getMessage());
-            return;
-        }
-        Context here = vertx.getOrCreateContext();
-        node.join(cell, self, joined).onComplete(ar -> here.runOnContext(v -> {
-            if (ar.succeeded()) {
-                json(rc, ar.result() == Node.HostResult.CREATED ? 201 : 200, new JsonObject().put("cell", cell)
-                        .put("member", Node.memberString(self)).put("result", ar.result().name().toLowerCase()));
-            } else {
-                error(rc, 409, ar.cause().getMessage());
-            }
-        }));
-    }
-
-    private void adminDrop(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Context here = vertx.getOrCreateContext();
-        node.drop(cell).onComplete(ar -> here.runOnContext(v -> json(rc, ar.result() ? 200 : 404,
-                new JsonObject().put("cell", cell).put("dropped", ar.result()))));
-    }
-
-    private void adminStatus(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Context here = vertx.getOrCreateContext();
-        node.replicaStatus(cell).onComplete(ar -> here.runOnContext(v -> {
-            if (ar.result() == null) {
-                error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
-            } else {
-                json(rc, 200, ar.result());
-            }
-        }));
-    }
-
-    private void adminHost(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Configuration members;
-        try {
-            checkCell(cell);
-            members = parseMembers(rc);
-        } catch (TxnJson.BadRequest e) {
-            error(rc, 400, e.getMessage());
-            return;
-        }
-        Context here = vertx.getOrCreateContext();
-        node.host(cell, members).onComplete(ar -> here.runOnContext(v -> {
-            if (ar.succeeded()) {
-                json(rc, ar.result() == Node.HostResult.CREATED ? 201 : 200, new JsonObject().put("cell", cell)
-                        .put("result", ar.result().name().toLowerCase()));
-            } else {
-                error(rc, 409, ar.cause().getMessage());
-            }
-        }));
+        return adminApi.authorized(rc);
     }
 
     // ---- transactions and reads --------------------------------------------------------------
