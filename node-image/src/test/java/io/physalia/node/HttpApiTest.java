@@ -259,6 +259,9 @@ class HttpApiTest {
         JsonObject range = new JsonObject(send("GET", "/cells/t/keys?start=p/05&end=p/08&consistency=eventual", null).body());
         assertEquals(3, range.getJsonArray("entries").size(), range.encode());
         assertEquals("{\"int\":\"5\"}", range.getJsonArray("entries").getJsonObject(0).getJsonObject("value").encode());
+        HttpResponse<String> slash = send("GET", "/cells/t/keys/p%2F07", null);
+        assertTrue(slash.body().contains("\"key\":\"p/07\"") && slash.body().contains("{\"int\":\"7\"}"),
+                "a key with a slash, escaped in the path: " + slash.body());
     }
 
     @Test
