@@ -1,9 +1,5 @@
 package io.physalia.cli;
 
-import io.physalia.client.Json;
-import io.physalia.client.PhysaliaClient;
-import io.physalia.client.PhysaliaException;
-import io.physalia.client.Response;
 import io.physalia.node.local.LocalColony;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,16 +27,28 @@ public final class Main {
               status  [--control HOST:PORT]          the colony by rack and power domain, and the actions in flight
               pause   [--reason TEXT] [--control ...] the big red button: the control plane takes no action
               resume  [--control ...]
-              put     --node ... --cell C --key K (--string S | --int N | --bool true|false | --bytes BASE64)
-              get     --node ... --cell C --key K [--consistency linearizable|eventual]
-              txn     --node ... --cell C --json '{"conditions":[...],"ops":[...]}'
               simulate NAME [--seed N] [--out DIR] [--quick] [...]
                       colony-scale simulations of placement, availability and safety
                       (physalia simulate list names them; docs/simulations.md shows the figures)
 
+            client commands, against any colony (--node: some of its nodes; the cell is found through discovery):
+              put        --cell C --key K (--string S | --int N | --bool true|false | --bytes BASE64)
+              get        --cell C --key K [--consistency linearizable|eventual]
+              delete     --cell C --key K
+              increment  --cell C --key K [--delta N]             (an absent key counts as 0; default delta 1)
+              txn        --cell C --json '{"conditions":[...],"ops":[...]}'
+              scan       --cell C [--prefix P | --start S --end E] [--page-size 100] [--page-token T | --all]
+                         [--consistency linearizable|eventual]
+              lease acquire --cell C --name L --holder H --duration-ms N   (prints the fencing token)
+              lease renew   --cell C --name L --holder H --token T
+              lease release --cell C --name L --holder H --token T
+              lease show    --cell C --name L [--consistency linearizable|eventual]
+              cell-status   --cell C                          each member: leader or not, applied prefix, epoch
+
             --node defaults to the nodes of a default local colony (127.0.0.1:7401..7412);
             --control to its control plane (127.0.0.1:7400).
-            Exit codes: 0 ok, 1 failed (not applied), 2 usage, 3 outcome unknown (a write that may have applied).""";
+            Exit codes: 0 ok (the cell answered; a transaction's status is in its answer), 1 failed (not applied,
+            or refused by the cell), 2 usage, 3 outcome unknown (a write that may have applied).""";
 
     /** The nodes of a default {@code physalia local} colony. */
     static final String DEFAULT_NODES = "127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403,127.0.0.1:7404,"
@@ -59,6 +67,9 @@ public final class Main {
             // Simulations parse their own flags: each declares the parameters it accepts.
             System.exit(io.physalia.simulations.SimulateMain.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (ClientCommands.handles(args)) {
+            System.exit(ClientCommands.run(args, System.out, System.err));
+        }
         Map<String, String> flags;
         try {
             flags = flags(Arrays.copyOfRange(args, 1, args.length));
@@ -68,9 +79,7 @@ public final class Main {
         }
         switch (args[0]) {
             case "local" -> local(flags);
-            case "create" -> System.exit(flags.containsKey("client-rack") ? controlCommand("create", flags)
-                    : clientCommand("create", flags));
-            case "put", "get", "txn" -> System.exit(clientCommand(args[0], flags));
+            case "create" -> System.exit(controlCommand("create", flags)); // by hand (--members) is a client command
             case "status", "pause", "resume", "move", "start-node" -> System.exit(controlCommand(args[0], flags));
             default -> usage("unknown command '" + args[0] + "'");
         }
@@ -217,78 +226,6 @@ public final class Main {
 
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static int clientCommand(String cmd, Map<String, String> f) {
-        try {
-            String nodesFlag = f.getOrDefault("node", DEFAULT_NODES);
-            String cell = required(f, "cell");
-            PhysaliaClient client = new PhysaliaClient(List.of(nodesFlag.split(",")));
-            Response r = switch (cmd) {
-                case "create" -> {
-                    allow(f, "node", "cell", "members");
-                    yield client.createCell(cell, List.of(required(f, "members").split(",")));
-                }
-                case "put" -> {
-                    allow(f, "node", "cell", "key", "string", "int", "bool", "bytes");
-                    yield client.put(cell, required(f, "key"), value(f));
-                }
-                case "get" -> {
-                    allow(f, "node", "cell", "key", "consistency");
-                    yield client.get(cell, required(f, "key"), f.getOrDefault("consistency", "linearizable"));
-                }
-                default -> {
-                    allow(f, "node", "cell", "json");
-                    yield client.txn(cell, required(f, "json"));
-                }
-            };
-            System.out.println(r.body());
-            if (!r.ok()) {
-                System.err.println("physalia " + cmd + ": HTTP " + r.status() + " from " + r.node());
-                return 1;
-            }
-            return 0;
-        } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-            return 2;
-        } catch (PhysaliaException.OutcomeUnknown e) {
-            System.err.println("physalia " + cmd + ": " + e.getMessage() + " (client " + e.clientId() + ", seq " + e.seq() + ")");
-            return 3;
-        } catch (PhysaliaException e) {
-            System.err.println("physalia " + cmd + ": " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private static String value(Map<String, String> f) {
-        String v = null;
-        int given = 0;
-        if (f.containsKey("string")) {
-            v = "{\"string\":" + Json.quote(f.get("string")) + "}";
-            given++;
-        }
-        if (f.containsKey("int")) {
-            if (!f.get("int").matches("-?[0-9]+")) {
-                throw new IllegalArgumentException("--int must be a decimal integer");
-            }
-            v = "{\"int\":\"" + f.get("int") + "\"}";
-            given++;
-        }
-        if (f.containsKey("bool")) {
-            if (!f.get("bool").equals("true") && !f.get("bool").equals("false")) {
-                throw new IllegalArgumentException("--bool must be true or false");
-            }
-            v = "{\"bool\":" + f.get("bool") + "}";
-            given++;
-        }
-        if (f.containsKey("bytes")) {
-            v = "{\"bytes\":" + Json.quote(f.get("bytes")) + "}";
-            given++;
-        }
-        if (given != 1) {
-            throw new IllegalArgumentException("give exactly one of --string, --int, --bool, --bytes");
-        }
-        return v;
     }
 
     static Map<String, String> flags(String[] args) {

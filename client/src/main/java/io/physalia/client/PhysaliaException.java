@@ -10,9 +10,25 @@ public sealed class PhysaliaException extends Exception permits PhysaliaExceptio
         super(message, cause);
     }
 
+    /**
+     * Certainly not applied. {@code status} is the node's HTTP status when a node refused the
+     * request (400: malformed, retrying will not help; 404: no such cell; 409: a stale seq), or 0
+     * when no node gave a final answer (unreachable, overloaded, out of retries or retry budget).
+     */
     public static final class Failed extends PhysaliaException {
+        private final int status;
+
         public Failed(String message, Throwable cause) {
+            this(message, 0, cause);
+        }
+
+        public Failed(String message, int status, Throwable cause) {
             super(message, cause);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
         }
     }
 

@@ -35,22 +35,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * The client HTTP/JSON API (docs/openapi.yaml), health, metrics and the node-to-node admin
- * route. A node that is not the cell's leader answers 307 with the leader's URL (the request
- * was not proposed, so following it is always safe).
+ * The node's HTTP server (docs/openapi.yaml): the router, the client routes for transactions,
+ * reads, scans and cell status, health and metrics, and the answers every cell route shares. A
+ * node that is not the cell's leader answers 307 with the leader's URL, one the cell moved away
+ * from answers 308 with its new members (neither request was proposed, so following is always
+ * safe). Leases are in {@link LeaseApi}, discovery in {@link DiscoveryApi}, the control plane's
+ * routes in {@link AdminApi}.
  */
 final class HttpApi {
     static final Pattern CELL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final long MAX_BODY_BYTES = 1024 * 1024;
     static final long ANSWER_TIMEOUT_MILLIS = 10_000;
+    /** Response header: the session's high-water mark after this answer (pass it as minSlot). */
+    static final String HIGH_WATER = "Physalia-High-Water";
 
     private final Node node;
     private final Vertx vertx;
     private final HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LeaseApi leases;
+    private final DiscoveryApi discovery;
+    private final AdminApi adminApi;
 
     HttpApi(Node node) {
         this.node = node;
         this.vertx = node.vertx();
+        this.leases = new LeaseApi(this, node);
+        this.discovery = new DiscoveryApi(this, node);
+        this.adminApi = new AdminApi(this, node);
     }
 
     HttpServer server() {
@@ -74,13 +85,21 @@ final class HttpApi {
         r.route("/cells/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         r.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         r.put("/cells/:cell").handler(this::createCell);
-        r.put("/admin/cells/:cell").handler(this::adminHost);
-        r.post("/admin/cells/:cell/members").handler(this::adminMembership);
-        r.put("/admin/cells/:cell/join").handler(this::adminJoin);
-        r.delete("/admin/cells/:cell").handler(this::adminDrop);
-        r.get("/admin/cells/:cell").handler(this::adminStatus);
+        r.put("/admin/cells/:cell").handler(adminApi::adminHost);
+        r.post("/admin/cells/:cell/members").handler(adminApi::adminMembership);
+        r.put("/admin/cells/:cell/join").handler(adminApi::adminJoin);
+        r.delete("/admin/cells/:cell").handler(adminApi::adminDrop);
+        r.get("/admin/cells/:cell").handler(adminApi::adminStatus);
+        r.post("/admin/discovery").handler(discovery::accept);
+        r.get("/admin/discovery/cells/:cell").handler(discovery::localLookup);
+        r.get("/discovery").handler(discovery::status);
+        r.get("/discovery/cells/:cell").handler(discovery::lookup);
+        r.get("/cells/:cell").handler(this::cellStatus);
         r.post("/cells/:cell/txn").handler(this::txn);
+        r.get("/cells/:cell/keys").handler(this::scan);
         r.get("/cells/:cell/keys/:key").handler(this::getKey);
+        r.get("/cells/:cell/leases/:lease").handler(leases::inspect);
+        r.post("/cells/:cell/leases/:lease/:action").handler(leases::change);
         r.route().last().handler(rc -> error(rc, 404, "no such route: " + rc.request().method() + " " + rc.request().path()));
         r.errorHandler(413, rc -> error(rc, 413, "request body is larger than " + MAX_BODY_BYTES + " bytes"));
         r.errorHandler(405, rc -> error(rc, 405, "method " + rc.request().method() + " is not allowed on " + rc.request().path()));
@@ -90,7 +109,7 @@ final class HttpApi {
 
     // ---- cells -------------------------------------------------------------------------------
 
-    private Configuration parseMembers(RoutingContext rc) throws TxnJson.BadRequest {
+    Configuration parseMembers(RoutingContext rc) throws TxnJson.BadRequest {
         JsonObject body = body(rc);
         for (String f : body.fieldNames()) {
             if (!f.equals("members")) {
@@ -120,7 +139,7 @@ final class HttpApi {
         return new Configuration(members);
     }
 
-    private Set<String> known() {
+    Set<String> known() {
         Set<String> k = new TreeSet<>(node.config().peers().keySet());
         k.add(node.config().name());
         return k;
@@ -194,172 +213,8 @@ final class HttpApi {
     }
 
     /** Answers 401 and returns false unless the request carries the colony's admin token. */
-    private boolean authorized(RoutingContext rc) {
-        String auth = rc.request().getHeader("Authorization");
-        // any key of the key file: nodes switch signing keys one at a time during a rotation
-        if (auth == null || !auth.startsWith("Bearer ") || !node.keys().isAdminToken(auth.substring("Bearer ".length()))) {
-            error(rc, 401, "admin routes need the colony's admin token");
-            return false;
-        }
-        return true;
-    }
-
-    private Member parseMember(Object o, String where) throws TxnJson.BadRequest {
-        if (!(o instanceof String s) || s.indexOf('@') <= 0) {
-            throw new TxnJson.BadRequest(where + " must be a member as \"node@incarnation\"");
-        }
-        String name = s.substring(0, s.lastIndexOf('@'));
-        if (!name.equals(node.config().name()) && !node.config().peers().containsKey(name)) {
-            throw new TxnJson.BadRequest(where + ": unknown node '" + name + "' (known: " + known() + ")");
-        }
-        try {
-            long inc = Long.parseLong(s.substring(s.lastIndexOf('@') + 1));
-            if (inc < 0) {
-                throw new NumberFormatException();
-            }
-            return new Member(new io.physalia.core.cell.NodeId(name), inc);
-        } catch (NumberFormatException e) {
-            throw new TxnJson.BadRequest(where + ": incarnation of '" + s + "' must be a non-negative integer");
-        }
-    }
-
-    /**
-     * {@code POST /admin/cells/{cell}/members} with {@code {"add": "n5"}} or {@code {"remove":
-     * "n3@0"}}, and {@code client} and {@code seq} (the change applies at most once). The leader
-     * proposes it; any other member answers 307 to the leader.
-     */
-    private void adminMembership(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        io.physalia.core.cell.Command cmd;
-        try {
-            checkCell(cell);
-            JsonObject b = body(rc);
-            for (String f : b.fieldNames()) {
-                if (!List.of("add", "remove", "client", "seq").contains(f)) {
-                    throw new TxnJson.BadRequest("request has unknown field '" + f + "' (allowed: add, remove, client, seq)");
-                }
-            }
-            if (!(b.getValue("client") instanceof String client) || client.isBlank() || !(b.getValue("seq") instanceof Number seq)) {
-                throw new TxnJson.BadRequest("request needs client (a string) and seq (a number)");
-            }
-            if (b.containsKey("add") == b.containsKey("remove")) {
-                throw new TxnJson.BadRequest("give exactly one of add (a node name) and remove (node@incarnation)");
-            }
-            if (b.containsKey("add")) {
-                if (!(b.getValue("add") instanceof String n) || (!n.equals(node.config().name()) && !node.config().peers().containsKey(n))) {
-                    throw new TxnJson.BadRequest("add must name a known node (known: " + known() + ")");
-                }
-                cmd = new Command.AddMember(client, seq.longValue(), new io.physalia.core.cell.NodeId(n));
-            } else {
-                cmd = new Command.RemoveMember(client, seq.longValue(), parseMember(b.getValue("remove"), "remove"));
-            }
-        } catch (TxnJson.BadRequest e) {
-            error(rc, 400, e.getMessage());
-            return;
-        }
-        ClientRequest cr = new ClientRequest.Submit(node.nextRequestId(), cmd);
-        call(rc, cell, cr, "membership", reply -> {
-            if (reply instanceof Reply.Applied a && a.result() instanceof CommandResult.Membership m) {
-                JsonArray pending = null;
-                if (m.pending() != null) {
-                    pending = new JsonArray();
-                    for (Member x : m.pending().members()) {
-                        pending.add(Node.memberString(x));
-                    }
-                }
-                json(rc, 200, new JsonObject().put("cell", cell).put("applied", m.applied()).put("detail", m.detail())
-                        .put("slot", a.slot()).put("pending", pending));
-            } else {
-                txnAnswer(rc, reply);
-            }
-        });
-    }
-
-    /** {@code PUT /admin/cells/{cell}/join} with {@code {"member": "n5@12", "members": ["n1@0", ...]}}. */
-    private void adminJoin(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Member self;
-        Configuration joined;
-        try {
-            checkCell(cell);
-            JsonObject b = body(rc);
-            self = parseMember(b.getValue("member"), "member");
-            if (!(b.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > 15) {
-                throw new TxnJson.BadRequest("members must be the joined configuration: 1-15 members as node@incarnation");
-            }
-            List<Member> ms = new ArrayList<>();
-            for (Object o : a) {
-                ms.add(parseMember(o, "members"));
-            }
-            joined = new Configuration(ms);
-        } catch (TxnJson.BadRequest | IllegalArgumentException e) {
-            error(rc, 400, e.getMessage());
-            return;
-        }
-        Context here = vertx.getOrCreateContext();
-        node.join(cell, self, joined).onComplete(ar -> here.runOnContext(v -> {
-            if (ar.succeeded()) {
-                json(rc, ar.result() == Node.HostResult.CREATED ? 201 : 200, new JsonObject().put("cell", cell)
-                        .put("member", Node.memberString(self)).put("result", ar.result().name().toLowerCase()));
-            } else {
-                error(rc, 409, ar.cause().getMessage());
-            }
-        }));
-    }
-
-    private void adminDrop(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Context here = vertx.getOrCreateContext();
-        node.drop(cell).onComplete(ar -> here.runOnContext(v -> json(rc, ar.result() ? 200 : 404,
-                new JsonObject().put("cell", cell).put("dropped", ar.result()))));
-    }
-
-    private void adminStatus(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Context here = vertx.getOrCreateContext();
-        node.replicaStatus(cell).onComplete(ar -> here.runOnContext(v -> {
-            if (ar.result() == null) {
-                error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
-            } else {
-                json(rc, 200, ar.result());
-            }
-        }));
-    }
-
-    private void adminHost(RoutingContext rc) {
-        if (!authorized(rc)) {
-            return;
-        }
-        String cell = rc.pathParam("cell");
-        Configuration members;
-        try {
-            checkCell(cell);
-            members = parseMembers(rc);
-        } catch (TxnJson.BadRequest e) {
-            error(rc, 400, e.getMessage());
-            return;
-        }
-        Context here = vertx.getOrCreateContext();
-        node.host(cell, members).onComplete(ar -> here.runOnContext(v -> {
-            if (ar.succeeded()) {
-                json(rc, ar.result() == Node.HostResult.CREATED ? 201 : 200, new JsonObject().put("cell", cell)
-                        .put("result", ar.result().name().toLowerCase()));
-            } else {
-                error(rc, 409, ar.cause().getMessage());
-            }
-        }));
+    boolean authorized(RoutingContext rc) {
+        return adminApi.authorized(rc);
     }
 
     // ---- transactions and reads --------------------------------------------------------------
@@ -371,6 +226,7 @@ final class HttpApi {
         long minSlot;
         try {
             checkCell(cell);
+            allowParams(rc, "consistency", "minSlot");
             mode = consistency(rc);
             minSlot = minSlot(rc);
             req = TxnJson.parseTxn(body(rc));
@@ -387,8 +243,10 @@ final class HttpApi {
             cr = new ClientRequest.Read(id, t, mode, minSlot);
             op = "read_txn";
         } else {
-            String client = req.clientId() != null ? req.clientId() : "http-" + node.config().name() + "-" + id;
-            cr = new ClientRequest.Submit(id, new Command.ClientTxn(client, req.clientId() != null ? req.seq() : 1, t));
+            // without a session the write has none (""): a made-up id could repeat after a restart
+            // and be answered with another write's recorded result, and it would evict real sessions
+            String client = req.clientId() != null ? req.clientId() : "";
+            cr = new ClientRequest.Submit(id, new Command.ClientTxn(client, req.clientId() != null ? req.seq() : 0, t));
             op = "txn";
         }
         call(rc, cell, cr, op, reply -> txnAnswer(rc, reply));
@@ -401,6 +259,7 @@ final class HttpApi {
         long minSlot;
         try {
             checkCell(cell);
+            allowParams(rc, "consistency", "minSlot");
             mode = consistency(rc);
             minSlot = minSlot(rc);
         } catch (TxnJson.BadRequest e) {
@@ -417,6 +276,7 @@ final class HttpApi {
                 if (read.found() != null) {
                     o.put("value", TxnJson.render(read.found().value())).put("version", read.found().version());
                 }
+                highWater(rc, rr.appliedUpTo());
                 json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
             } else {
                 txnAnswer(rc, reply);
@@ -424,11 +284,84 @@ final class HttpApi {
         });
     }
 
-    private void call(RoutingContext rc, String cell, ClientRequest cr, String op, java.util.function.Consumer<Reply> onReply) {
-        if (node.isRefused(cell)) {
-            count(rc, op, "unavailable");
-            rc.response().putHeader("Retry-After", "5");
-            error(rc, 503, "cell " + cell + " is refused on node " + node.config().name() + ": its durable records are damaged");
+    /**
+     * {@code GET /cells/{cell}/keys?prefix=&start=&end=&pageToken=&pageSize=}: one page of a scan,
+     * with {@code nextPageToken} (null on the last page) to ask for the next.
+     */
+    private void scan(RoutingContext rc) {
+        String cell = rc.pathParam("cell");
+        ClientRequest.ReadMode mode;
+        long minSlot;
+        Op.Scan scan;
+        try {
+            checkCell(cell);
+            allowParams(rc, "prefix", "start", "end", "pageToken", "pageSize", "consistency", "minSlot");
+            mode = consistency(rc);
+            minSlot = minSlot(rc);
+            String size = rc.request().getParam("pageSize");
+            int pageSize = TxnJson.DEFAULT_PAGE_SIZE;
+            if (size != null) {
+                try {
+                    pageSize = Integer.parseInt(size);
+                } catch (NumberFormatException e) {
+                    throw new TxnJson.BadRequest("pageSize '" + size + "' must be an integer (1 to the cell's page limit)");
+                }
+            }
+            scan = new Op.Scan(rc.request().getParam("prefix"), rc.request().getParam("start"), rc.request().getParam("end"),
+                    rc.request().getParam("pageToken"), pageSize);
+        } catch (TxnJson.BadRequest e) {
+            count(rc, "scan", "bad_request");
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        ClientRequest cr = new ClientRequest.Read(node.nextRequestId(), new Transaction(List.of(), List.of(scan)), mode, minSlot);
+        call(rc, cell, cr, "scan", reply -> {
+            if (reply instanceof Reply.ReadResult rr && rr.result().results().size() == 1
+                    && rr.result().results().get(0) instanceof OpResult.ScanPage page) {
+                JsonObject o = TxnJson.render(page).put("cell", cell).put("revision", rr.result().revision());
+                highWater(rc, rr.appliedUpTo());
+                json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
+            } else {
+                txnAnswer(rc, reply);
+            }
+        });
+    }
+
+    /**
+     * {@code GET /cells/{cell}}: this node's replica of the cell (what {@code physalia cell-status}
+     * shows for each member), with the members' HTTP addresses. 308 if the cell moved away.
+     */
+    private void cellStatus(RoutingContext rc) {
+        String cell = rc.pathParam("cell");
+        try {
+            checkCell(cell);
+            allowParams(rc);
+        } catch (TxnJson.BadRequest e) {
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        if (refusedAnswer(rc, cell, "status")) {
+            return;
+        }
+        Context here = vertx.getOrCreateContext();
+        node.replicaStatus(cell).onComplete(ar -> here.runOnContext(v -> {
+            JsonObject st = ar.succeeded() ? ar.result() : null;
+            if (st == null) {
+                notHosted(rc, cell, "status");
+                return;
+            }
+            JsonArray members = new JsonArray();
+            for (Object m : st.getJsonArray("configuration")) {
+                String name = ((String) m).substring(0, ((String) m).lastIndexOf('@'));
+                members.add(new JsonObject().put("node", name).put("http", node.transport().httpAddress(name)));
+            }
+            highWater(rc, st.getLong("appliedUpTo"));
+            json(rc, 200, st.put("members", members));
+        }));
+    }
+
+    void call(RoutingContext rc, String cell, ClientRequest cr, String op, java.util.function.Consumer<Reply> onReply) {
+        if (refusedAnswer(rc, cell, op)) {
             return;
         }
         Context here = vertx.getOrCreateContext();
@@ -449,14 +382,55 @@ final class HttpApi {
         }));
         if (!hosted) {
             vertx.cancelTimer(timer);
-            count(rc, op, "not_hosted");
-            error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
+            notHosted(rc, cell, op);
         }
     }
 
-    private void txnAnswer(RoutingContext rc, Reply reply) {
+    /** Answers 503 and returns true if the cell's records are damaged on this node. */
+    private boolean refusedAnswer(RoutingContext rc, String cell, String op) {
+        if (!node.isRefused(cell)) {
+            return false;
+        }
+        count(rc, op, "unavailable");
+        rc.response().putHeader("Retry-After", "5");
+        error(rc, 503, "cell " + cell + " is refused on node " + node.config().name() + ": its durable records are damaged");
+        return true;
+    }
+
+    /**
+     * The cell is not hosted here: 308 to its new members if it moved away (a forwarding
+     * pointer; the body lists them with the configuration's epoch), else 404.
+     */
+    private void notHosted(RoutingContext rc, String cell, String op) {
+        DiscoveryEntry moved = node.discovery().pointers.get(cell);
+        if (moved == null) {
+            count(rc, op, "not_hosted");
+            error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
+            return;
+        }
+        count(rc, op, "moved");
+        moved = moved.withAddresses(n -> node.transport().httpAddress(n));
+        JsonObject body = moved.toJson().put("error", "cell " + cell + " moved away from node " + node.config().name())
+                .put("moved", true);
+        List<String> addresses = new ArrayList<>();
+        for (DiscoveryEntry.Located l : moved.members()) {
+            if (l.http() != null) {
+                addresses.add(l.http());
+            }
+        }
+        if (addresses.isEmpty()) {
+            json(rc, 404, body); // the pointer names nodes whose addresses are unknown here: ask discovery
+            return;
+        }
+        String to = addresses.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(addresses.size()));
+        rc.response().putHeader("Location", "http://" + to + rc.request().uri());
+        json(rc, 308, body);
+    }
+
+    void txnAnswer(RoutingContext rc, Reply reply) {
         switch (reply) {
             case Reply.Applied a -> {
+                highWater(rc, a.slot() + 1);
                 switch (a.result()) {
                     case CommandResult.Txn t -> json(rc, 200, TxnJson.render(t.result()).put("slot", a.slot()));
                     case CommandResult.Stale s -> json(rc, 409, new JsonObject().put("status", "STALE")
@@ -466,8 +440,10 @@ final class HttpApi {
                             .put("detail", a.result().toString()));
                 }
             }
-            case Reply.ReadResult r -> json(rc, 200, TxnJson.render(r.result()).put("appliedUpTo", r.appliedUpTo())
-                    .put("servedLocally", r.servedLocally()));
+            case Reply.ReadResult r -> {
+                highWater(rc, r.appliedUpTo());
+                json(rc, 200, TxnJson.render(r.result()).put("appliedUpTo", r.appliedUpTo()).put("servedLocally", r.servedLocally()));
+            }
             case Reply.Redirect r -> {
                 String addr = r.leaderHint() == null ? null : node.transport().httpAddress(r.leaderHint().name());
                 if (addr != null) {
@@ -516,13 +492,30 @@ final class HttpApi {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    private static void checkCell(String cell) throws TxnJson.BadRequest {
+    /** Sets the session high-water mark header: an eventual read with this minSlot sees at least this state. */
+    static void highWater(RoutingContext rc, long slot) {
+        if (!rc.response().headWritten()) {
+            rc.response().putHeader(HIGH_WATER, Long.toString(slot));
+        }
+    }
+
+    /** Refuses query parameters the route does not take (a typo must not be silently ignored). */
+    static void allowParams(RoutingContext rc, String... allowed) throws TxnJson.BadRequest {
+        for (String p : rc.queryParams().names()) {
+            if (!List.of(allowed).contains(p)) {
+                throw new TxnJson.BadRequest("unknown query parameter '" + p + "'"
+                        + (allowed.length == 0 ? " (this route takes none)" : " (allowed: " + String.join(", ", allowed) + ")"));
+            }
+        }
+    }
+
+    static void checkCell(String cell) throws TxnJson.BadRequest {
         if (!CELL.matcher(cell).matches()) {
             throw new TxnJson.BadRequest("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
     }
 
-    private static ClientRequest.ReadMode consistency(RoutingContext rc) throws TxnJson.BadRequest {
+    static ClientRequest.ReadMode consistency(RoutingContext rc) throws TxnJson.BadRequest {
         String c = rc.request().getParam("consistency");
         if (c == null || c.equals("linearizable")) {
             return ClientRequest.ReadMode.LINEARIZABLE;
@@ -534,7 +527,7 @@ final class HttpApi {
     }
 
     /** {@code minSlot}: an eventual read waits until the replica has applied this far (monotonic reads). */
-    private static long minSlot(RoutingContext rc) throws TxnJson.BadRequest {
+    static long minSlot(RoutingContext rc) throws TxnJson.BadRequest {
         String m = rc.request().getParam("minSlot");
         if (m == null) {
             return 0;
@@ -550,7 +543,7 @@ final class HttpApi {
         }
     }
 
-    private static JsonObject body(RoutingContext rc) throws TxnJson.BadRequest {
+    static JsonObject body(RoutingContext rc) throws TxnJson.BadRequest {
         if (rc.body() == null || rc.body().buffer() == null || rc.body().length() == 0) {
             throw new TxnJson.BadRequest("request body is empty; expected a JSON object");
         }
@@ -573,18 +566,18 @@ final class HttpApi {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private void count(RoutingContext rc, String op, String result) {
+    void count(RoutingContext rc, String op, String result) {
         node.metrics().request(rc, op, result);
     }
 
-    private static void json(RoutingContext rc, int status, JsonObject body) {
+    static void json(RoutingContext rc, int status, JsonObject body) {
         if (rc.response().ended()) {
             return;
         }
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
-    private static void error(RoutingContext rc, int status, String message) {
+    static void error(RoutingContext rc, int status, String message) {
         json(rc, status, new JsonObject().put("error", message));
     }
 }

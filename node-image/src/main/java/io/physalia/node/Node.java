@@ -49,6 +49,7 @@ public final class Node implements AutoCloseable {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong requestIds = new AtomicLong();
     private final ReplicaObserver observer;
+    private final Discovery discovery;
     private PeerTransport transport;
     private HttpServer http;
     private volatile boolean ready;
@@ -69,10 +70,12 @@ public final class Node implements AutoCloseable {
             shards[i] = new Shard(vertx.getOrCreateContext()); // a fresh event-loop context each
         }
         this.metrics = new Metrics(this);
+        this.discovery = new Discovery(this);
         this.observer = new ReplicaObserver() {
             @Override
             public void chosen(String cell, Member self, long slot, Batch value) {
                 metrics.slotsChosen.inc();
+                discovery.chosen(cell, value);
             }
 
             @Override
@@ -131,6 +134,7 @@ public final class Node implements AutoCloseable {
         for (CellHost h : cells.values()) {
             h.shard.context.runOnContext(v -> h.start()); // a recovered member still without state asks for it
         }
+        discovery.start();
         ready = true;
     }
 
@@ -168,6 +172,7 @@ public final class Node implements AutoCloseable {
             if (existing != null) {
                 Set<String> have = nodes(existing.replica().configuration());
                 if (have.equals(nodes(members))) {
+                    discovery.hosted(cell);
                     p.complete(HostResult.EXISTS);
                 } else {
                     p.fail("cell " + cell + " already exists with members " + have);
@@ -185,6 +190,7 @@ public final class Node implements AutoCloseable {
                     storageFailed(err);
                     p.fail("storage failed: " + err);
                 } else {
+                    discovery.hosted(cell);
                     p.complete(HostResult.CREATED);
                 }
             }));
@@ -209,6 +215,7 @@ public final class Node implements AutoCloseable {
             if (existing != null) {
                 long have = existing.replica().member().incarnation();
                 if (have == self.incarnation()) {
+                    discovery.hosted(cell);
                     p.complete(HostResult.EXISTS);
                     return;
                 }
@@ -228,6 +235,7 @@ public final class Node implements AutoCloseable {
                     storageFailed(err);
                     p.fail("storage failed: " + err);
                 } else {
+                    discovery.hosted(cell);
                     p.complete(HostResult.CREATED);
                 }
             }));
@@ -243,6 +251,7 @@ public final class Node implements AutoCloseable {
             CellHost h = cells.remove(cell);
             if (h != null) {
                 h.stop();
+                discovery.dropped(cell, h.replica());
             }
             p.complete(h != null);
         });
@@ -264,7 +273,28 @@ public final class Node implements AutoCloseable {
             p.complete(new io.vertx.core.json.JsonObject().put("cell", cell).put("node", config.name())
                     .put("member", memberString(r.member())).put("appliedUpTo", r.appliedUpTo())
                     .put("leader", r.isLeader()).put("leaderHint", r.leaderHint() == null ? null : r.leaderHint().name())
-                    .put("configuration", members).put("stopped", r.stoppedReason()));
+                    .put("epoch", r.state().latestEpoch().fromSlot()).put("configuration", members).put("stopped", r.stoppedReason()));
+        });
+        return p.future();
+    }
+
+    /**
+     * Runs {@code f} on the replica of {@code cell}, on the cell's context; completes with its
+     * result, or with null if the cell is not hosted here.
+     */
+    <T> Future<T> inspect(String cell, java.util.function.Function<Replica, T> f) {
+        Promise<T> p = Promise.promise();
+        CellHost h = cells.get(cell);
+        if (h == null) {
+            p.complete(null);
+            return p.future();
+        }
+        h.shard.context.runOnContext(v -> {
+            try {
+                p.complete(cells.get(cell) == h ? f.apply(h.replica()) : null);
+            } catch (RuntimeException e) {
+                p.fail(e);
+            }
         });
         return p.future();
     }
@@ -337,6 +367,10 @@ public final class Node implements AutoCloseable {
         return metrics;
     }
 
+    Discovery discovery() {
+        return discovery;
+    }
+
     boolean isReady() {
         return ready && log.failure() == null;
     }
@@ -379,6 +413,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        discovery.stop();
         if (transport != null) {
             transport.stop();
         }

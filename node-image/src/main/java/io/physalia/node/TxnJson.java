@@ -28,6 +28,8 @@ import java.util.Set;
 final class TxnJson {
     /** Longest decimal integer accepted before parsing (the cell's own limit is in bits, checked by core). */
     static final int MAX_INT_DIGITS = 2000;
+    /** The page size of a scan that names none. */
+    static final int DEFAULT_PAGE_SIZE = 100;
 
     private TxnJson() {}
 
@@ -40,17 +42,27 @@ final class TxnJson {
     /** A parsed transaction request; {@code clientId} is null when the caller gave no session. */
     record TxnRequest(String clientId, long seq, Transaction txn) {}
 
+    /** A write's session: the client id and its sequence number, or null when the request names none. */
+    record Session(String client, long seq) {}
+
+    /** The optional {@code client} and {@code seq} of a write: both or neither. */
+    static Session session(JsonObject body) throws BadRequest {
+        if (!body.containsKey("client") && !body.containsKey("seq")) {
+            return null;
+        }
+        String client = string(body, "client", "request");
+        long seq = longValue(body.getValue("seq"), "request.seq");
+        if (client.isEmpty() || seq < 1) {
+            throw new BadRequest("request.client must be non-empty and request.seq a positive integer");
+        }
+        return new Session(client, seq);
+    }
+
     static TxnRequest parseTxn(JsonObject body) throws BadRequest {
         allowOnly(body, "request", Set.of("client", "seq", "conditions", "ops"));
-        String client = null;
-        long seq = 0;
-        if (body.containsKey("client") || body.containsKey("seq")) {
-            client = string(body, "client", "request");
-            seq = longValue(body.getValue("seq"), "request.seq");
-            if (client.isEmpty() || seq < 1) {
-                throw new BadRequest("request.client must be non-empty and request.seq a positive integer");
-            }
-        }
+        Session session = session(body);
+        String client = session == null ? null : session.client();
+        long seq = session == null ? 0 : session.seq();
         List<Condition> conditions = new ArrayList<>();
         JsonArray cs = array(body, "conditions", false);
         for (int i = 0; cs != null && i < cs.size(); i++) {
@@ -111,9 +123,9 @@ final class TxnJson {
             }
             case "scan" -> {
                 allowOnly(o, at, Set.of("op", "prefix", "start", "end", "pageToken", "pageSize"));
+                long pageSize = o.containsKey("pageSize") ? longValue(o.getValue("pageSize"), at + ".pageSize") : DEFAULT_PAGE_SIZE;
                 yield new Op.Scan(optString(o, "prefix", at), optString(o, "start", at), optString(o, "end", at),
-                        optString(o, "pageToken", at), (int) Math.min(Integer.MAX_VALUE,
-                                longValue(o.getValue("pageSize"), at + ".pageSize")));
+                        optString(o, "pageToken", at), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, pageSize)));
             }
             default -> throw new BadRequest(at + ".op '" + op + "' is not an op (get, put, delete, increment, scan)");
         };
@@ -178,7 +190,7 @@ final class TxnJson {
         throw new BadRequest(at + " must be an integer (a decimal string for big values)");
     }
 
-    private static long longValue(Object x, String at) throws BadRequest {
+    static long longValue(Object x, String at) throws BadRequest {
         BigInteger b = bigInteger(x, at);
         if (b.bitLength() > 63) {
             throw new BadRequest(at + " is out of range");
@@ -186,7 +198,7 @@ final class TxnJson {
         return b.longValue();
     }
 
-    private static void allowOnly(JsonObject o, String at, Set<String> allowed) throws BadRequest {
+    static void allowOnly(JsonObject o, String at, Set<String> allowed) throws BadRequest {
         for (String f : o.fieldNames()) {
             if (!allowed.contains(f)) {
                 throw new BadRequest(at + " has unknown field '" + f + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
@@ -194,7 +206,7 @@ final class TxnJson {
         }
     }
 
-    private static String string(JsonObject o, String field, String at) throws BadRequest {
+    static String string(JsonObject o, String field, String at) throws BadRequest {
         Object v = o.getValue(field);
         if (!(v instanceof String s)) {
             throw new BadRequest(at + "." + field + (v == null ? " is missing" : " must be a string"));
@@ -263,7 +275,7 @@ final class TxnJson {
                 .put("revision", r.revision()).put("results", results);
     }
 
-    private static JsonObject render(OpResult o) {
+    static JsonObject render(OpResult o) {
         return switch (o) {
             case OpResult.Read rd -> versioned(new JsonObject().put("op", "get").put("key", rd.key()), rd.found());
             case OpResult.Written w -> versioned(new JsonObject().put("op", "written").put("key", w.key()), w.now());

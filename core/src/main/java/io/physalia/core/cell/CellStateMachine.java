@@ -164,6 +164,14 @@ public final class CellStateMachine {
         return configs.latest();
     }
 
+    /**
+     * The latest configuration with the slot it takes effect from. That slot grows with every
+     * membership change, so it orders configurations (discovery keeps the newest).
+     */
+    public ConfigEpoch latestEpoch() {
+        return configs.latestEpoch();
+    }
+
     public LeaseState lease(String name) {
         return leases.get(name);
     }

@@ -35,6 +35,11 @@ public final class ConfigHistory {
         return epochs.get(epochs.size() - 1).configuration();
     }
 
+    /** The latest epoch: the configuration after every change chosen so far and the slot it starts at. */
+    public ConfigEpoch latestEpoch() {
+        return epochs.get(epochs.size() - 1);
+    }
+
     /** A change chosen but not yet in effect at {@code slot}, or -1. */
     public long pendingUntil(long slot) {
         long last = epochs.get(epochs.size() - 1).fromSlot();
