@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The local control plane's side of the nodes' admin API (docs/node.md): a replica's status, a
@@ -22,13 +23,14 @@ import java.util.function.Function;
 final class AdminClient {
     static final String CLIENT_ID = "physalia-local-control";
 
-    private final String token;
+    /** Read per call: after a key rotation the nodes stop accepting the old key's token. */
+    private final Supplier<String> token;
     private final Function<String, String> addressOf;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     /** Membership changes carry one seq each, so a retried change applies at most once. */
     private final AtomicLong seq = new AtomicLong(System.currentTimeMillis() * 1000);
 
-    AdminClient(String adminToken, Function<String, String> addressOf) {
+    AdminClient(Supplier<String> adminToken, Function<String, String> addressOf) {
         this.token = adminToken;
         this.addressOf = addressOf;
     }
@@ -36,7 +38,7 @@ final class AdminClient {
     HttpResponse<String> send(String method, String node, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + addressOf.apply(node) + path))
                 .timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+                .header("Authorization", "Bearer " + token.get()).header("Content-Type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -108,7 +110,7 @@ final class AdminClient {
 
     private HttpResponse<String> sendTo(String hostPort, String path, String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token.get()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

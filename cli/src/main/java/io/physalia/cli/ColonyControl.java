@@ -109,7 +109,11 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
         this.colors = ColorPlan.assign(topology, COLOR_NAMES.subList(0, colorCount));
         this.engine = new ControlPlane(Fleet.of(topology, colors, CAPACITY_REPLICAS), limits, PlacementPolicy.LEAST_OVERLAP,
                 new SplittableRandom(1));
-        this.admin = new AdminClient(KeyFile.load(colony.keyFile()).adminToken(), n -> spec(n).http());
+        KeyFile keys = KeyFile.load(colony.keyFile());
+        this.admin = new AdminClient(() -> {
+            keys.reload(); // follows a rotation of the key file; a bad file keeps the keys in use
+            return keys.adminToken();
+        }, n -> spec(n).http());
         this.runner = new ActionRunner(admin, this);
         this.stateFile = new ControlStateFile(colony.root());
         ControlStateFile.Contents saved = stateFile.load(topology, colors);

@@ -113,7 +113,7 @@ public final class LocalColony implements AutoCloseable {
         String peers = specs.stream().map(p -> p.name() + "=127.0.0.1:" + p.peerPort()).collect(Collectors.joining(","));
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
-                "--name", n.name(), "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
+                "--name", n.name(), "--colony", "local", "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
                 "--http-port", Integer.toString(n.httpPort()), "--peers", peers, "--key-file", keyFile.toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         cmd.addAll(extraArgs.getOrDefault(n.name(), List.of()));
