@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -18,6 +19,11 @@ import java.util.random.RandomGenerator;
 public final class Placer {
     private final Fleet fleet;
     private final PlacementPolicy policy;
+    /** Per rack and per power domain counters, indexed by the fleet's ids; all zero between uses. */
+    private int[] rackScratch = new int[0];
+    private int[] powerScratch = new int[0];
+    /** For each node (by index): 1 + its position in the current candidate list, or 0. */
+    private int[] positionScratch = new int[0];
 
     public Placer(Fleet fleet, PlacementPolicy policy) {
         this.fleet = fleet;
@@ -61,133 +67,274 @@ public final class Placer {
 
     private Attempt tryRow(Fleet.Row row, String color, int size, RandomGenerator random) {
         String where = "row " + row.path() + ": ";
-        List<Node> all = row.nodes(color);
-        if (all.isEmpty()) {
+        NodeGroup group = row.group(color);
+        if (group == null || group.size() == 0) {
             return new Attempt(null, where + "no nodes of color " + color);
         }
-        List<Node> free = new ArrayList<>();
-        for (Node n : all) {
-            if (n.canHost()) {
-                free.add(n);
+        // Read the group's arrays, not each node: this runs for every placement.
+        boolean[] canHost = group.canHost();
+        int[] rackIds = group.rackIds();
+        int[] powerIds = group.powerIds();
+        int[] free = new int[group.size()];
+        int count = 0;
+        for (int i = 0; i < canHost.length; i++) {
+            if (canHost[i]) {
+                free[count++] = i;
             }
         }
-        if (free.size() < size) {
-            return new Attempt(null, where + "only " + free.size() + " of " + all.size() + " nodes of color " + color
+        if (count < size) {
+            return new Attempt(null, where + "only " + count + " of " + group.size() + " nodes of color " + color
                     + " are healthy and under-full; need " + size);
         }
-        Map<String, Integer> byRack = new TreeMap<>();
-        Map<String, Integer> byPower = new TreeMap<>();
-        for (Node n : free) {
-            byRack.merge(n.rack(), 1, Integer::sum);
-            byPower.merge(n.power(), 1, Integer::sum);
-        }
-        if (byRack.size() < Rules.MIN_RACKS) {
-            return new Attempt(null, where + "only " + byRack.size() + " racks with free capacity for color " + color
-                    + " " + byRack.keySet() + "; need " + Rules.MIN_RACKS);
-        }
         int max = Rules.maxPerDomain(size);
-        int rackSeats = byRack.values().stream().mapToInt(c -> Math.min(c, max)).sum();
+        ensureScratch();
+        // Count free nodes per rack and power domain in the scratch arrays (cleared again below).
+        int racks = 0;
+        int rackSeats = 0;
+        int powerSeats = 0;
+        for (int c = 0; c < count; c++) {
+            int r = rackIds[free[c]];
+            if (rackScratch[r]++ == 0) {
+                racks++;
+            }
+            if (rackScratch[r] <= max) {
+                rackSeats++;
+            }
+            if (++powerScratch[powerIds[free[c]]] <= max) {
+                powerSeats++;
+            }
+        }
+        for (int c = 0; c < count; c++) {
+            rackScratch[rackIds[free[c]]] = 0;
+            powerScratch[powerIds[free[c]]] = 0;
+        }
+        if (racks < Rules.MIN_RACKS) {
+            return new Attempt(null, where + "only " + racks + " racks with free capacity for color " + color
+                    + " " + countBy(group, free, count, Node::rack).keySet() + "; need " + Rules.MIN_RACKS);
+        }
         if (rackSeats < size) {
-            return new Attempt(null, where + "racks with free capacity for color " + color + " " + byRack
-                    + " can take only " + rackSeats + " members without one holding a majority (more than " + max
-                    + " of " + size + "); need " + size);
+            return new Attempt(null, where + "racks with free capacity for color " + color + " "
+                    + countBy(group, free, count, Node::rack) + " can take only " + rackSeats
+                    + " members without one holding a majority (more than " + max + " of " + size + "); need " + size);
         }
-        int powerSeats = byPower.values().stream().mapToInt(c -> Math.min(c, max)).sum();
         if (powerSeats < size) {
-            return new Attempt(null, where + "power domains with free capacity for color " + color + " " + byPower
-                    + " can take only " + powerSeats + " members without one holding a majority (more than " + max
-                    + " of " + size + "); need " + size);
+            return new Attempt(null, where + "power domains with free capacity for color " + color + " "
+                    + countBy(group, free, count, Node::power) + " can take only " + powerSeats
+                    + " members without one holding a majority (more than " + max + " of " + size + "); need " + size);
         }
-        int[] tie = new int[free.size()];
-        for (int i = 0; i < tie.length; i++) {
+        int[] tie = new int[count];
+        for (int i = 0; i < count; i++) {
             tie[i] = random.nextInt();
         }
-        List<Node> chosen = greedy(free, size, tie);
+        List<Node> chosen = greedy(group, free, count, size, tie);
         if (chosen == null) {
-            chosen = SeatFlow.seat(free, size, max, tie);
+            List<Node> freeNodes = new ArrayList<>(count);
+            for (int c = 0; c < count; c++) {
+                freeNodes.add(group.nodes().get(free[c]));
+            }
+            chosen = SeatFlow.seat(freeNodes, size, max, tie);
         }
         if (chosen == null) {
-            return new Attempt(null, where + "racks " + byRack + " and power domains " + byPower + " together cannot seat "
-                    + size + " members of color " + color + " without a majority in one rack or power domain");
+            return new Attempt(null, where + "racks " + countBy(group, free, count, Node::rack) + " and power domains "
+                    + countBy(group, free, count, Node::power) + " together cannot seat " + size + " members of color "
+                    + color + " without a majority in one rack or power domain");
         }
         return new Attempt(chosen, null);
     }
 
-    private List<Node> greedy(List<Node> free, int size, int[] tie) {
+    /** Free nodes per rack or power domain by name, sorted: for refusal messages only. */
+    private static Map<String, Integer> countBy(NodeGroup group, int[] free, int count, Function<Node, String> key) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (int c = 0; c < count; c++) {
+            out.merge(key.apply(group.nodes().get(free[c])), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    /** Sizes the per-rack, per-power-domain and per-node scratch arrays to the fleet (nodes may have been added). */
+    private void ensureScratch() {
+        if (rackScratch.length < fleet.rackCount()) {
+            rackScratch = new int[fleet.rackCount()];
+        }
+        if (powerScratch.length < fleet.powerCount()) {
+            powerScratch = new int[fleet.powerCount()];
+        }
+        if (positionScratch.length < fleet.nodes().size()) {
+            positionScratch = new int[fleet.nodes().size()];
+        }
+    }
+
+    /**
+     * The candidates of one greedy pass as flat arrays (rack and power ids, load, the running
+     * overlap with the members chosen so far), copied from the group's arrays: the pass looks at
+     * every candidate once per member.
+     */
+    private static final class Candidates {
+        final int count;
+        final int[] rack;
+        final int[] power;
+        final int[] hosted;
+        final int[] capacity;
+        final int[] tie;
+        final long[] overlap;
+        final boolean[] used;
+
+        Candidates(NodeGroup group, int[] free, int count, int[] tie) {
+            this.count = count;
+            rack = new int[count];
+            power = new int[count];
+            hosted = new int[count];
+            capacity = new int[count];
+            this.tie = tie;
+            overlap = new long[count];
+            used = new boolean[count];
+            int[] groupRack = group.rackIds();
+            int[] groupPower = group.powerIds();
+            int[] groupHosted = group.hosted();
+            int[] groupCapacity = group.capacities();
+            for (int c = 0; c < count; c++) {
+                int i = free[c];
+                rack[c] = groupRack[i];
+                power[c] = groupPower[i];
+                hosted[c] = groupHosted[i];
+                capacity[c] = groupCapacity[i];
+            }
+        }
+    }
+
+    /**
+     * Chooses {@code size} members among the group's free nodes ({@code free[0..count)}, positions
+     * in the group), or null if the greedy pass gets stuck.
+     */
+    private List<Node> greedy(NodeGroup group, int[] free, int count, int size, int[] tie) {
         int max = Rules.maxPerDomain(size);
-        boolean[] used = new boolean[free.size()];
-        long[] overlap = new long[free.size()];
-        Map<String, Integer> rackCount = new TreeMap<>();
-        Map<String, Integer> powerCount = new TreeMap<>();
+        Candidates cand = new Candidates(group, free, count, tie);
+        int[] rackCount = rackScratch;
+        int[] powerCount = powerScratch;
+        boolean dense = group.dense();
+        int[] position = positionScratch;
+        if (!dense) {
+            for (int c = 0; c < count; c++) {
+                position[group.nodes().get(free[c]).index()] = c + 1;
+            }
+        }
         List<Node> chosen = new ArrayList<>(size);
-        while (chosen.size() < size) {
-            boolean last = chosen.size() == size - 1 && policy == PlacementPolicy.LEAST_OVERLAP;
-            int best = -1;
-            boolean bestRepeats = false;
-            int bestRack = 0;
-            int bestPower = 0;
-            for (int i = 0; i < free.size(); i++) {
-                if (used[i]) {
-                    continue;
+        long chosenKey = 0;
+        try {
+            while (chosen.size() < size) {
+                // The last member avoids completing a member set another cell has: the best candidate
+                // is checked and, if it repeats a set, set aside for the next best (rarely needed, so
+                // the set index is asked about one candidate, not all of them).
+                boolean last = chosen.size() == size - 1 && policy == PlacementPolicy.LEAST_OVERLAP;
+                boolean[] repeats = last ? new boolean[count] : null;
+                int best;
+                int firstBest = -1;
+                while (true) {
+                    best = best(cand, repeats, rackCount, powerCount, max);
+                    if (firstBest < 0) {
+                        firstBest = best;
+                    }
+                    if (best < 0 || !last
+                            || !fleet.hasMemberSetKey(chosenKey + Fleet.memberKey(group.nodes().get(free[best])))) {
+                        break;
+                    }
+                    repeats[best] = true;
                 }
-                Node n = free.get(i);
-                int rc = rackCount.getOrDefault(n.rack(), 0);
-                int pc = powerCount.getOrDefault(n.power(), 0);
-                if (rc >= max || pc >= max) {
-                    continue;
+                if (best < 0) {
+                    best = firstBest; // every candidate repeats a set: take the best anyway
                 }
-                boolean repeats = false;
-                if (last) {
-                    chosen.add(n);
-                    repeats = fleet.hasMemberSet(chosen);
-                    chosen.remove(chosen.size() - 1);
+                if (best < 0) {
+                    return null;
                 }
-                if (best < 0 || (repeats != bestRepeats ? !repeats
-                        : better(n, rc, pc, overlap[i], tie[i], free.get(best), bestRack, bestPower, overlap[best], tie[best]))) {
-                    best = i;
-                    bestRepeats = repeats;
-                    bestRack = rc;
-                    bestPower = pc;
-                }
-            }
-            if (best < 0) {
-                return null;
-            }
-            used[best] = true;
-            Node pick = free.get(best);
-            chosen.add(pick);
-            rackCount.merge(pick.rack(), 1, Integer::sum);
-            powerCount.merge(pick.power(), 1, Integer::sum);
-            if (policy == PlacementPolicy.LEAST_OVERLAP) {
-                for (int i = 0; i < free.size(); i++) {
-                    if (!used[i]) {
-                        overlap[i] += free.get(i).sharedCells(pick);
+                cand.used[best] = true;
+                Node pick = group.nodes().get(free[best]);
+                chosen.add(pick);
+                chosenKey += Fleet.memberKey(pick);
+                rackCount[cand.rack[best]]++;
+                powerCount[cand.power[best]]++;
+                if (policy == PlacementPolicy.LEAST_OVERLAP && chosen.size() < size) {
+                    if (dense) {
+                        group.addOverlap(pick, free, count, cand.overlap);
+                    } else {
+                        addSparseOverlap(pick, position, cand);
                     }
                 }
             }
+            return chosen;
+        } finally {
+            for (Node n : chosen) {
+                rackCount[n.rackId()] = 0;
+                powerCount[n.powerId()] = 0;
+            }
+            if (!dense) {
+                for (int c = 0; c < count; c++) {
+                    position[group.nodes().get(free[c]).index()] = 0;
+                }
+            }
         }
-        return chosen;
     }
 
-    private boolean better(Node a, int aRack, int aPower, long aOverlap, int aTie,
-            Node b, int bRack, int bPower, long bOverlap, int bTie) {
+    /** For a group without a matrix: one pass over the pick's own table of sharing counts. */
+    private static void addSparseOverlap(Node pick, int[] position, Candidates cand) {
+        long[] keys = pick.sparseSharing().keys();
+        int[] counts = pick.sparseSharing().counts();
+        for (int s = 0; s < keys.length; s++) {
+            long key = keys[s];
+            if (key != 0 && key <= position.length) {
+                int pos = position[(int) key - 1] - 1;
+                if (pos >= 0 && !cand.used[pos]) {
+                    cand.overlap[pos] += counts[s];
+                }
+            }
+        }
+    }
+
+    /** The best unused candidate that keeps every rack and power domain below a majority, or -1. */
+    private int best(Candidates c, boolean[] excluded, int[] rackCount, int[] powerCount, int max) {
+        int best = -1;
+        int bestRack = 0;
+        int bestPower = 0;
+        for (int i = 0; i < c.count; i++) {
+            if (c.used[i] || (excluded != null && excluded[i])) {
+                continue;
+            }
+            int rc = rackCount[c.rack[i]];
+            int pc = powerCount[c.power[i]];
+            if (rc >= max || pc >= max) {
+                continue;
+            }
+            if (best < 0 || better(c, i, rc, pc, best, bestRack, bestPower)) {
+                best = i;
+                bestRack = rc;
+                bestPower = pc;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Whether candidate {@code a} beats {@code b}: fewer of this cell's members in its rack; then
+     * (our policy) fewer cells shared with them; then fewer in its power domain; then (our
+     * policy) an emptier node; then the seeded tie-break.
+     */
+    private boolean better(Candidates c, int a, int aRack, int aPower, int b, int bRack, int bPower) {
         if (aRack != bRack) {
             return aRack < bRack;
         }
-        if (policy == PlacementPolicy.LEAST_OVERLAP && aOverlap != bOverlap) {
-            return aOverlap < bOverlap;
+        if (policy == PlacementPolicy.LEAST_OVERLAP && c.overlap[a] != c.overlap[b]) {
+            return c.overlap[a] < c.overlap[b];
         }
         if (aPower != bPower) {
             return aPower < bPower;
         }
         if (policy == PlacementPolicy.LEAST_OVERLAP) {
-            long fa = (long) a.hostedReplicas() * b.capacityReplicas();
-            long fb = (long) b.hostedReplicas() * a.capacityReplicas();
+            long fa = (long) c.hosted[a] * c.capacity[b];
+            long fb = (long) c.hosted[b] * c.capacity[a];
             if (fa != fb) {
                 return fa < fb;
             }
         }
-        return aTie < bTie;
+        return c.tie[a] < c.tie[b];
     }
 
     /** The placement policy in use. */

@@ -113,7 +113,31 @@ class PlacementPropertyTest {
             }
             trace.add(step + " " + f.cells().stream().map(Cell::toString).toList() + " " + cp.status().inFlight());
         }
+        assertSharedCountsMatchARecount(f);
         return new int[] {placed, refused, actions};
+    }
+
+    /** The running per-pair counts of shared cells (placement's overlap term) agree with a recount. */
+    static void assertSharedCountsMatchARecount(Fleet f) {
+        int n = f.nodes().size();
+        int[] recount = new int[n * n];
+        for (Cell c : f.cells()) {
+            for (Node a : c.members()) {
+                for (Node b : c.members()) {
+                    if (a != b) {
+                        recount[a.index() * n + b.index()]++;
+                    }
+                }
+            }
+        }
+        for (Node a : f.nodes()) {
+            for (Node b : f.nodes()) {
+                if (a != b && recount[a.index() * n + b.index()] != a.sharedCells(b)) {
+                    fail("cells shared by " + a + " and " + b + ": counted " + a.sharedCells(b) + ", recounted "
+                            + recount[a.index() * n + b.index()]);
+                }
+            }
+        }
     }
 
     @Test
