@@ -1,5 +1,7 @@
 package io.physalia.simulations;
 
+import io.physalia.simulations.safety.BlastRadiusSimulation;
+import io.physalia.simulations.safety.MassFailureSimulation;
 import java.util.List;
 
 /** Every simulation {@code physalia simulate} knows, in the order {@code list} shows them. */
@@ -9,6 +11,8 @@ public final class Simulations {
     public static List<Simulation> all() {
         return List.of(
                 // One line per simulation; keep the order of docs/simulations.md.
+                new BlastRadiusSimulation(),
+                new MassFailureSimulation()
         );
     }
 }
