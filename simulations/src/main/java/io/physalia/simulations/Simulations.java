@@ -2,6 +2,7 @@ package io.physalia.simulations;
 
 import io.physalia.simulations.safety.BlastRadiusSimulation;
 import io.physalia.simulations.safety.MassFailureSimulation;
+import io.physalia.simulations.safety.ScaleSimulation;
 import java.util.List;
 
 /** Every simulation {@code physalia simulate} knows, in the order {@code list} shows them. */
@@ -12,6 +13,7 @@ public final class Simulations {
         return List.of(
                 // One line per simulation; keep the order of docs/simulations.md.
                 new BlastRadiusSimulation(),
+                new ScaleSimulation(),
                 new MassFailureSimulation()
         );
     }

@@ -138,7 +138,14 @@ public final class MassFailureSimulation implements Simulation {
         SvgChart chart = new SvgChart(String.format(Locale.ROOT, "%.0f%% of %,d nodes fail at t = 0: control-plane actions",
                 100.0 * r.nodesFailed() / r.nodes(), r.nodes()), "minutes after the failure", "actions per minute");
         chart.line("all colors", x, series(r.perMinute(), minutes));
-        r.perMinuteByColor().forEach((color, counts) -> chart.line("color " + color, x, series(counts, minutes)));
+        // The busiest color in each minute, against the per-color limit (one line per color is unreadable).
+        double[] busiest = new double[minutes];
+        for (int[] counts : r.perMinuteByColor().values()) {
+            for (int i = 0; i < minutes; i++) {
+                busiest[i] = Math.max(busiest[i], counts[i]);
+            }
+        }
+        chart.line("busiest color", x, busiest);
         double[] edges = {0, minutes - 1};
         chart.dashed(String.format(Locale.ROOT, "global limit %.0f/min", r.global().sustainedPerMinute()), edges,
                 new double[] {r.global().sustainedPerMinute(), r.global().sustainedPerMinute()});
