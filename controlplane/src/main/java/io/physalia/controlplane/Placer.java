@@ -1,6 +1,7 @@
 package io.physalia.controlplane;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,29 +33,58 @@ public final class Placer {
 
     /** Places the cell, adding it to the fleet, or explains why no row can take it. */
     public PlacementResult place(PlacementRequest req, RandomGenerator random) {
+        return placeCell(req, random).result();
+    }
+
+    /**
+     * A placement as the engine needs it: the result; the new cell (null if refused); and whether
+     * it sits in the nearest row to its clients that has nodes of its color (else it is queued to
+     * move in when room appears). Found while the rows are tried, so nothing is looked up again.
+     */
+    record Outcome(PlacementResult result, Cell cell, boolean inNearestRow) {}
+
+    Outcome placeCell(PlacementRequest req, RandomGenerator random) {
         if (fleet.cell(req.cellId()).isPresent()) {
             throw new IllegalArgumentException("cell " + req.cellId() + " already exists");
         }
         if (req.color().isPresent() && !fleet.colors().contains(req.color().get())) {
-            return new PlacementResult.Refused(req.cellId(), List.of("no node in the fleet has color " + req.color().get()));
+            return new Outcome(new PlacementResult.Refused(req.cellId(),
+                    List.of("no node in the fleet has color " + req.color().get())), null, false);
         }
         if (fleet.nodes().isEmpty()) {
-            return new PlacementResult.Refused(req.cellId(), List.of("the fleet has no nodes"));
+            return new Outcome(new PlacementResult.Refused(req.cellId(), List.of("the fleet has no nodes")), null, false);
         }
         List<String> reasons = new ArrayList<>();
-        for (Fleet.Row row : fleet.rowsByDistance(req.clients(), req.color())) {
+        List<Fleet.Row> rows = fleet.rowsByDistance(req.clients(), req.color());
+        for (Fleet.Row row : rows) {
             List<String> colors = req.color().map(List::of).orElseGet(() -> colorsByRoom(row));
             for (String color : colors) {
                 Attempt a = tryRow(row, color, req.size(), random);
                 if (a.members != null) {
-                    fleet.addCell(req.cellId(), color, req.size(), req.clients(), a.members);
-                    return new PlacementResult.Placed(req.cellId(), row.path(), color,
-                            a.members.stream().map(Node::name).toList());
+                    Cell cell = fleet.addCell(req.cellId(), color, req.size(), req.clients(), a.members);
+                    List<String> names = new ArrayList<>(a.members.size());
+                    for (Node n : a.members) {
+                        names.add(n.name());
+                    }
+                    PlacementResult placed = new PlacementResult.Placed(req.cellId(), row.path(), color,
+                            Collections.unmodifiableList(names));
+                    return new Outcome(placed, cell, row.distanceTo(req.clients()) <= nearestWithColor(rows, color,
+                            req.clients()));
                 }
                 reasons.add(a.reason);
             }
         }
-        return new PlacementResult.Refused(req.cellId(), reasons);
+        return new Outcome(new PlacementResult.Refused(req.cellId(), reasons), null, false);
+    }
+
+    /** The distance of the nearest row that has nodes of {@code color}; {@code rows} are sorted nearest first. */
+    private static int nearestWithColor(List<Fleet.Row> rows, String color, List<io.physalia.topology.Location> clients) {
+        for (Fleet.Row r : rows) {
+            if (!r.nodes(color).isEmpty()) {
+                return r.distanceTo(clients);
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 
     private List<String> colorsByRoom(Fleet.Row row) {

@@ -77,9 +77,10 @@ public final class BlastRadius {
         Fleet fleet = dc.fleet();
         ControlPlane cp = new ControlPlane(fleet, new SplittableRandom(config.seed()));
         SplittableRandom rnd = new SplittableRandom(config.seed() + 1);
+        Clients clients = new Clients(dc);
         int refused = 0;
         for (int i = 0; i < config.cells(); i++) {
-            PlacementRequest req = PlacementRequest.of("c" + i, dc.clients(rnd)).withSize(config.size());
+            PlacementRequest req = PlacementRequest.of("c" + i, clients.next(rnd)).withSize(config.size());
             if (!(cp.place(req) instanceof PlacementResult.Placed)) {
                 refused++;
             }

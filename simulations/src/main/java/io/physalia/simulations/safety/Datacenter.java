@@ -3,7 +3,6 @@ package io.physalia.simulations.safety;
 import io.physalia.controlplane.ColorPlan;
 import io.physalia.controlplane.Fleet;
 import io.physalia.simulations.SimulationOptions;
-import io.physalia.topology.Location;
 import io.physalia.topology.NodeTopology;
 import io.physalia.topology.Topology;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
  * The datacenter the safety simulations run on: zones of rows of racks of nodes, power domains
@@ -110,36 +108,6 @@ public record Datacenter(int zones, int rowsPerZone, int racksPerRow, int nodesP
     public Fleet fleet() {
         Topology t = topology();
         return Fleet.of(t, ColorPlan.assign(t, colorNames()), capacity);
-    }
-
-    /** The location of a rack, by zone, row and rack number (1-based). */
-    Location rack(int zone, int row, int rack) {
-        return new Location("z" + zone, "z" + zone + "r" + row, "z" + zone + "r" + row + "k" + rack);
-    }
-
-    /**
-     * Where a new cell's clients are (the paper's instance, primary and replica): 1-3 racks. The
-     * first is anywhere; in 80% of cells the others are in its row (the common case the paper
-     * describes), otherwise anywhere in its zone, or (5%) in another zone.
-     */
-    List<Location> clients(RandomGenerator rnd) {
-        int z = 1 + rnd.nextInt(zones);
-        int r = 1 + rnd.nextInt(rowsPerZone);
-        int count = 1 + rnd.nextInt(3);
-        List<Location> out = new ArrayList<>(count);
-        out.add(rack(z, r, 1 + rnd.nextInt(racksPerRow)));
-        for (int i = 1; i < count; i++) {
-            int roll = rnd.nextInt(100);
-            if (roll < 80) {
-                out.add(rack(z, r, 1 + rnd.nextInt(racksPerRow)));
-            } else if (roll < 95 || zones == 1) {
-                out.add(rack(z, 1 + rnd.nextInt(rowsPerZone), 1 + rnd.nextInt(racksPerRow)));
-            } else {
-                int other = 1 + (z + rnd.nextInt(zones - 1)) % zones;
-                out.add(rack(other, 1 + rnd.nextInt(rowsPerZone), 1 + rnd.nextInt(racksPerRow)));
-            }
-        }
-        return out;
     }
 
     /** One line for the result header. */

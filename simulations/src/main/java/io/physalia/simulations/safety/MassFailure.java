@@ -85,8 +85,9 @@ public final class MassFailure {
         ControlPlane cp = new ControlPlane(fleet, config.limits(), PlacementPolicy.LEAST_OVERLAP,
                 new SplittableRandom(config.seed()));
         SplittableRandom rnd = new SplittableRandom(config.seed() + 1);
+        Clients clients = new Clients(dc);
         for (int i = 0; i < config.cells(); i++) {
-            PlacementResult r = cp.place(PlacementRequest.of("c" + i, dc.clients(rnd)).withSize(config.size()));
+            PlacementResult r = cp.place(PlacementRequest.of("c" + i, clients.next(rnd)).withSize(config.size()));
             if (!(r instanceof PlacementResult.Placed)) {
                 throw new IllegalArgumentException("the colony is too small for --cells " + config.cells() + ": "
                         + ((PlacementResult.Refused) r).summary());

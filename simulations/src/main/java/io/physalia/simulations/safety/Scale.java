@@ -66,6 +66,7 @@ public final class Scale {
         long buildMillis = (System.nanoTime() - t0) / 1_000_000;
 
         SplittableRandom rnd = new SplittableRandom(config.seed() + 1);
+        Clients clientSampler = new Clients(dc);
         int refused = 0;
         List<Window> windows = new ArrayList<>();
         int perWindow = Math.max(1, config.cells() / config.windows());
@@ -75,7 +76,7 @@ public final class Scale {
         long windowCpu = cpuStart;
         int windowFirst = 0;
         for (int i = 0; i < config.cells(); i++) {
-            List<Location> clients = dc.clients(rnd);
+            List<Location> clients = clientSampler.next(rnd);
             PlacementResult r = cp.place(new PlacementRequest("c" + i, clients, java.util.Optional.empty(), config.size()));
             if (!(r instanceof PlacementResult.Placed)) {
                 refused++;
