@@ -11,6 +11,7 @@ import io.physalia.controlplane.PlacementRequest;
 import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.controlplane.Rules;
+import io.physalia.topology.Location;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,6 +57,8 @@ public final class MassFailure {
      * @param cellsToRepair cells with at least one failed member at t = 0
      * @param cellsMajorityDown cells with a majority of members failed at t = 0 (no membership
      *     change is possible until nodes return)
+     * @param crossRowRepairs repairs whose new member is in another row than the one it replaces
+     * @param crossRowFarther of those, the ones whose new row is farther from the cell's clients
      * @param secondActions actions issued for a cell that already had one in flight (must be 0)
      * @param ruleViolations actions after which the cell broke a placement rule (must be 0)
      * @param repairedAtMillis when the last action caught up (every repairable cell repaired)
@@ -64,7 +67,7 @@ public final class MassFailure {
      * @param examples one engine explanation per reason
      */
     public record Result(int nodes, int nodesFailed, int cells, int cellsToRepair, int cellsMajorityDown, int repairs,
-            int moves, int crossRowRepairs, int secondActions, int ruleViolations, int[] perMinute,
+            int moves, int crossRowRepairs, int crossRowFarther, int secondActions, int ruleViolations, int[] perMinute,
             Map<String, int[]> perMinuteByColor, LimitCheck global, List<LimitCheck> colors, long repairedAtMillis,
             boolean finished, int minutesSimulated, Map<String, Integer> unrepaired, Map<String, String> examples) {
 
@@ -127,6 +130,7 @@ public final class MassFailure {
         int repairs = 0;
         int moves = 0;
         int crossRow = 0;
+        int crossRowFarther = 0;
         int secondActions = 0;
         int violations = 0;
         long repairedAt = 0;
@@ -161,10 +165,13 @@ public final class MassFailure {
                 }
                 Node leaving = fleet.node(a.leaving()).orElseThrow();
                 Node joining = fleet.node(a.joining()).orElseThrow();
+                Cell cell = fleet.cell(a.cellId()).orElseThrow();
                 if (!leaving.rowPath().equals(joining.rowPath())) {
                     crossRow++;
+                    if (rowDistance(joining, cell) > rowDistance(leaving, cell)) {
+                        crossRowFarther++;
+                    }
                 }
-                Cell cell = fleet.cell(a.cellId()).orElseThrow();
                 if (!joining.healthy() || !Rules.violations(cell, false).isEmpty()) {
                     violations++;
                 }
@@ -206,8 +213,17 @@ public final class MassFailure {
         }
         int minutesSimulated = (int) Math.min(minutes, now / 60_000 + 1);
         return new Result(fleet.nodes().size(), failed, fleet.cells().size(), toRepair, majorityDown, repairs, moves,
-                crossRow, secondActions, violations, perMinute, perMinuteByColor, global, colorChecks, repairedAt, finished,
+                crossRow, crossRowFarther, secondActions, violations, perMinute, perMinuteByColor, global, colorChecks, repairedAt, finished,
                 minutesSimulated, unrepaired, examples);
+    }
+
+    /** The engine's row distance from a cell's clients: per client 0 in the node's row, 1 in its zone, 2 elsewhere. */
+    private static int rowDistance(Node n, Cell cell) {
+        int d = 0;
+        for (Location c : cell.clients()) {
+            d += !c.zone().equals(n.topology().zone()) ? 2 : c.row().equals(n.topology().row()) ? 0 : 1;
+        }
+        return d;
     }
 
     /**

@@ -95,8 +95,8 @@ public final class MassFailureSimulation implements Simulation {
         out.printf(Locale.ROOT, "t = 0: %,d of %,d nodes fail at once (%.0f%%); %,d of %,d cells have a failed member;"
                 + " %,d of them have a majority down%n", r.nodesFailed(), r.nodes(), 100.0 * r.nodesFailed() / r.nodes(),
                 r.cellsToRepair(), r.cells(), r.cellsMajorityDown());
-        out.printf(Locale.ROOT, "actions: %,d repairs (%,d to another row), %,d moves closer to clients%n", r.repairs(),
-                r.crossRowRepairs(), r.moves());
+        out.printf(Locale.ROOT, "actions: %,d repairs (%,d to another row, %,d of them farther from the clients), %,d moves"
+                + " closer to clients%n", r.repairs(), r.crossRowRepairs(), r.crossRowFarther(), r.moves());
         limit(out, r.global());
         for (MassFailure.LimitCheck c : r.colors()) {
             limit(out, c);
