@@ -28,7 +28,7 @@ public final class BlastRadiusSimulation implements Simulation {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters());
+        Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters(FULL, QUICK));
         p.put("cells", "cells to place (default 20,000; quick 1,000)");
         p.put("size", "members per cell, odd, 3..15 (default 7)");
         p.put("churn", "node failures the engine repairs, one at a time, before measuring (default 100; quick 10)");

@@ -29,17 +29,21 @@ import java.util.Map;
 public record Datacenter(int zones, int rowsPerZone, int racksPerRow, int nodesPerRack, int powerPerZone, int colors,
         int capacity) {
 
-    /** Flags every safety simulation accepts for the datacenter, with their descriptions. */
-    public static Map<String, String> parameters() {
+    /** Flags every safety simulation accepts for the datacenter, with their descriptions and defaults. */
+    public static Map<String, String> parameters(Datacenter full, Datacenter quick) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("zones", "availability zones");
-        p.put("rows", "rows per zone");
-        p.put("racks", "racks per row");
-        p.put("nodes-per-rack", "nodes per rack");
-        p.put("power", "power domains per zone (each rack is fed by two)");
-        p.put("colors", "node colors, spread evenly over racks, rows and power domains");
-        p.put("capacity", "replicas each node may hold");
+        p.put("zones", "availability zones" + defaults(full.zones, quick.zones));
+        p.put("rows", "rows per zone" + defaults(full.rowsPerZone, quick.rowsPerZone));
+        p.put("racks", "racks per row" + defaults(full.racksPerRow, quick.racksPerRow));
+        p.put("nodes-per-rack", "nodes per rack" + defaults(full.nodesPerRack, quick.nodesPerRack));
+        p.put("power", "power domains per zone, each rack fed by two" + defaults(full.powerPerZone, quick.powerPerZone));
+        p.put("colors", "node colors, spread over racks, rows and power domains" + defaults(full.colors, quick.colors));
+        p.put("capacity", "replicas each node may hold" + defaults(full.capacity, quick.capacity));
         return p;
+    }
+
+    private static String defaults(int full, int quick) {
+        return String.format(Locale.ROOT, " (default %,d; quick %,d)", full, quick);
     }
 
     /** Reads the datacenter flags, with {@code defaults} for those not given, and checks they can seat a cell. */

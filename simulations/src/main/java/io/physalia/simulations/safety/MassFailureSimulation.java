@@ -28,7 +28,7 @@ public final class MassFailureSimulation implements Simulation {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters());
+        Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters(FULL, QUICK));
         p.put("cells", "cells placed before the failure (default 10,000; quick 1,000)");
         p.put("size", "members per cell, odd, 3..15 (default 7)");
         p.put("fail-fraction", "fraction of nodes that fail at t = 0 (default 0.3)");

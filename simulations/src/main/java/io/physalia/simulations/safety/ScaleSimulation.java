@@ -29,7 +29,7 @@ public final class ScaleSimulation implements Simulation {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters());
+        Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters(FULL, QUICK));
         p.put("cells", "cells to place (default 1,000,000; quick 20,000)");
         p.put("size", "members per cell, odd, 3..15 (default 7)");
         p.put("windows", "slices of the run the placement rate is measured over (default 20)");
