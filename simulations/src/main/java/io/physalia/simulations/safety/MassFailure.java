@@ -32,8 +32,12 @@ import java.util.function.Consumer;
  * could not be repaired and why.
  */
 public final class MassFailure {
+    /**
+     * @param pauseAtMinute when the big red button is pressed (minutes after the failure), or -1 for never
+     * @param pauseMinutes how long it stays pressed
+     */
     public record Config(Datacenter datacenter, int cells, int size, double failFraction, long tickMillis,
-            long catchUpMillis, RateLimits.Config limits, int maxMinutes, long seed) {}
+            long catchUpMillis, RateLimits.Config limits, int maxMinutes, int pauseAtMinute, int pauseMinutes, long seed) {}
 
     /**
      * The exact window check of one token bucket over the actions it let through.
@@ -65,11 +69,14 @@ public final class MassFailure {
      * @param finished whether the engine ran out of work within the time limit
      * @param unrepaired cells still with a failed member at the end, by reason
      * @param examples one engine explanation per reason
+     * @param actionsWhilePaused actions issued while the big red button was pressed (must be 0)
+     * @param caughtUpWhilePaused actions in flight when it was pressed that still finished meanwhile
      */
     public record Result(int nodes, int nodesFailed, int cells, int cellsToRepair, int cellsMajorityDown, int repairs,
             int moves, int crossRowRepairs, int crossRowFarther, int secondActions, int ruleViolations, int[] perMinute,
             Map<String, int[]> perMinuteByColor, LimitCheck global, List<LimitCheck> colors, long repairedAtMillis,
-            boolean finished, int minutesSimulated, Map<String, Integer> unrepaired, Map<String, String> examples) {
+            boolean finished, int minutesSimulated, Map<String, Integer> unrepaired, Map<String, String> examples,
+            int actionsWhilePaused, int caughtUpWhilePaused) {
 
         public boolean limitsHeld() {
             return global.held() && colors.stream().allMatch(LimitCheck::held);
@@ -140,14 +147,27 @@ public final class MassFailure {
         boolean finished = false;
         long now = 0;
         long end = minutes * 60_000L;
+        long pauseAt = config.pauseAtMinute() < 0 ? Long.MAX_VALUE : config.pauseAtMinute() * 60_000L;
+        long resumeAt = config.pauseAtMinute() < 0 ? Long.MAX_VALUE : pauseAt + config.pauseMinutes() * 60_000L;
+        int actionsWhilePaused = 0;
+        int caughtUpWhilePaused = 0;
         for (; now <= end; now += config.tickMillis()) {
+            if (now >= pauseAt && now < resumeAt && !cp.paused()) {
+                cp.pause("simulated big red button at minute " + config.pauseAtMinute(), now);
+            } else if (now >= resumeAt && cp.paused()) {
+                cp.resume();
+            }
             while (!pending.isEmpty() && pending.peek().issuedAtMillis() + config.catchUpMillis() <= now) {
                 Action a = pending.poll();
                 cp.reportCaughtUp(a.id());
                 inFlight.remove(a.cellId());
                 repairedAt = now;
+                caughtUpWhilePaused += cp.paused() ? 1 : 0;
             }
             List<Action> actions = cp.tick(now);
+            if (cp.paused()) {
+                actionsWhilePaused += actions.size();
+            }
             for (Action a : actions) {
                 if (inFlight.putIfAbsent(a.cellId(), a) != null) {
                     secondActions++;
@@ -176,7 +196,7 @@ public final class MassFailure {
                     violations++;
                 }
             }
-            if (actions.isEmpty() && pending.isEmpty()) {
+            if (actions.isEmpty() && pending.isEmpty() && !cp.paused()) {
                 if (quietSince < 0) {
                     quietSince = now;
                 } else if (now - quietSince >= quietNeeded) {
@@ -214,7 +234,7 @@ public final class MassFailure {
         int minutesSimulated = (int) Math.min(minutes, now / 60_000 + 1);
         return new Result(fleet.nodes().size(), failed, fleet.cells().size(), toRepair, majorityDown, repairs, moves,
                 crossRow, crossRowFarther, secondActions, violations, perMinute, perMinuteByColor, global, colorChecks, repairedAt, finished,
-                minutesSimulated, unrepaired, examples);
+                minutesSimulated, unrepaired, examples, actionsWhilePaused, caughtUpWhilePaused);
     }
 
     /** The engine's row distance from a cell's clients: per client 0 in the node's row, 1 in its zone, 2 elsewhere. */

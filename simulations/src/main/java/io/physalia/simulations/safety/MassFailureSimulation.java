@@ -39,6 +39,8 @@ public final class MassFailureSimulation implements Simulation {
         p.put("color-burst", "per-color rate limit: burst (default 4)");
         p.put("color-per-minute", "per-color rate limit: actions per minute after the burst (default 20)");
         p.put("minutes", "simulated minutes at most (default 1440; quick 240)");
+        p.put("pause-at-minute", "press the big red button this many minutes after the failure (default: never)");
+        p.put("pause-minutes", "how long the button stays pressed (default 20)");
         return p;
     }
 
@@ -54,8 +56,9 @@ public final class MassFailureSimulation implements Simulation {
                 config.size(), l.globalBurst(), 60_000.0 / l.globalRefillMillis(), l.colorBurst(),
                 60_000.0 / l.colorRefillMillis(), config.catchUpMillis() / 1000, config.tickMillis());
         MassFailure.Result r = MassFailure.run(config, line -> output.progress(line, false));
-        report(r, out);
-        String file = String.format(Locale.ROOT, "mass-failure-%d.svg", Math.round(config.failFraction() * 100));
+        report(r, out, config.pauseAtMinute(), config.pauseMinutes());
+        String file = String.format(Locale.ROOT, "mass-failure-%d%s.svg", Math.round(config.failFraction() * 100),
+                config.pauseAtMinute() >= 0 ? "-paused" : "");
         output.writeSvg(file, chart(r, config));
     }
 
@@ -79,6 +82,11 @@ public final class MassFailureSimulation implements Simulation {
                     + colorPerMinute);
         }
         int minutes = o.intParam("minutes", o.quick() ? 240 : 1_440, 1, 100_000);
+        int pauseAt = o.intParam("pause-at-minute", -1, 0, 100_000);
+        int pauseMinutes = o.intParam("pause-minutes", 20, 1, 100_000);
+        if (o.params().containsKey("pause-minutes") && pauseAt < 0) {
+            throw new IllegalArgumentException("--pause-minutes needs --pause-at-minute");
+        }
         long replicas = (long) cells * size;
         long slots = (long) dc.nodes() * dc.capacity();
         if (replicas > slots / 2) {
@@ -88,10 +96,11 @@ public final class MassFailureSimulation implements Simulation {
         }
         RateLimits.Config limits = new RateLimits.Config(globalBurst, 60_000 / globalPerMinute, colorBurst,
                 60_000 / colorPerMinute);
-        return new MassFailure.Config(dc, cells, size, fraction, tick, catchUp * 1_000L, limits, minutes, o.seed());
+        return new MassFailure.Config(dc, cells, size, fraction, tick, catchUp * 1_000L, limits, minutes, pauseAt,
+                pauseMinutes, o.seed());
     }
 
-    static void report(MassFailure.Result r, PrintStream out) {
+    static void report(MassFailure.Result r, PrintStream out, int pauseAtMinute, int pauseMinutes) {
         out.printf(Locale.ROOT, "t = 0: %,d of %,d nodes fail at once (%.0f%%); %,d of %,d cells have a failed member;"
                 + " %,d of them have a majority down%n", r.nodesFailed(), r.nodes(), 100.0 * r.nodesFailed() / r.nodes(),
                 r.cellsToRepair(), r.cells(), r.cellsMajorityDown());
@@ -103,6 +112,11 @@ public final class MassFailureSimulation implements Simulation {
         }
         out.printf("second actions for a cell with one in flight: %d; actions that broke a placement rule: %d%n",
                 r.secondActions(), r.ruleViolations());
+        if (pauseAtMinute >= 0) {
+            out.printf("big red button pressed at minute %d for %d minutes: %d actions issued meanwhile; %d actions"
+                    + " already in flight caught up meanwhile%n", pauseAtMinute, pauseMinutes, r.actionsWhilePaused(),
+                    r.caughtUpWhilePaused());
+        }
         if (r.finished()) {
             out.printf(Locale.ROOT, "every repairable cell repaired after %.1f min (last action caught up)%n",
                     r.repairedAtMillis() / 60_000.0);
@@ -117,6 +131,9 @@ public final class MassFailureSimulation implements Simulation {
                 r.limitsHeld() ? "held over every window" : "exceeded (see above)");
         target(out, "at most one control-plane action per cell", r.secondActions() == 0, "0 second actions",
                 r.secondActions());
+        if (pauseAtMinute >= 0) {
+            target(out, "no action while paused", r.actionsWhilePaused() == 0, "0", r.actionsWhilePaused());
+        }
     }
 
     private static void limit(PrintStream out, MassFailure.LimitCheck c) {
@@ -135,8 +152,10 @@ public final class MassFailureSimulation implements Simulation {
         for (int i = 0; i < minutes; i++) {
             x[i] = i;
         }
-        SvgChart chart = new SvgChart(String.format(Locale.ROOT, "%.0f%% of %,d nodes fail at t = 0: control-plane actions",
-                100.0 * r.nodesFailed() / r.nodes(), r.nodes()), "minutes after the failure", "actions per minute");
+        String paused = config.pauseAtMinute() < 0 ? "" : String.format(Locale.ROOT, " (paused in minutes %d-%d)",
+                config.pauseAtMinute(), config.pauseAtMinute() + config.pauseMinutes());
+        SvgChart chart = new SvgChart(String.format(Locale.ROOT, "%.0f%% of %,d nodes fail at t = 0: control-plane actions%s",
+                100.0 * r.nodesFailed() / r.nodes(), r.nodes(), paused), "minutes after the failure", "actions per minute");
         chart.line("all colors", x, series(r.perMinute(), minutes));
         // The busiest color in each minute, against the per-color limit (one line per color is unreadable).
         double[] busiest = new double[minutes];
