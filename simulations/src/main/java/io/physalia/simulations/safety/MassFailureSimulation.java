@@ -152,10 +152,10 @@ public final class MassFailureSimulation implements Simulation {
         for (int i = 0; i < minutes; i++) {
             x[i] = i;
         }
-        String paused = config.pauseAtMinute() < 0 ? "" : String.format(Locale.ROOT, " (paused in minutes %d-%d)",
-                config.pauseAtMinute(), config.pauseAtMinute() + config.pauseMinutes());
-        SvgChart chart = new SvgChart(String.format(Locale.ROOT, "%.0f%% of %,d nodes fail at t = 0: control-plane actions%s",
-                100.0 * r.nodesFailed() / r.nodes(), r.nodes(), paused), "minutes after the failure", "actions per minute");
+        String what = config.pauseAtMinute() < 0 ? "control-plane actions" : String.format(Locale.ROOT,
+                "paused in minutes %d-%d", config.pauseAtMinute(), config.pauseAtMinute() + config.pauseMinutes());
+        SvgChart chart = new SvgChart(String.format(Locale.ROOT, "%.0f%% of %,d nodes fail at t = 0: %s",
+                100.0 * r.nodesFailed() / r.nodes(), r.nodes(), what), "minutes after the failure", "actions per minute");
         chart.line("all colors", x, series(r.perMinute(), minutes));
         // The busiest color in each minute, against the per-color limit (one line per color is unreadable).
         double[] busiest = new double[minutes];
