@@ -62,7 +62,7 @@ class SafetySimulationsTest {
         RateLimits.Config limits = new RateLimits.Config(10, 1_000, 4, 3_000);
         for (double fraction : new double[] {0.3, 0.5}) {
             MassFailure.Result r = MassFailure.run(
-                    new MassFailure.Config(dc, 600, 7, fraction, 1_000, 5_000, limits, 240, -1, 0, 3), line -> {});
+                    new MassFailure.Config(dc, 400, 7, fraction, 1_000, 5_000, limits, 240, -1, 0, 3), line -> {});
             String what = "fail fraction " + fraction;
             assertTrue(r.finished(), what);
             assertTrue(r.repairs() > 100, what + ": repairs " + r.repairs());
@@ -83,7 +83,7 @@ class SafetySimulationsTest {
         Datacenter dc = new Datacenter(1, 2, 6, 8, 4, 2, 200);
         RateLimits.Config limits = new RateLimits.Config(10, 1_000, 4, 3_000);
         MassFailure.Result r = MassFailure.run(
-                new MassFailure.Config(dc, 600, 7, 0.3, 1_000, 5_000, limits, 240, 5, 10, 3), line -> {});
+                new MassFailure.Config(dc, 400, 7, 0.3, 1_000, 5_000, limits, 240, 5, 10, 3), line -> {});
         assertEquals(0, r.actionsWhilePaused());
         assertTrue(r.caughtUpWhilePaused() > 0, "actions in flight when paused still report");
         for (int minute = 6; minute < 15; minute++) {
