@@ -58,15 +58,11 @@ public final class ControlPlane {
         if (paused) {
             return new PlacementResult.Refused(request.cellId(), List.of(pausedMessage()));
         }
-        PlacementResult r = placer.place(request, random);
-        if (r instanceof PlacementResult.Placed p && !inNearestRow(fleet.cell(p.cellId()).orElseThrow())) {
-            awaitingMove.add(p.cellId()); // placed farther out for lack of room: move in when room appears
+        Placer.Outcome o = placer.placeCell(request, random);
+        if (o.cell() != null && !o.inNearestRow()) {
+            awaitingMove.add(o.cell().id()); // placed farther out for lack of room: move in when room appears
         }
-        return r;
-    }
-
-    private boolean inNearestRow(Cell cell) {
-        return farthestMember(cell).distance() <= nearestRowDistance(cell);
+        return o.result();
     }
 
     private int nearestRowDistance(Cell cell) {

@@ -4,7 +4,6 @@ import io.physalia.topology.Location;
 import io.physalia.topology.NodeTopology;
 import io.physalia.topology.Topology;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -26,37 +25,67 @@ public final class Fleet {
     private final Map<String, Node> byName = new HashMap<>();
     private final TreeMap<String, Row> rows = new TreeMap<>();
     /** How many cells have each exact member set, by a hash of the set (see {@link #memberSetKey}). */
-    private final Map<Long, Integer> memberSets = new HashMap<>();
+    private final Counts memberSets = new Counts();
     private final TreeSet<String> colors = new TreeSet<>();
     private final TreeMap<String, Cell> cells = new TreeMap<>();
     private final Map<String, String> rackRow = new HashMap<>();
+    /** Dense ids for racks and power domains, so placement can count members in arrays instead of maps. */
+    private final Map<String, Integer> rackIds = new HashMap<>();
+    private final Map<String, Integer> powerIds = new HashMap<>();
     private long version;
 
     /** Nodes of one row, by color, each list sorted by node name; with a running count of free slots per color. */
-    public record Row(String zone, String row, TreeMap<String, List<Node>> byColor, Map<String, long[]> free) {
+    public static final class Row {
+        private final String zone;
+        private final String row;
+        private final TreeMap<String, NodeGroup> groups = new TreeMap<>();
+
+        Row(String zone, String row) {
+            this.zone = zone;
+            this.row = row;
+        }
+
+        public String zone() {
+            return zone;
+        }
+
+        public String row() {
+            return row;
+        }
+
         public String path() {
             return zone + "/" + row;
         }
 
         public List<Node> nodes(String color) {
-            return byColor.getOrDefault(color, List.of());
+            NodeGroup g = groups.get(color);
+            return g == null ? List.of() : g.nodes();
+        }
+
+        /** The nodes of {@code color} in this row, or null if there are none. */
+        NodeGroup group(String color) {
+            return groups.get(color);
         }
 
         /** Free replica slots on healthy nodes of {@code color}. */
         public long freeReplicas(String color) {
-            long[] f = free.get(color);
-            return f == null ? 0 : f[0];
+            NodeGroup g = groups.get(color);
+            return g == null ? 0 : g.freeReplicas();
         }
 
+        /** Call after any change to {@code n}'s load, reservations or health; {@code delta}: its change of free slots. */
         private void adjust(Node n, long delta) {
-            if (n.healthy()) {
-                free.computeIfAbsent(n.color(), k -> new long[1])[0] += delta;
-            }
+            n.group().changed(n, n.healthy() ? delta : 0);
         }
 
         /** How far this row is from the clients: per client 0 in this row, 1 in this zone, 2 elsewhere. */
         public int distanceTo(List<Location> clients) {
             return Fleet.rowDistance(zone, row, clients);
+        }
+
+        @Override
+        public String toString() {
+            return path();
         }
     }
 
@@ -91,16 +120,25 @@ public final class Fleet {
             throw new IllegalArgumentException("rack " + topology.rack() + " is in row " + knownRow + ", not " + row);
         }
         version++;
-        Node n = new Node(nodes.size(), topology, color, capacityReplicas);
+        int rackId = rackIds.computeIfAbsent(topology.rack(), k -> rackIds.size());
+        int powerId = powerIds.computeIfAbsent(topology.power(), k -> powerIds.size());
+        Node n = new Node(nodes.size(), topology, color, capacityReplicas, rackId, powerId);
         nodes.add(n);
         byName.put(n.name(), n);
         colors.add(color);
-        Row r = rows.computeIfAbsent(row, k -> new Row(topology.zone(), topology.row(), new TreeMap<>(), new HashMap<>()));
-        List<Node> list = r.byColor().computeIfAbsent(color, k -> new ArrayList<>());
-        list.add(n);
-        list.sort(Comparator.comparing(Node::name));
-        r.adjust(n, n.freeReplicas());
+        Row r = rows.computeIfAbsent(row, k -> new Row(topology.zone(), topology.row()));
+        r.groups.computeIfAbsent(color, k -> new NodeGroup()).add(n);
         return n;
+    }
+
+    /** How many racks the fleet has; rack ids ({@link Node#rackId()}) run from 0 to this minus one. */
+    int rackCount() {
+        return rackIds.size();
+    }
+
+    /** How many power domains the fleet has; ids ({@link Node#powerId()}) run from 0 to this minus one. */
+    int powerCount() {
+        return powerIds.size();
     }
 
     public Optional<Node> node(String name) {
@@ -138,14 +176,26 @@ public final class Fleet {
 
     /** Rows nearest to the clients first; ties go to the row with most room for {@code color}, then by name. */
     List<Row> rowsByDistance(List<Location> clients, Optional<String> color) {
-        List<Row> out = new ArrayList<>(rows.values());
-        Map<Row, Long> room = new HashMap<>();
-        for (Row r : out) {
-            room.put(r, color.map(r::freeReplicas).orElseGet(() -> colors.stream().mapToLong(r::freeReplicas).sum()));
+        // Called for every placement and repair: sort keys are computed once per row, not per comparison.
+        record Keyed(Row row, int distance, long room) {}
+        List<Keyed> keyed = new ArrayList<>(rows.size());
+        for (Row r : rows.values()) {
+            long room = 0;
+            if (color.isPresent()) {
+                room = r.freeReplicas(color.get());
+            } else {
+                for (String c : colors) {
+                    room += r.freeReplicas(c);
+                }
+            }
+            keyed.add(new Keyed(r, r.distanceTo(clients), room));
         }
-        out.sort(Comparator.<Row>comparingInt(r -> r.distanceTo(clients))
-                .thenComparing(r -> -room.get(r))
-                .thenComparing(Row::path));
+        // rows is ordered by path, and the sort is stable, so ties on distance and room keep that order.
+        keyed.sort(Comparator.comparingInt(Keyed::distance).thenComparingLong(k -> -k.room()));
+        List<Row> out = new ArrayList<>(keyed.size());
+        for (Keyed k : keyed) {
+            out.add(k.row());
+        }
         return out;
     }
 
@@ -155,9 +205,13 @@ public final class Fleet {
         }
         Cell c = new Cell(id, color, size, clients);
         cells.put(id, c);
+        version++;
         for (Node n : members) {
-            addMember(c, n);
+            n.join(c, c.mutableMembers());
+            c.mutableMembers().add(n);
+            rowOf(n).adjust(n, -1);
         }
+        rememberSet(c);
         return c;
     }
 
@@ -204,34 +258,49 @@ public final class Fleet {
         return rows.get(n.rowPath());
     }
 
-    /** Whether some cell has exactly these members (by hash; a collision only costs a soft preference). */
-    boolean hasMemberSet(List<Node> members) {
-        return memberSets.containsKey(memberSetKey(members));
+    /**
+     * Whether some cell has exactly the members whose {@link #memberSetKey} is {@code key} (by hash;
+     * a collision only costs a soft preference).
+     */
+    boolean hasMemberSetKey(long key) {
+        return memberSets.get(nonZero(key)) > 0;
     }
 
     private void forgetSet(Cell c) {
         if (!c.mutableMembers().isEmpty()) {
-            memberSets.computeIfPresent(memberSetKey(c.mutableMembers()), (k, v) -> v == 1 ? null : v - 1);
+            memberSets.decrement(nonZero(memberSetKey(c.mutableMembers())));
         }
     }
 
     private void rememberSet(Cell c) {
         if (!c.mutableMembers().isEmpty()) {
-            memberSets.merge(memberSetKey(c.mutableMembers()), 1, Integer::sum);
+            memberSets.increment(nonZero(memberSetKey(c.mutableMembers())));
         }
     }
 
+    /**
+     * A hash of a member set that does not depend on the order of the members: the sum of a
+     * mixed hash of each member. Being a sum, placement can extend a partial key by one candidate
+     * ({@code key + memberKey(candidate)}) without rebuilding it.
+     */
     static long memberSetKey(List<Node> members) {
-        int[] idx = new int[members.size()];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = members.get(i).index();
-        }
-        Arrays.sort(idx);
-        long h = 1125899906842597L;
-        for (int i : idx) {
-            h = (h ^ (i + 1)) * 0x9E3779B97F4A7C15L;
-            h ^= h >>> 29;
+        long h = 0;
+        for (Node n : members) {
+            h += memberKey(n);
         }
         return h;
+    }
+
+    /** {@link Counts} keys must not be 0; a set whose hash is 0 shares key 1 (as any collision would). */
+    private static long nonZero(long key) {
+        return key == 0 ? 1 : key;
+    }
+
+    /** One member's share of {@link #memberSetKey}: a 64-bit finalizer (splitmix64's) of its index. */
+    static long memberKey(Node n) {
+        long z = (n.index() + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

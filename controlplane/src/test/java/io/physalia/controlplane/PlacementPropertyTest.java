@@ -116,6 +116,7 @@ class PlacementPropertyTest {
                 checkRestores(f, cp);
             }
         }
+        assertSharedCountsMatchARecount(f);
         return new int[] {placed, refused, actions};
     }
 
@@ -136,6 +137,29 @@ class PlacementPropertyTest {
             assertEquals(n.reservedReplicas(), m.reservedReplicas(), n.name());
             for (Node o : f.nodes()) {
                 assertEquals(n.sharedCells(o), m.sharedCells(copy.node(o.name()).orElseThrow()), n.name() + " and " + o.name());
+            }
+        }
+    }
+
+    /** The running per-pair counts of shared cells (placement's overlap term) agree with a recount. */
+    static void assertSharedCountsMatchARecount(Fleet f) {
+        int n = f.nodes().size();
+        int[] recount = new int[n * n];
+        for (Cell c : f.cells()) {
+            for (Node a : c.members()) {
+                for (Node b : c.members()) {
+                    if (a != b) {
+                        recount[a.index() * n + b.index()]++;
+                    }
+                }
+            }
+        }
+        for (Node a : f.nodes()) {
+            for (Node b : f.nodes()) {
+                if (a != b && recount[a.index() * n + b.index()] != a.sharedCells(b)) {
+                    fail("cells shared by " + a + " and " + b + ": counted " + a.sharedCells(b) + ", recounted "
+                            + recount[a.index() * n + b.index()]);
+                }
             }
         }
     }
