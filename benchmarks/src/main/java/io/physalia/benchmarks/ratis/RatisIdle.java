@@ -1,0 +1,55 @@
+package io.physalia.benchmarks.ratis;
+
+import io.physalia.benchmarks.BenchOptions;
+import io.physalia.benchmarks.IdleMeter;
+import io.physalia.benchmarks.IdleResult;
+import io.physalia.benchmarks.JvmProbe;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftGroup;
+
+/**
+ * The Ratis side of the idle benchmark: {@code --ratis-idle-groups} groups on every peer (a Raft
+ * group needs its members running: an idle group whose peers are down keeps electing, so unlike
+ * the Physalia side, all peers run). Peer 1 is measured before and after the groups are added,
+ * then killed with kill -9 and timed until it has loaded them and sampled groups answer reads
+ * through it.
+ */
+public final class RatisIdle {
+    private RatisIdle() {}
+
+    public static IdleResult run(RatisCluster cluster, int groups, BenchOptions o, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        long pid = cluster.process(0).pid();
+        IdleMeter.Sample baseline = IdleMeter.measure(pid, o.idleSeconds(), "Ratis baseline (no groups)", progress);
+        long t0 = System.nanoTime();
+        List<RaftGroup> created = cluster.createGroups("idle-", groups, 16, progress);
+        double hostPerSecond = groups / ((System.nanoTime() - t0) / 1e9);
+        Thread.sleep(Math.max(3000, RatisConf.TIMEOUT_MAX.toLong(java.util.concurrent.TimeUnit.MILLISECONDS) * 2)); // leaders elected
+        IdleMeter.Sample loaded = IdleMeter.measure(pid, o.idleSeconds(), String.format("Ratis, %,d groups", groups), progress);
+        List<String> top = JvmProbe.topClasses(pid, 6);
+
+        progress.accept("  Ratis: kill -9 peer " + cluster.id(0) + " and restart");
+        cluster.kill9(0);
+        long s0 = System.nanoTime();
+        cluster.start(0);
+        int loadedGroups = cluster.awaitReady(0, Duration.ofMinutes(10));
+        double ready = (System.nanoTime() - s0) / 1e9;
+        if (loadedGroups < groups) {
+            throw new IOException("Ratis peer " + cluster.id(0) + " came back with " + loadedGroups + " of " + groups + " groups");
+        }
+        Random rnd = new Random(3);
+        int samples = Math.min(o.sampleReads(), groups * 4);
+        for (int i = 0; i < samples; i++) {
+            RaftClient c = cluster.client(created.get(rnd.nextInt(groups)));
+            RatisLatency.check(c.io().sendStaleRead(KvMessages.get("k"), 0, cluster.id(0)));
+        }
+        double serving = (System.nanoTime() - s0) / 1e9;
+        progress.accept(String.format("  Ratis restarted: ready after %.2f s, %d sampled groups answered through it after %.2f s", ready, samples, serving));
+        return IdleMeter.perReplica(groups, baseline, loaded, o.idleSeconds(), serving, ready, hostPerSecond, top);
+    }
+}
