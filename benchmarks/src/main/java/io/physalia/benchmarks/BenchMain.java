@@ -27,9 +27,6 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty(ChildJvm.LOG_LEVEL) == null) {
-            System.setProperty(ChildJvm.LOG_LEVEL, "warn");
-        }
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(BenchOptions.USAGE);
             return;
@@ -51,6 +48,7 @@ public final class BenchMain {
 
     /** Runs the benchmarks {@code o} asks for and returns their rows. */
     public static Report run(BenchOptions o, Consumer<String> progress) throws Exception {
+        quietLogging();
         Path work = o.workDir() != null ? o.workDir().toAbsolutePath() : Files.createTempDirectory("physalia-bench");
         Files.createDirectories(work);
         progress.accept("work directory " + work + (o.keep() ? " (kept)" : " (deleted at the end)"));
@@ -208,6 +206,18 @@ public final class BenchMain {
         report.add(Row.of("replicas hosted per second on one node, admin API", ours.hostPerSecond(), "replicas/s", new Row.None(),
                 "64 PUT /admin/cells in flight; each waits for its identity record's group commit")
                 .withRatis(theirs == null ? null : theirs.hostPerSecond(), theirs == null ? failure : "group management add on all peers, 16 in flight; per peer"));
+    }
+
+    /**
+     * Warnings only, and not the Ratis client's per-retry errors: it logs every NotLeader answer
+     * it then follows, at ERROR (set before the first logger is made).
+     */
+    static void quietLogging() {
+        if (System.getProperty(ChildJvm.LOG_LEVEL) == null) {
+            System.setProperty(ChildJvm.LOG_LEVEL, "warn");
+        }
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.client.impl.OrderedAsync", "off");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.client.impl.BlockingImpl", "off");
     }
 
     private static Row ratis(Row r, Double ratisValue, String why) {

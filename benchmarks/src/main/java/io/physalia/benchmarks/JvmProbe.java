@@ -49,10 +49,30 @@ public final class JvmProbe {
         for (String line : h.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 4 && f[0].endsWith(":") && top.size() < n) {
-                top.add(f[2] + " " + f[3]);
+                top.add(String.format("%,d B %s", Long.parseLong(f[2]), readable(f[3])));
             }
         }
         return top;
+    }
+
+    /** {@code [B} as {@code byte[]}, {@code [Ljava.lang.Object;} as {@code java.lang.Object[]}. */
+    static String readable(String jvmName) {
+        if (!jvmName.startsWith("[")) {
+            return jvmName;
+        }
+        String inner = jvmName.substring(1);
+        String base = switch (inner) {
+            case "B" -> "byte";
+            case "C" -> "char";
+            case "I" -> "int";
+            case "J" -> "long";
+            case "S" -> "short";
+            case "Z" -> "boolean";
+            case "D" -> "double";
+            case "F" -> "float";
+            default -> inner.startsWith("L") && inner.endsWith(";") ? inner.substring(1, inner.length() - 1) : readable(inner);
+        };
+        return base + "[]";
     }
 
     /** Resident set size in bytes (Linux), or -1 where /proc is not there. */

@@ -24,6 +24,7 @@ public final class Report {
         out.println();
         out.println("| benchmark | ours | target | verdict | Ratis | ours / Ratis | notes |");
         out.println("|---|---|---|---|---|---|---|");
+        String lastRatisNote = null;
         for (Row r : rows) {
             String verdict = r.verdict();
             String ratis = r.ratisValue() == null ? (r.ratisNote() == null ? "-" : "not measured")
@@ -35,8 +36,9 @@ public final class Report {
                 notes.add(r.note());
             }
             if (r.ratisNote() != null && !r.ratisNote().isBlank()) {
-                notes.add("Ratis: " + r.ratisNote());
+                notes.add(r.ratisValue() == null && r.ratisNote().equals(lastRatisNote) ? "Ratis: as above" : "Ratis: " + r.ratisNote());
             }
+            lastRatisNote = r.ratisNote();
             out.printf("| %s | %s %s | %s | %s | %s | %s | %s |%n", r.benchmark(), number(r.value()), r.unit(),
                     r.target().describe(), verdict == null ? "-" : "**" + verdict + "**", ratis, ratio,
                     String.join("; ", notes).replace("|", "/"));

@@ -42,11 +42,18 @@ public final class PhysaliaIdle {
         colony.awaitReady(0, Duration.ofMinutes(10), 0, o.replicas());
         double ready = (System.nanoTime() - s0) / 1e9;
         Random rnd = new Random(3);
+        long deadline = s0 + Duration.ofMinutes(10).toNanos();
         for (int i = 0; i < o.sampleReads(); i++) {
             String cell = "idle-" + rnd.nextInt(o.replicas());
-            HttpResponse<String> r = colony.get(0, "/cells/" + cell + "/keys/k?consistency=eventual");
-            if (r.statusCode() != 200) {
-                throw new IOException("after the restart, " + cell + " answered HTTP " + r.statusCode() + " " + r.body());
+            while (true) { // a replica serves once it answers; until then, ask again
+                HttpResponse<String> r = colony.get(0, "/cells/" + cell + "/keys/k?consistency=eventual");
+                if (r.statusCode() == 200) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("10 min after the restart, " + cell + " still answers HTTP " + r.statusCode() + " " + r.body());
+                }
+                Thread.sleep(5);
             }
         }
         double serving = (System.nanoTime() - s0) / 1e9;

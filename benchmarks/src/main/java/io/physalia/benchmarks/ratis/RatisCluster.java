@@ -19,11 +19,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientRpc;
-import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.netty.NettyFactory;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -35,7 +31,7 @@ import org.apache.ratis.util.TimeDuration;
 /**
  * Ratis peers as separate processes on loopback, like the Physalia nodes (one JVM each, same
  * JVM flags, own data directory). Groups are created through Ratis's group management API, each
- * with every peer as a member. Clients share one Netty client connection set.
+ * with every peer as a member.
  */
 public final class RatisCluster implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("ratis peer \\S+ ready groups=(\\d+)");
@@ -45,7 +41,7 @@ public final class RatisCluster implements AutoCloseable {
     private final List<RaftPeer> peers = new ArrayList<>();
     private final Process[] processes;
     private final RaftProperties clientProperties = RatisConf.client();
-    private final RaftClientRpc sharedRpc;
+    private final List<RaftClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RatisCluster(Path root, int size, List<String> jvmFlags) throws IOException {
         this.root = root.toAbsolutePath();
@@ -63,7 +59,6 @@ public final class RatisCluster implements AutoCloseable {
                 s.close();
             }
         }
-        this.sharedRpc = new NettyFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), clientProperties);
     }
 
     public int size() {
@@ -140,7 +135,7 @@ public final class RatisCluster implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(inFlight);
         AtomicLong done = new AtomicLong();
         long t0 = System.nanoTime();
-        try (RaftClient admin = ownClient(groups.get(0))) { // closing it must not close the shared connections
+        try (RaftClient admin = newClient(groups.get(0))) {
             List<Future<?>> all = new ArrayList<>();
             for (RaftGroup g : groups) {
                 for (RaftPeer p : peers) {
@@ -169,14 +164,14 @@ public final class RatisCluster implements AutoCloseable {
         return groups;
     }
 
-    /** A client of {@code group} on the shared connections (never close it: that would close them). */
+    /** A client of {@code group}, closed with the cluster. */
     public RaftClient client(RaftGroup group) {
-        return RaftClient.newBuilder().setProperties(clientProperties).setRaftGroup(group).setClientRpc(sharedRpc)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
+        RaftClient c = newClient(group);
+        clients.add(c);
+        return c;
     }
 
-    private RaftClient ownClient(RaftGroup group) {
+    private RaftClient newClient(RaftGroup group) {
         return RaftClient.newBuilder().setProperties(clientProperties).setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
@@ -201,10 +196,12 @@ public final class RatisCluster implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        try {
-            sharedRpc.close();
-        } catch (IOException e) {
-            // the peers are going away anyway
+        for (RaftClient c : clients) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // the peers are going away anyway
+            }
         }
         for (Process p : processes) {
             if (p != null && p.isAlive()) {

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
@@ -15,7 +15,8 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * How the Ratis peers and clients are configured, in one place, so the comparison's terms are
- * visible: Netty transport, log on disk forced on every flush (Ratis's default, stated here),
+ * visible: gRPC transport (Ratis's main one; its Netty server answers client requests
+ * synchronously on its event loops, which serialises concurrent writes), log on disk forced on every flush (Ratis's default, stated here),
  * linearizable reads with the leader lease (as Physalia's leader answers reads under its lease),
  * small preallocation (Ratis preallocates 4 MB per group's segment by default, which thousands
  * of groups cannot afford on one disk).
@@ -29,8 +30,8 @@ public final class RatisConf {
 
     static RaftProperties server(Path dir, int port) {
         RaftProperties p = common();
-        NettyConfigKeys.Server.setHost(p, "127.0.0.1");
-        NettyConfigKeys.Server.setPort(p, port);
+        GrpcConfigKeys.Server.setHost(p, "127.0.0.1");
+        GrpcConfigKeys.Server.setPort(p, port);
         RaftServerConfigKeys.setStorageDir(p, List.of(dir.toFile()));
         RaftServerConfigKeys.setRemovedGroupsDir(p, new File(dir.toFile(), "removed-groups"));
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
@@ -53,7 +54,7 @@ public final class RatisConf {
 
     private static RaftProperties common() {
         RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         return p;
     }
 }

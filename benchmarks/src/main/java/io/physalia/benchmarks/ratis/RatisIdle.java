@@ -44,9 +44,20 @@ public final class RatisIdle {
         }
         Random rnd = new Random(3);
         int samples = Math.min(o.sampleReads(), groups * 4);
+        long deadline = s0 + Duration.ofMinutes(10).toNanos();
         for (int i = 0; i < samples; i++) {
             RaftClient c = cluster.client(created.get(rnd.nextInt(groups)));
-            RatisLatency.check(c.io().sendStaleRead(KvMessages.get("k"), 0, cluster.id(0)));
+            while (true) { // a restarted follower serves once it has heard the commit index from its leader
+                try {
+                    RatisLatency.check(c.io().sendStaleRead(KvMessages.get("k"), 0, cluster.id(0)));
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("10 min after the restart, a group still fails reads through " + cluster.id(0) + ": " + e.getMessage(), e);
+                    }
+                    Thread.sleep(5);
+                }
+            }
         }
         double serving = (System.nanoTime() - s0) / 1e9;
         progress.accept(String.format("  Ratis restarted: ready after %.2f s, %d sampled groups answered through it after %.2f s", ready, samples, serving));
