@@ -180,6 +180,14 @@ public final class PhysaliaColony implements AutoCloseable {
     private void bulkPut(String prefix, int count, int inFlight, java.util.function.IntUnaryOperator nodeOf, String route,
                          boolean admin, String verb, Consumer<String> progress) throws IOException, InterruptedException {
         String body = "{\"members\":[" + names.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(",")) + "]}";
+        // Its own client, closed at the end: idle connections would otherwise stay open and be counted as the node's footprint.
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            bulkPut(client, body, prefix, count, inFlight, nodeOf, route, admin, verb, progress);
+        }
+    }
+
+    private void bulkPut(HttpClient client, String body, String prefix, int count, int inFlight, java.util.function.IntUnaryOperator nodeOf,
+                         String route, boolean admin, String verb, Consumer<String> progress) throws IOException, InterruptedException {
         Semaphore window = new Semaphore(inFlight);
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicLong done = new AtomicLong();
@@ -187,7 +195,7 @@ public final class PhysaliaColony implements AutoCloseable {
         long lastReport = t0;
         for (int i = 0; i < count && failure.get() == null; i++) {
             window.acquire();
-            putOne(prefix + i, nodeOf.applyAsInt(i), route, admin, body, 0).whenComplete((ok, err) -> {
+            putOne(client, prefix + i, nodeOf.applyAsInt(i), route, admin, body, 0).whenComplete((ok, err) -> {
                 if (err != null) {
                     failure.compareAndSet(null, err.getMessage());
                 }
@@ -207,14 +215,14 @@ public final class PhysaliaColony implements AutoCloseable {
         progress.accept(String.format("  %s %,d cells of %d members in %.1f s", verb, count, size(), (System.nanoTime() - t0) / 1e9));
     }
 
-    private CompletableFuture<Void> putOne(String cell, int node, String route, boolean admin, String body, int attempt) {
+    private CompletableFuture<Void> putOne(HttpClient client, String cell, int node, String route, boolean admin, String body, int attempt) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + http(node) + route + cell))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body));
         if (admin) {
             b.header("Authorization", "Bearer " + adminToken);
         }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, err) -> {
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, err) -> {
             if (err == null && (r.statusCode() == 201 || r.statusCode() == 200)) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
@@ -225,7 +233,7 @@ public final class PhysaliaColony implements AutoCloseable {
             // 202/503: not yet on every member (a peer not heard from yet); the PUT is idempotent, so retry
             return CompletableFuture.runAsync(() -> { },
                     CompletableFuture.delayedExecutor(200L * (attempt + 1), java.util.concurrent.TimeUnit.MILLISECONDS))
-                    .thenCompose(x -> putOne(cell, node, route, admin, body, attempt + 1));
+                    .thenCompose(x -> putOne(client, cell, node, route, admin, body, attempt + 1));
         }).thenCompose(f -> f);
     }
 

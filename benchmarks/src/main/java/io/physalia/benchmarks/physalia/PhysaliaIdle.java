@@ -14,8 +14,9 @@ import java.util.function.Consumer;
 /**
  * Idle footprint and restart: one node process hosting {@code --replicas} replicas, each a
  * founding member of a {@code --nodes}-member cell (the other members are configured peers that
- * are not started, so nothing ever wakes the replicas). Heap, RSS and CPU are measured before
- * and after hosting them; then the node is killed with kill -9, started again, and timed until
+ * are not started, so nothing ever wakes the replicas). Heap, RSS and CPU are measured with one
+ * replica hosted (the baseline: the hosting code's classes are loaded) and again after hosting
+ * the rest; then the node is killed with kill -9, started again, and timed until
  * it is ready and a sample of its replicas answer reads.
  */
 public final class PhysaliaIdle {
@@ -26,12 +27,14 @@ public final class PhysaliaIdle {
         colony.start(0);
         colony.awaitReady(0, Duration.ofSeconds(90), 0, -1);
         long pid = colony.process(0).pid();
-        IdleMeter.Sample baseline = IdleMeter.measure(pid, o.idleSeconds(), "baseline (no replicas)", progress);
+        // One replica hosted first, so that the baseline already holds the classes hosting loads.
+        colony.hostOn(0, "warm-", 1, 1, progress);
+        IdleMeter.Sample baseline = IdleMeter.measure(pid, o.idleSeconds(), "baseline (1 replica)", progress);
 
         long t0 = System.nanoTime();
         colony.hostOn(0, "idle-", o.replicas(), 64, progress);
         double hostPerSecond = o.replicas() / ((System.nanoTime() - t0) / 1e9);
-        Thread.sleep(2000); // let the last answers' garbage become garbage
+        Thread.sleep(1000); // let the last answers' garbage become garbage
         IdleMeter.Sample loaded = IdleMeter.measure(pid, o.idleSeconds(), String.format("%,d replicas", o.replicas()), progress);
         List<String> top = JvmProbe.topClasses(pid, 6);
 
