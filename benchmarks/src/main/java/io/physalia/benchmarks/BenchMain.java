@@ -151,6 +151,11 @@ public final class BenchMain {
                 theirs == null ? null : theirs.followerReads().millis(50), why == null ? "stale read at a follower" : why));
         report.add(ratis(Row.of("eventual read at a follower p99" + where, ours.followerReads().millis(99), "ms", new Row.None(), null),
                 theirs == null ? null : theirs.followerReads().millis(99), why == null ? "stale read at a follower" : why));
+        if (ours.requestFloor() != null) {
+            report.add(Row.of("HTTP round trip without cell work (GET /healthz at the leader) p50", ours.requestFloor().millis(50), "ms",
+                    new Row.None(), String.format(Locale.ROOT, "p99 %.3f ms; the JDK HTTP client and Vert.x server, paid by every figure above",
+                            ours.requestFloor().millis(99))));
+        }
     }
 
     private static void throughputRows(BenchOptions o, ThroughputResult ours, ThroughputResult theirs, String failure, Report report) {
@@ -191,14 +196,14 @@ public final class BenchMain {
         String counts = theirs == null ? failure : String.format("%,d groups on every one of %d peers (all running)", theirs.replicas(), o.nodes());
         String what = String.format("%,d replicas on one node", ours.replicas());
         report.add(Row.of("heap per idle replica, " + what, ours.heapBytesPerReplica(), "B", new Row.AtMost(2048, "B"),
-                "live heap after full GC minus the empty node's; most heap: " + String.join(", ", ours.topClasses()))
+                "live heap after full GC, minus the same node's with 1 replica; most heap: " + String.join(", ", ours.topClasses()))
                 .withRatis(theirs == null ? null : theirs.heapBytesPerReplica(), counts));
         report.add(Row.of("resident memory per idle replica, " + what, ours.rssBytesPerReplica(), "B", new Row.None(),
-                "RSS minus the empty node's: heap the JVM took from the OS, plus thread stacks and direct buffers")
+                "RSS minus the 1-replica baseline's: heap the JVM took from the OS, thread stacks, direct buffers")
                 .withRatis(theirs == null ? null : theirs.rssBytesPerReplica(), theirs == null ? failure : null));
         report.add(Row.of("CPU per idle replica, " + what, ours.cpuMicrosPerReplicaPerMinute(), "µs/min", new Row.None(),
-                String.format("process CPU over %d idle s minus the empty node's", o.idleSeconds()))
-                .withRatis(theirs == null ? null : theirs.cpuMicrosPerReplicaPerMinute(), theirs == null ? failure : "leaders send heartbeats"));
+                String.format("process CPU over %d idle s, minus the 1-replica baseline's", o.idleSeconds()))
+                .withRatis(theirs == null ? null : theirs.cpuMicrosPerReplicaPerMinute(), theirs == null ? failure : "per group on a peer; leaders send heartbeats"));
         report.add(Row.of("restart after kill -9 until serving, " + what, ours.restartSeconds(), "s", new Row.AtMost(10, "s"),
                 String.format(Locale.ROOT, "JVM start to /readyz %.2f s, then %d reads of random replicas", ours.readySeconds(), o.sampleReads()))
                 .withRatis(theirs == null ? null : theirs.restartSeconds(), theirs == null ? failure

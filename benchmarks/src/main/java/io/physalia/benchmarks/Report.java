@@ -30,7 +30,7 @@ public final class Report {
             String ratis = r.ratisValue() == null ? (r.ratisNote() == null ? "-" : "not measured")
                     : number(r.ratisValue()) + " " + r.unit();
             String ratio = r.ratisValue() == null || r.ratisValue() == 0 || r.ratisValue().isNaN()
-                    ? "-" : String.format(Locale.ROOT, "%.2f", r.value() / r.ratisValue());
+                    ? "-" : ratio(r.value() / r.ratisValue());
             List<String> notes = new ArrayList<>();
             if (r.note() != null && !r.note().isBlank()) {
                 notes.add(r.note());
@@ -64,10 +64,33 @@ public final class Report {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /** Two decimals, or two significant digits for ratios below 0.1 (so a tiny ratio is not shown as 0.00). */
+    static String ratio(double x) {
+        if (x != 0 && Math.abs(x) < 0.1) {
+            return new java.math.BigDecimal(x).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
+        }
+        return String.format(Locale.ROOT, "%.2f", x);
+    }
+
     static String machine() {
         Runtime rt = Runtime.getRuntime();
-        return String.format(Locale.ROOT, "%d cores, %s %s, Java %s (%s), %,d MiB max heap for the driver",
-                rt.availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
-                System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.maxMemory() >> 20);
+        return String.format(Locale.ROOT, "%d cores (%s), %s RAM, %s %s, Java %s (%s)", rt.availableProcessors(),
+                procLine("/proc/cpuinfo", "model name"), procLine("/proc/meminfo", "MemTotal"),
+                System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"));
+    }
+
+    /** The value of the first "key: value" line of a /proc file, or "unknown". */
+    private static String procLine(String file, String key) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+                if (line.startsWith(key)) {
+                    return line.substring(line.indexOf(':') + 1).trim().replaceAll("\\s+", " ");
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: say so below
+        }
+        return "unknown";
     }
 }

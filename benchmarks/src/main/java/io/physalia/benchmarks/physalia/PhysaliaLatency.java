@@ -7,12 +7,18 @@ import io.physalia.client.PhysaliaClient;
 import io.physalia.client.PhysaliaException;
 import io.physalia.client.Response;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Single-cell latency at low load: one client, one operation at a time, against the cell's
- * leader (writes and linearizable reads) and one follower (eventual reads).
+ * leader (writes and linearizable reads) and one follower (eventual reads); then the bare HTTP
+ * round trip ({@code GET /healthz}) with the same JDK HTTP client, the floor under all of them.
  */
 public final class PhysaliaLatency {
     private PhysaliaLatency() {}
@@ -59,7 +65,21 @@ public final class PhysaliaLatency {
             followerReads.record(System.nanoTime() - t0);
             check(r);
         }
-        return new LatencyResult(writes, reads, followerReads, (double) local / o.samples());
+        LatencyRecorder floor = new LatencyRecorder();
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://" + leader + "/healthz")).timeout(Duration.ofSeconds(10)).build();
+            for (int i = 0; i < o.warmupOps() + o.samples(); i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (i >= o.warmupOps()) {
+                    floor.record(System.nanoTime() - t0);
+                }
+                if (r.statusCode() != 200) {
+                    throw new IOException("GET /healthz at " + leader + ": HTTP " + r.statusCode() + " " + r.body());
+                }
+            }
+        }
+        return new LatencyResult(writes, reads, followerReads, (double) local / o.samples(), floor);
     }
 
     private static void check(Response r) throws IOException {
