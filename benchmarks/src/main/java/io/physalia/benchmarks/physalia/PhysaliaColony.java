@@ -106,8 +106,11 @@ public final class PhysaliaColony implements AutoCloseable {
     }
 
     public void start(int i) throws IOException {
-        String peers = new ArrayList<>(names).stream()
-                .map(n -> n + "=127.0.0.1:" + peerPorts[names.indexOf(n)]).collect(Collectors.joining(","));
+        List<String> all = new ArrayList<>();
+        for (int k = 0; k < size(); k++) {
+            all.add(names.get(k) + "=127.0.0.1:" + peerPorts[k]);
+        }
+        String peers = String.join(",", all);
         List<String> args = List.of("--name", names.get(i), "--data-dir", dataDir(i).toString(),
                 "--peer-port", Integer.toString(peerPorts[i]), "--http-port", Integer.toString(httpPorts[i]),
                 "--peers", peers, "--key-file", keyFile.toString(),
