@@ -25,6 +25,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 
@@ -140,9 +141,13 @@ public final class RatisCluster implements AutoCloseable {
             for (RaftGroup g : groups) {
                 for (RaftPeer p : peers) {
                     all.add(pool.submit(() -> {
-                        RaftClientReply r = admin.getGroupManagementApi(p.getId()).add(g);
-                        if (!r.isSuccess()) {
-                            throw new IOException("adding group " + g.getGroupId() + " to " + p.getId() + " failed: " + r);
+                        try {
+                            RaftClientReply r = admin.getGroupManagementApi(p.getId()).add(g);
+                            if (!r.isSuccess()) {
+                                throw new IOException("adding group " + g.getGroupId() + " to " + p.getId() + " failed: " + r);
+                            }
+                        } catch (AlreadyExistsException e) {
+                            // the client retried an add that had succeeded but answered late: done
                         }
                         long n = done.incrementAndGet();
                         if (n % 1000 == 0) {
@@ -194,15 +199,21 @@ public final class RatisCluster implements AutoCloseable {
         ChildJvm.kill9(processes[i]);
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Closes every client made so far, and its connections. */
+    public void closeClients() {
         for (RaftClient c : clients) {
             try {
                 c.close();
             } catch (IOException e) {
-                // the peers are going away anyway
+                // a client that cannot close cleanly holds nothing we need
             }
         }
+        clients.clear();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closeClients();
         for (Process p : processes) {
             if (p != null && p.isAlive()) {
                 p.destroy();

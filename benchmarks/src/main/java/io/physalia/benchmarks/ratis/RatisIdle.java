@@ -15,23 +15,37 @@ import org.apache.ratis.protocol.RaftGroup;
 /**
  * The Ratis side of the idle benchmark: {@code --ratis-idle-groups} groups on every peer (a Raft
  * group needs its members running: an idle group whose peers are down keeps electing, so unlike
- * the Physalia side, all peers run). Peer 1 is measured with one group (the baseline) and after the groups are added,
+ * the Physalia side, all peers run; each group gets one empty write, which waits for its leader).
+ * Peer 1 is measured with one group (the baseline) and after the groups are added,
  * then killed with kill -9 and timed until it has loaded them and sampled groups answer reads
  * through it.
  */
 public final class RatisIdle {
     private RatisIdle() {}
 
+    /**
+     * Returns once every group has a leader, found by one write each (the client retries until one
+     * is elected). An idle Raft group is one whose leader is in place and sends heartbeats.
+     */
+    private static void awaitLeaders(RatisCluster cluster, List<RaftGroup> groups) throws IOException, InterruptedException {
+        long failed = io.physalia.benchmarks.ClosedLoopLoad.once(groups.size(), 16, g -> cluster.client(groups.get(g)).async()
+                .send(KvMessages.put("k", new byte[0])).handle((r, err) -> err == null && r.isSuccess()));
+        cluster.closeClients(); // their connections would otherwise be counted in the peer's footprint
+        if (failed > 0) {
+            throw new IOException(failed + " of " + groups.size() + " Ratis groups elected no leader");
+        }
+    }
+
     public static IdleResult run(RatisCluster cluster, int groups, BenchOptions o, Consumer<String> progress)
             throws IOException, InterruptedException {
         long pid = cluster.process(0).pid();
-        cluster.createGroups("warm-", 1, 1, progress); // as on the Physalia side: the baseline has the classes loaded
-        Thread.sleep(RatisConf.TIMEOUT_MAX.toLong(java.util.concurrent.TimeUnit.MILLISECONDS) * 2); // and its leader elected
+        // As on the Physalia side, the baseline has the classes loaded: one group, with its leader elected.
+        awaitLeaders(cluster, cluster.createGroups("warm-", 1, 1, progress));
         IdleMeter.Sample baseline = IdleMeter.measure(pid, o.idleSeconds(), "Ratis baseline (1 group)", progress);
         long t0 = System.nanoTime();
         List<RaftGroup> created = cluster.createGroups("idle-", groups, 16, progress);
         double hostPerSecond = groups / ((System.nanoTime() - t0) / 1e9);
-        Thread.sleep(Math.max(3000, RatisConf.TIMEOUT_MAX.toLong(java.util.concurrent.TimeUnit.MILLISECONDS) * 2)); // leaders elected
+        awaitLeaders(cluster, created);
         IdleMeter.Sample loaded = IdleMeter.measure(pid, o.idleSeconds(), String.format("Ratis, %,d groups", groups), progress);
         List<String> top = JvmProbe.topClasses(pid, 6);
 
