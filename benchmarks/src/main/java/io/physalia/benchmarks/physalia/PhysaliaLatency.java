@@ -41,12 +41,15 @@ public final class PhysaliaLatency {
             check(atLeader.get(cell, "k", "linearizable"));
             check(atFollower.get(cell, "k", "eventual"));
         }
+        int leaderIndex = colony.httpAll().indexOf(leader);
+        double syncsBefore = colony.metric(leaderIndex, "physalia_log_syncs");
         LatencyRecorder writes = new LatencyRecorder();
         for (int i = 0; i < o.samples(); i++) {
             long t0 = System.nanoTime();
             check(atLeader.put(cell, "k", value));
             writes.record(System.nanoTime() - t0);
         }
+        double leaderSyncsPerWrite = (colony.metric(leaderIndex, "physalia_log_syncs") - syncsBefore) / o.samples();
         LatencyRecorder reads = new LatencyRecorder();
         long local = 0;
         for (int i = 0; i < o.samples(); i++) {
@@ -79,7 +82,7 @@ public final class PhysaliaLatency {
                 }
             }
         }
-        return new LatencyResult(writes, reads, followerReads, (double) local / o.samples(), floor);
+        return new LatencyResult(writes, reads, followerReads, (double) local / o.samples(), floor, leaderSyncsPerWrite);
     }
 
     private static void check(Response r) throws IOException {

@@ -51,7 +51,7 @@ public final class RatisLatency {
             check(client.io().sendStaleRead(get, 0, follower));
             followerReads.record(System.nanoTime() - t0);
         }
-        return new LatencyResult(writes, reads, followerReads, Double.NaN, null);
+        return new LatencyResult(writes, reads, followerReads, Double.NaN, null, Double.NaN);
     }
 
     static RaftClientReply check(RaftClientReply r) throws IOException {
