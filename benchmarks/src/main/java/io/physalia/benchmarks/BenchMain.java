@@ -225,6 +225,8 @@ public final class BenchMain {
         }
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.client.impl.OrderedAsync", "off");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.client.impl.BlockingImpl", "off");
+        // closing a client's channels warns when a peer is slow to say goodbye; nothing is lost
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.grpc.GrpcUtil", "error");
     }
 
     private static Row ratis(Row r, Double ratisValue, String why) {

@@ -23,7 +23,8 @@ public final class IdleMeter {
     /** Per-replica figures of {@code loaded} over {@code baseline}. */
     public static IdleResult perReplica(int replicas, Sample baseline, Sample loaded, int seconds, double restartSeconds,
                                         double readySeconds, double hostPerSecond, java.util.List<String> top) {
-        double cpuPerMinute = (loaded.cpuSeconds() - baseline.cpuSeconds()) * 60.0 / seconds;
+        // whole nanoseconds: the difference of two equal readings must be 0, not a rounding residue
+        double cpuPerMinute = Math.round((loaded.cpuSeconds() - baseline.cpuSeconds()) * 1e9) / 1e9 * 60.0 / seconds;
         return new IdleResult(replicas, (double) (loaded.heapBytes() - baseline.heapBytes()) / replicas,
                 (double) (loaded.rssBytes() - baseline.rssBytes()) / replicas,
                 Math.max(0, cpuPerMinute) * 1e6 / replicas, restartSeconds, readySeconds, hostPerSecond, top);
