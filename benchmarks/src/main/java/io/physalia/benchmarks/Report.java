@@ -18,9 +18,9 @@ public final class Report {
     }
 
     public synchronized void print(PrintStream out, String commandLine) {
-        out.println("Machine: " + machine());
-        out.println("Command: `" + commandLine + "`");
-        out.println("Date: " + java.time.LocalDate.now());
+        out.println("- Machine: " + machine());
+        out.println("- Command: `" + commandLine + "`");
+        out.println("- Date: " + java.time.LocalDate.now());
         out.println();
         out.println("| benchmark | ours | target | verdict | Ratis | ours / Ratis | notes |");
         out.println("|---|---|---|---|---|---|---|");
