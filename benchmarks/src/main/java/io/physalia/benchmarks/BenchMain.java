@@ -41,9 +41,17 @@ public final class BenchMain {
             return;
         }
         Consumer<String> progress = line -> System.err.println(line);
-        Report report = run(o, progress);
+        Report report;
+        try {
+            report = run(o, progress);
+        } catch (Exception e) {
+            System.err.println("physalia-benchmarks: failed: " + e);
+            e.printStackTrace();
+            System.exit(1); // client libraries leave non-daemon threads behind
+            return;
+        }
         report.print(System.out, "physalia-benchmarks " + String.join(" ", args));
-        System.exit(0); // client libraries leave non-daemon threads behind
+        System.exit(0);
     }
 
     /** Runs the benchmarks {@code o} asks for and returns their rows. */
@@ -197,8 +205,9 @@ public final class BenchMain {
         }
         String counts = theirs == null ? failure : String.format("%,d groups on every one of %d peers (all running)", theirs.replicas(), o.nodes());
         String what = String.format("%,d replicas on one node", ours.replicas());
+        String noise = ours.heapBytesPerReplica() <= 0 ? "within the measurement's noise (a few hundred KB): host more replicas; " : "";
         report.add(Row.of("heap per idle replica, " + what, ours.heapBytesPerReplica(), "B", new Row.AtMost(2048, "B"),
-                "live heap after full GC, minus the same node's with 1 replica; most heap: " + String.join(", ", ours.topClasses()))
+                noise + "live heap after full GC, minus the same node's with 1 replica; most heap: " + String.join(", ", ours.topClasses()))
                 .withRatis(theirs == null ? null : theirs.heapBytesPerReplica(), counts));
         report.add(Row.of("resident memory per idle replica, " + what, ours.rssBytesPerReplica(), "B", new Row.None(),
                 "RSS minus the 1-replica baseline's: heap the JVM took from the OS, thread stacks, direct buffers")

@@ -265,14 +265,18 @@ public final class PhysaliaColony implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (Process p : processes) {
             if (p != null && p.isAlive()) {
                 p.destroy();
             }
         }
-        for (Process p : processes) {
-            ChildJvm.stop(p);
+        try {
+            for (Process p : processes) {
+                ChildJvm.stop(p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the children exit by themselves when this process does
         }
     }
 }

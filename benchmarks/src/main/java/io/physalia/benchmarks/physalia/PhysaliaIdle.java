@@ -29,6 +29,7 @@ public final class PhysaliaIdle {
         long pid = colony.process(0).pid();
         // One replica hosted first, so that the baseline already holds the classes hosting loads.
         colony.hostOn(0, "warm-", 1, 1, progress);
+        Thread.sleep(1000); // as before the second measurement: the closed client's connection is gone
         IdleMeter.Sample baseline = IdleMeter.measure(pid, o.idleSeconds(), "baseline (1 replica)", progress);
 
         long t0 = System.nanoTime();
