@@ -216,7 +216,7 @@ public final class BenchMain {
                 String.format("process CPU over %d idle s, minus the 1-replica baseline's", o.idleSeconds()))
                 .withRatis(theirs == null ? null : theirs.cpuMicrosPerReplicaPerMinute(), theirs == null ? failure : "per group on a peer; leaders send heartbeats"));
         report.add(Row.of("restart after kill -9 until serving, " + what, ours.restartSeconds(), "s", new Row.AtMost(10, "s"),
-                String.format(Locale.ROOT, "JVM start to /readyz %.2f s, then %d reads of random replicas", ours.readySeconds(), o.sampleReads()))
+                String.format(Locale.ROOT, "JVM start to /readyz %.2f s, then %d random replicas answer a read (16 asked at a time)", ours.readySeconds(), o.sampleReads()))
                 .withRatis(theirs == null ? null : theirs.restartSeconds(), theirs == null ? failure
                         : String.format(Locale.ROOT, "%,d groups; ready line after %.2f s, then stale reads through it", theirs.replicas(), theirs.readySeconds())));
         report.add(Row.of("replicas hosted per second on one node, admin API", ours.hostPerSecond(), "replicas/s", new Row.None(),

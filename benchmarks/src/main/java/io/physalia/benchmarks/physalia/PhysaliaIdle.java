@@ -4,8 +4,8 @@ import io.physalia.benchmarks.BenchOptions;
 import io.physalia.benchmarks.IdleMeter;
 import io.physalia.benchmarks.IdleResult;
 import io.physalia.benchmarks.JvmProbe;
+import io.physalia.benchmarks.UntilServing;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -46,20 +46,12 @@ public final class PhysaliaIdle {
         colony.awaitReady(0, Duration.ofMinutes(10), 0, o.replicas());
         double ready = (System.nanoTime() - s0) / 1e9;
         Random rnd = new Random(3);
-        long deadline = s0 + Duration.ofMinutes(10).toNanos();
-        for (int i = 0; i < o.sampleReads(); i++) {
-            String cell = "idle-" + rnd.nextInt(o.replicas());
-            while (true) { // a replica serves once it answers; until then, ask again
-                HttpResponse<String> r = colony.get(0, "/cells/" + cell + "/keys/k?consistency=eventual");
-                if (r.statusCode() == 200) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("10 min after the restart, " + cell + " still answers HTTP " + r.statusCode() + " " + r.body());
-                }
-                Thread.sleep(5);
-            }
+        int[] sample = new int[o.sampleReads()];
+        for (int i = 0; i < sample.length; i++) {
+            sample[i] = rnd.nextInt(o.replicas());
         }
+        UntilServing.await(sample.length, s0 + Duration.ofMinutes(10).toNanos(), i -> colony.get(0,
+                "/cells/idle-" + sample[i] + "/keys/k?consistency=eventual").statusCode() == 200);
         double serving = (System.nanoTime() - s0) / 1e9;
         progress.accept(String.format("  restarted: ready after %.2f s, %d sampled replicas answered after %.2f s", ready, o.sampleReads(), serving));
         return IdleMeter.perReplica(o.replicas(), baseline, loaded, o.idleSeconds(), serving, ready, hostPerSecond, top);

@@ -4,6 +4,7 @@ import io.physalia.benchmarks.BenchOptions;
 import io.physalia.benchmarks.IdleMeter;
 import io.physalia.benchmarks.IdleResult;
 import io.physalia.benchmarks.JvmProbe;
+import io.physalia.benchmarks.UntilServing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -60,21 +61,13 @@ public final class RatisIdle {
         }
         Random rnd = new Random(3);
         int samples = Math.min(o.sampleReads(), groups * 4);
-        long deadline = s0 + Duration.ofMinutes(10).toNanos();
+        RaftClient[] clients = new RaftClient[samples];
         for (int i = 0; i < samples; i++) {
-            RaftClient c = cluster.client(created.get(rnd.nextInt(groups)));
-            while (true) { // a restarted follower serves once it has heard the commit index from its leader
-                try {
-                    RatisLatency.check(c.io().sendStaleRead(KvMessages.get("k"), 0, cluster.id(0)));
-                    break;
-                } catch (IOException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IOException("10 min after the restart, a group still fails reads through " + cluster.id(0) + ": " + e.getMessage(), e);
-                    }
-                    Thread.sleep(5);
-                }
-            }
+            clients[i] = cluster.client(created.get(rnd.nextInt(groups)));
         }
+        // a restarted follower serves once it has heard the commit index from its leader
+        UntilServing.await(samples, s0 + Duration.ofMinutes(10).toNanos(),
+                i -> clients[i].io().sendStaleRead(KvMessages.get("k"), 0, cluster.id(0)).isSuccess());
         double serving = (System.nanoTime() - s0) / 1e9;
         progress.accept(String.format("  Ratis restarted: ready after %.2f s, %d sampled groups answered through it after %.2f s", ready, samples, serving));
         return IdleMeter.perReplica(groups, baseline, loaded, o.idleSeconds(), serving, ready, hostPerSecond, top);
