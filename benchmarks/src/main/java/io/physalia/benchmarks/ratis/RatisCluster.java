@@ -136,7 +136,8 @@ public final class RatisCluster implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(inFlight);
         AtomicLong done = new AtomicLong();
         long t0 = System.nanoTime();
-        try (RaftClient admin = newClient(groups.get(0))) {
+        try (RaftClient admin = RaftClient.newBuilder().setProperties(RatisConf.adminClient()).setRaftGroup(groups.get(0))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, TimeDuration.valueOf(1, TimeUnit.SECONDS))).build()) {
             List<Future<?>> all = new ArrayList<>();
             for (RaftGroup g : groups) {
                 for (RaftPeer p : peers) {
@@ -157,8 +158,13 @@ public final class RatisCluster implements AutoCloseable {
                     }));
                 }
             }
-            for (Future<?> f : all) {
-                f.get(5, TimeUnit.MINUTES);
+            try {
+                for (Future<?> f : all) {
+                    f.get(15, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow(); // stop the other additions before their client is closed
+                pool.awaitTermination(1, TimeUnit.MINUTES);
             }
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IOException("creating Ratis groups failed: " + e.getMessage(), e);

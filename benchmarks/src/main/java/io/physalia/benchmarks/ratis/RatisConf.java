@@ -52,6 +52,13 @@ public final class RatisConf {
         return p;
     }
 
+    /** For group management: adding a group creates and syncs its storage, which takes long on a busy peer. */
+    static RaftProperties adminClient() {
+        RaftProperties p = common();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(60, TimeUnit.SECONDS));
+        return p;
+    }
+
     private static RaftProperties common() {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
