@@ -1,0 +1,183 @@
+package io.physalia.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's command line: a subcommand and flags. Every problem is reported at once, each
+ * naming its flag, before anything starts.
+ */
+public record BenchOptions(String command, int nodes, int payloadBytes, int warmupOps, int samples,
+                           List<Integer> cells, int concurrency, int warmupSeconds, int measureSeconds,
+                           int replicas, int idleSeconds, int sampleReads, boolean ratis, int ratisMaxGroups,
+                           int ratisIdleGroups, Path workDir, List<String> jvmFlags, boolean keep) {
+
+    public static final List<String> COMMANDS = List.of("latency", "throughput", "idle", "all");
+
+    public static final String USAGE = """
+            usage: physalia-benchmarks latency|throughput|idle|all [flags]
+              latency     single-cell write and read latency, one client, sequential, on --nodes nodes
+              throughput  committed writes/s with each --cells count active, --concurrency requests in flight
+              idle        heap and CPU per idle replica with --replicas on one node; that node's restart time
+              all         the three above
+            flags (defaults are the issue's full configuration):
+              --nodes N             nodes per colony and members per cell (default 7)
+              --payload-bytes N     value size of every write, both systems (default 100)
+              --warmup-ops N        latency: operations before sampling (default 1000)
+              --samples N           latency: sampled operations of each kind (default 10000)
+              --cells N,N           throughput: active cell counts (default 1000,10000)
+              --concurrency N       throughput: requests in flight, at most one per cell (default 256)
+              --warmup-seconds N    throughput: load before the measured window (default 10)
+              --measure-seconds N   throughput: the measured window (default 30)
+              --replicas N          idle: replicas hosted on the one node (default 100000)
+              --idle-seconds N      idle: the idle window CPU is measured over (default 60)
+              --sample-reads N      idle: reads of random cells that must answer after the restart (default 1000)
+              --ratis on|off        measure Apache Ratis in the same run (default on)
+              --ratis-max-groups N  throughput: most Ratis groups tried (default 1000; 7 peers x N divisions)
+              --ratis-idle-groups N idle: Ratis groups on 7 peers for the per-replica comparison (default 1000)
+              --work-dir DIR        data directories and process logs (default: a new temporary directory)
+              --jvm-flags "..."     JVM flags of every node and Ratis peer (default "-Xmx1g -XX:+UseSerialGC")
+              --keep true           keep --work-dir afterwards (default: deleted unless given)""";
+
+    private static final List<String> FLAGS = List.of("nodes", "payload-bytes", "warmup-ops", "samples", "cells",
+            "concurrency", "warmup-seconds", "measure-seconds", "replicas", "idle-seconds", "sample-reads", "ratis",
+            "ratis-max-groups", "ratis-idle-groups", "work-dir", "jvm-flags", "keep");
+
+    /** Thrown with every problem found, one per line. */
+    public static final class BadOptions extends Exception {
+        public BadOptions(String message) {
+            super(message);
+        }
+    }
+
+    public boolean runs(String part) {
+        return command.equals("all") || command.equals(part);
+    }
+
+    public static BenchOptions parse(String[] args) throws BadOptions {
+        List<String> problems = new ArrayList<>();
+        if (args.length == 0) {
+            throw new BadOptions("give a subcommand: " + String.join(", ", COMMANDS));
+        }
+        String command = args[0];
+        if (!COMMANDS.contains(command)) {
+            problems.add("unknown subcommand '" + command + "' (expected one of " + String.join(", ", COMMANDS) + ")");
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                problems.add("unexpected argument '" + a + "'");
+                continue;
+            }
+            String key;
+            String value;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                key = a.substring(2, eq);
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                key = a.substring(2);
+                value = args[++i];
+            } else {
+                problems.add("flag " + a + " needs a value");
+                continue;
+            }
+            if (!FLAGS.contains(key)) {
+                problems.add("unknown flag --" + key);
+            } else if (flags.put(key, value) != null) {
+                problems.add("flag --" + key + " given twice");
+            }
+        }
+        int nodes = intFlag(flags, "nodes", 7, 1, 15, problems);
+        int payload = intFlag(flags, "payload-bytes", 100, 1, 32_768, problems);
+        int warmupOps = intFlag(flags, "warmup-ops", 1000, 0, 10_000_000, problems);
+        int samples = intFlag(flags, "samples", 10_000, 1, 10_000_000, problems);
+        List<Integer> cells = new ArrayList<>();
+        String cellList = flags.getOrDefault("cells", "1000,10000");
+        for (String c : cellList.split(",")) {
+            try {
+                int n = Integer.parseInt(c.trim());
+                if (n < 1 || n > 1_000_000) {
+                    throw new NumberFormatException();
+                }
+                cells.add(n);
+            } catch (NumberFormatException e) {
+                problems.add("--cells entry '" + c + "' must be a whole number in 1..1000000");
+            }
+        }
+        int concurrency = intFlag(flags, "concurrency", 256, 1, 100_000, problems);
+        int warmupSeconds = intFlag(flags, "warmup-seconds", 10, 0, 3600, problems);
+        int measureSeconds = intFlag(flags, "measure-seconds", 30, 1, 3600, problems);
+        int replicas = intFlag(flags, "replicas", 100_000, 1, 10_000_000, problems);
+        int idleSeconds = intFlag(flags, "idle-seconds", 60, 1, 3600, problems);
+        int sampleReads = intFlag(flags, "sample-reads", 1000, 1, 1_000_000, problems);
+        boolean ratis = switch (flags.getOrDefault("ratis", "on")) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> {
+                problems.add("--ratis '" + flags.get("ratis") + "' must be on or off");
+                yield false;
+            }
+        };
+        int ratisMaxGroups = intFlag(flags, "ratis-max-groups", 1000, 1, 1_000_000, problems);
+        int ratisIdleGroups = intFlag(flags, "ratis-idle-groups", 1000, 1, 1_000_000, problems);
+        boolean keep = switch (flags.getOrDefault("keep", flags.containsKey("work-dir") ? "true" : "false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                problems.add("--keep '" + flags.get("keep") + "' must be true or false");
+                yield false;
+            }
+        };
+        Path workDir = null;
+        if (flags.containsKey("work-dir")) {
+            String d = flags.get("work-dir");
+            if (d.isBlank()) {
+                problems.add("--work-dir must not be empty");
+            } else {
+                workDir = Path.of(d);
+            }
+        }
+        List<String> jvm = List.of("-Xmx1g", "-XX:+UseSerialGC");
+        if (flags.containsKey("jvm-flags")) {
+            jvm = new ArrayList<>();
+            for (String f : flags.get("jvm-flags").trim().split("\\s+")) {
+                if (f.isEmpty()) {
+                    continue;
+                }
+                if (!f.startsWith("-")) {
+                    problems.add("--jvm-flags entry '" + f + "' is not a JVM flag (flags start with '-')");
+                }
+                jvm.add(f);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BadOptions(String.join("\n", problems));
+        }
+        return new BenchOptions(command, nodes, payload, warmupOps, samples, List.copyOf(cells), concurrency,
+                warmupSeconds, measureSeconds, replicas, idleSeconds, sampleReads, ratis, ratisMaxGroups,
+                ratisIdleGroups, workDir, List.copyOf(jvm), keep);
+    }
+
+    private static int intFlag(Map<String, String> flags, String key, int dflt, int min, int max, List<String> problems) {
+        String v = flags.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                problems.add("--" + key + " " + v + " is out of range (" + min + ".." + max + ")");
+                return dflt;
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            problems.add("--" + key + " '" + v + "' is not a whole number");
+            return dflt;
+        }
+    }
+}
