@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.node.storage.StorageOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                          Map<String, HostPort> peers, Path keyFile, long parentPid,
-                         Map<String, String> labels, Map<String, String> peerColors) {
+                         Map<String, String> labels, Map<String, String> peerColors, StorageOptions storage) {
 
     /** The label that carries a node's color (the same key as topology-labels' scheme). */
     public static final String COLOR_LABEL = "physalia.io/color";
@@ -23,12 +24,29 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
     public NodeConfig {
         labels = Map.copyOf(labels);
         peerColors = Map.copyOf(peerColors);
+        if (storage == null) {
+            throw new IllegalArgumentException("storage options are required");
+        }
+    }
+
+    /** A node with the default storage sizes. */
+    public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                      Map<String, HostPort> peers, Path keyFile, long parentPid,
+                      Map<String, String> labels, Map<String, String> peerColors) {
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors,
+                StorageOptions.DEFAULT);
+    }
+
+    /** The same node with other storage sizes. */
+    public NodeConfig withStorage(StorageOptions s) {
+        return new NodeConfig(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, s);
     }
 
     /** A node without labels or colors: it talks to every peer. */
     public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                       Map<String, HostPort> peers, Path keyFile, long parentPid) {
-        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, Map.of(), Map.of());
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, Map.of(), Map.of(),
+                StorageOptions.DEFAULT);
     }
 
     /** This node's color, or null if it has none (then colors are not checked). */
@@ -65,7 +83,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
             usage: physalia-node --name NAME --data-dir DIR --peer-port PORT --http-port PORT \\
                                  --peers NAME=HOST:PORT,... --key-file FILE [--bind HOST] [--sync true]
               --name       this node's name (letters, digits, . _ -), unique in the colony
-              --data-dir   where the node log lives (created if missing)
+              --data-dir   where the node log and checkpoints live (created if missing)
               --peer-port  TCP port for other nodes (HMAC-authenticated frames)
               --http-port  HTTP port for clients, health, metrics and the admin routes
               --peers      the other nodes and their peer ports (this node may be listed; it is skipped)
@@ -75,7 +93,11 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
               --sync       must be true: a node never runs without syncing its log
               --labels     the node's labels as key=value,... (topology and physalia.io/color)
               --peer-colors every node's color as name=color,...; with a color, the node talks
-                           only to peers of its own color and drops (and counts) frames from others""";
+                           only to peers of its own color and drops (and counts) frames from others
+              --log-segment-bytes    start a new node log segment at this size (default 32m; 4k..1g;
+                                     k, m, g are KiB, MiB, GiB)
+              --checkpoint-log-bytes checkpoint once sealed log segments hold this much (default 128m;
+                                     at least the segment size, at most 64g)""";
 
     public static NodeConfig parse(String[] args) throws BadConfig {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -99,7 +121,8 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 problems.add("flag " + a + " needs a value");
                 continue;
             }
-            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors").contains(key)) {
+            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels",
+                    "peer-colors", "log-segment-bytes", "checkpoint-log-bytes").contains(key)) {
                 problems.add("unknown flag --" + key);
             } else if (flags.put(key, value) != null) {
                 problems.add("flag --" + key + " given twice");
@@ -153,11 +176,32 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         if (labels.containsKey(COLOR_LABEL) && !flags.containsKey("peer-colors")) {
             problems.add("--labels gives a color (" + COLOR_LABEL + "): --peer-colors must give every peer's color");
         }
+        long segmentBytes = bytes(flags, "log-segment-bytes", StorageOptions.DEFAULT.segmentBytes(), problems);
+        long checkpointBytes = bytes(flags, "checkpoint-log-bytes", StorageOptions.DEFAULT.checkpointLogBytes(), problems);
+        if (segmentBytes > 0 && checkpointBytes > 0) {
+            for (String p : StorageOptions.problems(segmentBytes, checkpointBytes)) {
+                problems.add("--log-segment-bytes " + segmentBytes + " / --checkpoint-log-bytes " + checkpointBytes + ": " + p);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new BadConfig(String.join("\n", problems));
         }
         return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
-                peers, Path.of(keyFile), parentPid, labels, peerColors);
+                peers, Path.of(keyFile), parentPid, labels, peerColors, new StorageOptions(segmentBytes, checkpointBytes));
+    }
+
+    /** A byte-count flag, its default if absent, or -1 after adding the problem. */
+    private static long bytes(Map<String, String> flags, String key, long dflt, List<String> problems) {
+        String v = flags.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return StorageOptions.parseBytes(v);
+        } catch (IllegalArgumentException e) {
+            problems.add("--" + key + ": " + e.getMessage());
+            return -1;
+        }
     }
 
     private static Map<String, String> pairs(String list, String flag, List<String> problems) {
