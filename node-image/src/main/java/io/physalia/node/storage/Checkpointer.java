@@ -65,6 +65,7 @@ public final class Checkpointer implements AutoCloseable {
     }
 
     void start() {
+        wake(); // sealed segments left from before a restart may already be due
         thread.start();
     }
 
