@@ -89,6 +89,7 @@ public final class Node implements AutoCloseable {
         Node node = new Node(config, keys, storage);
         try {
             node.recover(storage.recovered());
+            storage.releaseRecords();
             node.listen();
         } catch (Exception e) {
             node.close();

@@ -42,7 +42,7 @@ public final class NodeLog implements AutoCloseable {
     private final RecordCodec codec = new RecordCodec();
     private final Path dir;
     private final long segmentBytes;
-    private final LogScan recovered;
+    private volatile LogScan recovered;
     private final ConcurrentSkipListMap<Long, Long> sealed = new ConcurrentSkipListMap<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -166,6 +166,12 @@ public final class NodeLog implements AutoCloseable {
     /** What was read at open: the records of the segments after the checkpoint. */
     public LogScan recovered() {
         return recovered;
+    }
+
+    void releaseRecords() {
+        LogScan r = recovered;
+        recovered = new LogScan(Map.of(), r.reset(), r.damagedCells(), r.unknownDamage(), r.validBytes(),
+                r.truncatedBytes(), r.entries());
     }
 
     public Path dir() {

@@ -27,7 +27,7 @@ public final class NodeStorage implements AutoCloseable {
     private final NodeLog log;
     private final CheckpointStore store;
     private final Checkpointer checkpointer;
-    private final Recovered recovered;
+    private volatile Recovered recovered;
 
     private NodeStorage(NodeLog log, CheckpointStore store, Checkpointer checkpointer, Recovered recovered) {
         this.log = log;
@@ -106,8 +106,17 @@ public final class NodeStorage implements AutoCloseable {
         return log;
     }
 
+    /** What recovery found (once {@link #releaseRecords} ran, without the records). */
     public Recovered recovered() {
         return recovered;
+    }
+
+    /** Lets the recovered records go once the replicas are rebuilt from them (they can be most of the heap). */
+    public void releaseRecords() {
+        Recovered r = recovered;
+        recovered = new Recovered(Map.of(), r.refusedCells(), r.refuseAll(), r.checkpointedCells(), r.logEntries(),
+                r.truncatedBytes());
+        log.releaseRecords();
     }
 
     public CheckpointStore checkpoints() {
