@@ -31,16 +31,23 @@ import org.junit.jupiter.api.io.TempDir;
  * A real node over real files hosting many one-member cells: every cell gets acknowledged
  * writes (while checkpoints fold the log into MapDB), the node stops, starts again, and every
  * acknowledged value must be read back from every cell. CI runs 10,000 replicas;
- * {@code -Dphysalia.restartReplicas=100000} runs the benchmark size (see docs/node.md).
+ * {@code -Dphysalia.restartReplicas=100000} runs the benchmark size, {@code -Dphysalia.restartWrites=N}
+ * gives every replica more history and {@code -Dphysalia.restartCheckpoints=false} compares with
+ * no checkpoint (see docs/node.md).
  */
 class NodeRestartTest {
     static final int REPLICAS = Integer.getInteger("physalia.restartReplicas", 10_000);
+    /** Acknowledged writes per replica (at least 2: one before the checkpoint, the rest after). */
+    static final int WRITES = Math.max(2, Integer.getInteger("physalia.restartWrites", 2));
+    /** false: no checkpoint at all, the restart replays the whole log (for comparison). */
+    static final boolean CHECKPOINTS = Boolean.parseBoolean(System.getProperty("physalia.restartCheckpoints", "true"));
     static final int IN_FLIGHT = 256;
 
     @Test
     void everyAcknowledgedWriteSurvivesARestartOfANodeWithManyReplicas(@TempDir Path dir) throws Exception {
         KeyFile.generate(dir.resolve("key"));
-        NodeConfig config = config(dir).withStorage(new StorageOptions(1 << 20, 4 << 20));
+        NodeConfig config = config(dir).withStorage(CHECKPOINTS ? new StorageOptions(1 << 20, 4 << 20)
+                : new StorageOptions(1 << 20, StorageOptions.MAX_CHECKPOINT_LOG_BYTES));
         Configuration members = new Configuration(List.of(Member.founding("n1")));
         long writeMillis;
         Node node = Node.start(config);
@@ -48,18 +55,24 @@ class NodeRestartTest {
             long t0 = System.nanoTime();
             inWindows(i -> node.host(cell(i), members).toCompletionStage().toCompletableFuture()
                     .thenAccept(r -> assertEquals(Node.HostResult.CREATED, r, cell(i))));
-            // Two acknowledged writes per cell, the second after a checkpoint: the restart needs
+            // Acknowledged writes to every cell, the last after a checkpoint: the restart needs
             // both the checkpoint and the log after it.
-            inWindows(i -> put(node, i, 1));
-            node.storage().checkpointNow().get(120, TimeUnit.SECONDS);
-            inWindows(i -> put(node, i, 2));
+            for (int round = 1; round < WRITES; round++) {
+                int r = round;
+                inWindows(i -> put(node, i, r));
+            }
+            if (CHECKPOINTS) {
+                node.storage().checkpointNow().get(600, TimeUnit.SECONDS);
+            }
+            inWindows(i -> put(node, i, WRITES));
             writeMillis = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(node.storage().checkpointer().checkpoints() >= 1);
+            assertEquals(CHECKPOINTS, node.storage().checkpointer().checkpoints() >= 1);
         } finally {
             node.close();
         }
         long logBytes = sizeOf(dir.resolve("data").resolve("log"));
-        long checkpointBytes = sizeOf(dir.resolve("data").resolve("checkpoint"));
+        Path checkpointDir = dir.resolve("data").resolve("checkpoint");
+        long checkpointBytes = Files.exists(checkpointDir) ? sizeOf(checkpointDir) : 0;
 
         long t1 = System.nanoTime();
         Node again = Node.start(config);
@@ -67,14 +80,15 @@ class NodeRestartTest {
         try {
             assertEquals(REPLICAS, again.cellCount());
             assertEquals(0, again.refusedCount());
-            inWindows(i -> read(again, i).thenAccept(v -> assertEquals(Value.ofInt(2L * i + 2), v, cell(i))));
+            inWindows(i -> read(again, i).thenAccept(v -> assertEquals(value(i, WRITES), v, cell(i))));
         } finally {
             again.close();
         }
-        System.out.printf("node restart: %d replicas, hosting and two writes each %d ms, restart %d ms "
-                        + "(checkpointed cells %d, log entries replayed %d), on disk: log %d KiB, checkpoints %d KiB%n",
-                REPLICAS, writeMillis, restartMillis, again.storage().recovered().checkpointedCells(),
-                again.storage().recovered().logEntries(), logBytes / 1024, checkpointBytes / 1024);
+        var rec = again.storage().recovered();
+        System.out.printf("node restart: %d replicas, hosting and %d writes each %d ms; restart %d ms (checkpoints: %d cells "
+                        + "in %d ms, log: %d entries in %d ms); on disk: log %d KiB, checkpoints %d KiB%n",
+                REPLICAS, WRITES, writeMillis, restartMillis, rec.checkpointedCells(), rec.checkpointMillis(),
+                rec.logEntries(), rec.logMillis(), logBytes / 1024, checkpointBytes / 1024);
     }
 
     static NodeConfig config(Path dir) throws Exception {
@@ -102,11 +116,15 @@ class NodeRestartTest {
         }
     }
 
-    /** Writes key "v" of replica {@code i} (the value {@code 2i + round}) and checks it was applied. */
+    static Value value(int i, int round) {
+        return Value.ofInt(1000L * i + round);
+    }
+
+    /** Writes key "v" of replica {@code i} (the value {@code 1000i + round}) and checks it was applied. */
     static CompletableFuture<Void> put(Node node, int i, int round) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Command c = new Command.ClientTxn("test", round, new Transaction(List.of(),
-                List.of(new Op.Put("v", Value.ofInt(2L * i + round)))));
+                List.of(new Op.Put("v", value(i, round)))));
         boolean hosted = node.request(cell(i), new ClientRequest.Submit(node.nextRequestId(), c), reply -> {
             if (reply instanceof Reply.Applied) {
                 done.complete(null);

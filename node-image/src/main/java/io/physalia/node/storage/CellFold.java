@@ -37,6 +37,7 @@ final class CellFold {
     private final TreeMap<Long, DurableRecord.AcceptedValue> accepted = new TreeMap<>();
     private final TreeMap<Long, Batch> chosen = new TreeMap<>();
     private String refusal;
+    private boolean applyFailed;
 
     CellFold(String cell) {
         this.cell = cell;
@@ -57,6 +58,7 @@ final class CellFold {
             accepted.clear();
             chosen.clear();
             refusal = null;
+            applyFailed = false;
             return;
         }
         if (refusal != null) {
@@ -72,11 +74,15 @@ final class CellFold {
             case DurableRecord.AcceptedValue a -> {
                 raise(a.ballot());
                 DurableRecord.AcceptedValue cur = accepted.get(a.slot());
-                if (cur == null || a.ballot().isAtLeast(cur.ballot())) {
+                if (a.slot() >= snapshotAt() && (cur == null || a.ballot().isAtLeast(cur.ballot()))) {
                     accepted.put(a.slot(), a);
                 }
             }
-            case DurableRecord.Chosen c -> chosen.put(c.slot(), c.value());
+            case DurableRecord.Chosen c -> {
+                if (c.slot() >= snapshotAt()) {
+                    chosen.put(c.slot(), c.value());
+                }
+            }
             case DurableRecord.Snapshot s -> {
                 long at = s.snapshot().appliedUpTo();
                 if (at > (snapshot == null ? 0 : snapshot.appliedUpTo())) {
@@ -86,6 +92,11 @@ final class CellFold {
                 }
             }
         }
+    }
+
+    /** Below this slot recovery forgets accepted and chosen values (the snapshot holds their effect). */
+    private long snapshotAt() {
+        return snapshot == null ? 0 : snapshot.appliedUpTo();
     }
 
     private void raise(Ballot b) {
@@ -109,39 +120,61 @@ final class CellFold {
         return identity != null;
     }
 
+    /**
+     * Applies the chosen values contiguous after the snapshot (or after the initial state) and
+     * keeps the result as the snapshot, forgetting what recovery would forget below it. Done
+     * once the chosen values pile up, so that a fold stays about the size of the cell's state.
+     */
+    void foldIfLarge(ReplicaConfig config) {
+        if (chosen.size() > FOLD_AFTER_CHOSEN && refusal == null && identity != null) {
+            foldApplied(config);
+        }
+    }
+
+    private static final int FOLD_AFTER_CHOSEN = 64;
+
+    /** Returns the end of the applied prefix, after folding the contiguous chosen values into the snapshot. */
+    private long foldApplied(ReplicaConfig config) {
+        long base = snapshot == null ? 0 : snapshot.appliedUpTo();
+        boolean hasState = identity.self().incarnation() == 0 || snapshot != null;
+        if (!hasState || applyFailed) {
+            return base;
+        }
+        long upTo = base;
+        while (chosen.containsKey(upTo)) {
+            upTo++;
+        }
+        if (upTo == base) {
+            return base;
+        }
+        try {
+            CellStateMachine sm = snapshot != null
+                    ? CellStateMachine.restore(snapshot, config.limits(), config.alpha())
+                    : CellStateMachine.create(identity.cell(), identity.initial(), config.limits(), config.alpha());
+            for (long s = base; s < upTo; s++) {
+                sm.apply(s, chosen.get(s));
+            }
+            snapshot = sm.snapshot(upTo);
+        } catch (RuntimeException e) {
+            // Recovery will meet the same failure and refuse the cell; keep the records for it to judge.
+            applyFailed = true;
+            return base;
+        }
+        chosen.headMap(upTo).clear();
+        accepted.headMap(upTo).clear();
+        return upTo;
+    }
+
     /** The compact records; only for a cell that is not refused and has an identity. */
     List<DurableRecord> compact(ReplicaConfig config) {
         if (refusal != null || identity == null) {
             throw new IllegalStateException("cell " + cell + " has nothing to compact: " + refusal);
         }
-        long base = snapshot == null ? 0 : snapshot.appliedUpTo();
-        CellSnapshot snap = snapshot;
-        long upTo = base;
-        boolean hasState = identity.self().incarnation() == 0 || snapshot != null;
-        if (hasState) {
-            while (chosen.containsKey(upTo)) {
-                upTo++;
-            }
-            if (upTo > base) {
-                try {
-                    CellStateMachine sm = snapshot != null
-                            ? CellStateMachine.restore(snapshot, config.limits(), config.alpha())
-                            : CellStateMachine.create(identity.cell(), identity.initial(), config.limits(), config.alpha());
-                    for (long s = base; s < upTo; s++) {
-                        sm.apply(s, chosen.get(s));
-                    }
-                    snap = sm.snapshot(upTo);
-                } catch (RuntimeException e) {
-                    // Recovery will meet the same failure and refuse the cell; keep the records for it to judge.
-                    upTo = base;
-                    snap = snapshot;
-                }
-            }
-        }
+        long upTo = foldApplied(config);
         List<DurableRecord> out = new ArrayList<>();
         out.add(identity);
-        if (snap != null) {
-            out.add(new DurableRecord.Snapshot(snap));
+        if (snapshot != null) {
+            out.add(new DurableRecord.Snapshot(snapshot));
         }
         if (promised.isAfter(Ballot.ZERO)) {
             out.add(new DurableRecord.Promised(promised));

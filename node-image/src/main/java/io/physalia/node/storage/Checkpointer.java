@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -163,39 +162,29 @@ public final class Checkpointer implements AutoCloseable {
             throw new IOException("sealed log segments start at " + first + " but the checkpoint covers through "
                     + store.compactedThrough());
         }
-        LogRecovery reader = new LogRecovery(codec);
-        for (long seq : sealed.keySet()) {
-            reader.add(Files.readAllBytes(log.segmentPath(seq)));
-            checkOpen();
-        }
-        LogScan scan = reader.finish(false); // sealed segments were synced whole: any damage is damage
-        if (scan.unknownDamage()) {
-            stuck = "log segments " + first + ".." + through + " hold damage whose cell cannot be told; they are kept"
-                    + " so that a restart refuses every cell rather than lose what they held";
-            LOG.severe(stuck);
-            throw new IOException(stuck);
-        }
-        TreeSet<String> touched = new TreeSet<>(scan.cells().keySet());
-        touched.addAll(scan.reset());
-        touched.addAll(scan.damagedCells());
         TreeMap<String, byte[]> updates = new TreeMap<>();
         long generation;
         try (CheckpointStore.Writer w = store.begin()) {
             generation = w.nextGeneration();
-            for (String cell : touched) {
+            Folds folds = new Folds(w);
+            LogRecovery reader = new LogRecovery(codec, folds);
+            for (long seq : sealed.keySet()) {
+                reader.add(Files.readAllBytes(log.segmentPath(seq)));
                 checkOpen();
-                CellFold fold = new CellFold(cell);
-                if (!scan.reset().contains(cell)) {
-                    addBase(fold, w, cell);
-                }
-                List<DurableRecord> tail = scan.cells().get(cell);
-                if (tail != null) {
-                    tail.forEach(fold::add);
-                }
-                if (scan.damagedCells().contains(cell)) {
-                    fold.refuse("damaged records in node log segments " + first + ".." + through);
-                }
-                updates.put(cell, encode(cell, generation, fold));
+            }
+            LogScan scan = reader.finish(false); // sealed segments were synced whole: any damage is damage
+            if (scan.unknownDamage()) {
+                stuck = "log segments " + first + ".." + through + " hold damage whose cell cannot be told; they are"
+                        + " kept so that a restart refuses every cell rather than lose what they held";
+                LOG.severe(stuck);
+                throw new IOException(stuck);
+            }
+            for (String cell : scan.damagedCells()) {
+                folds.fold(cell).refuse("damaged records in node log segments " + first + ".." + through);
+            }
+            for (var e : folds.folds.entrySet()) {
+                checkOpen();
+                updates.put(e.getKey(), encode(e.getKey(), generation, e.getValue()));
             }
             checkOpen();
             w.commit(updates, through);
@@ -209,21 +198,58 @@ public final class Checkpointer implements AutoCloseable {
         return new Result(generation, through, updates.size(), sealed.size(), millis);
     }
 
-    private void addBase(CellFold fold, CheckpointStore.Writer w, String cell) {
-        CheckpointCodec.Checkpoint base;
-        try {
-            base = w.base(cell);
-        } catch (RuntimeException e) {
-            fold.refuse("its checkpoint is damaged (" + e.getMessage() + ")");
-            return;
+    /**
+     * The fold of every cell the segments touch, fed record by record as the segments are read:
+     * a cell's fold starts from its checkpoint in the current generation, unless the first thing
+     * the segments say of it is an Identity or a drop. A fold is kept about the size of the
+     * cell's state, so memory does not grow with the segments read.
+     */
+    private final class Folds implements LogRecovery.Sink {
+        final TreeMap<String, CellFold> folds = new TreeMap<>();
+        private final CheckpointStore.Writer current;
+
+        Folds(CheckpointStore.Writer current) {
+            this.current = current;
         }
-        if (base == null) {
-            return;
+
+        @Override
+        public void reset(String cell) {
+            folds.put(cell, new CellFold(cell));
         }
-        if (base.refusal() != null) {
-            fold.refuse(base.refusal());
-        } else {
-            base.records().forEach(fold::add);
+
+        @Override
+        public void add(String cell, DurableRecord record) {
+            CellFold f = fold(cell);
+            f.add(record);
+            f.foldIfLarge(config);
+        }
+
+        CellFold fold(String cell) {
+            CellFold f = folds.get(cell);
+            if (f == null) {
+                f = new CellFold(cell);
+                addBase(f, cell);
+                folds.put(cell, f);
+            }
+            return f;
+        }
+
+        private void addBase(CellFold fold, String cell) {
+            CheckpointCodec.Checkpoint base;
+            try {
+                base = current.base(cell);
+            } catch (RuntimeException e) {
+                fold.refuse("its checkpoint is damaged (" + e.getMessage() + ")");
+                return;
+            }
+            if (base == null) {
+                return;
+            }
+            if (base.refusal() != null) {
+                fold.refuse(base.refusal());
+            } else {
+                base.records().forEach(fold::add);
+            }
         }
     }
 

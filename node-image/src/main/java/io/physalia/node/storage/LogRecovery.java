@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads node log segments in order. The rule: damage followed by any intact entry is damage in
+ * Reads node log segments in order, handing each intact record to a {@link Sink}. The rule: damage followed by any intact entry is damage in
  * the middle of the durable log (those cells are refused: we cannot know what they promised);
  * damage after the last intact entry of the last segment is a torn tail from a crash during an
  * unacknowledged write, and is cut off. A segment is only sealed after its last batch was
@@ -19,8 +19,31 @@ import java.util.TreeSet;
  * {@code tornTailAllowed} is false (a checkpoint reading sealed segments) every damage is.
  */
 final class LogRecovery {
+    /** Where the intact records go, in log order. */
+    interface Sink {
+        /** Whatever came before for {@code cell} is dead: an Identity record (which follows) or a drop. */
+        void reset(String cell);
+
+        void add(String cell, DurableRecord record);
+    }
+
+    /** Keeps every cell's records from its latest Identity on. */
+    static final class Collect implements Sink {
+        final Map<String, List<DurableRecord>> cells = new LinkedHashMap<>();
+
+        @Override
+        public void reset(String cell) {
+            cells.remove(cell);
+        }
+
+        @Override
+        public void add(String cell, DurableRecord record) {
+            cells.computeIfAbsent(cell, c -> new ArrayList<>()).add(record);
+        }
+    }
+
     private final RecordCodec codec;
-    private final Map<String, List<DurableRecord>> cells = new LinkedHashMap<>();
+    private final Sink sink;
     private final Set<String> reset = new TreeSet<>();
     private final TreeSet<String> damagedCells = new TreeSet<>();
     private boolean unknownDamage;
@@ -32,13 +55,19 @@ final class LogRecovery {
     private long lastValidEnd;
     private long lastLength;
 
-    LogRecovery(RecordCodec codec) {
+    LogRecovery(RecordCodec codec, Sink sink) {
         this.codec = codec;
+        this.sink = sink;
+    }
+
+    /** Reads segments keeping every cell's records (from its latest Identity on) in the result. */
+    static LogRecovery collecting(RecordCodec codec) {
+        return new LogRecovery(codec, new Collect());
     }
 
     /** The result of reading one whole log held in {@code log} (one segment, torn tail allowed). */
     static LogScan scan(byte[] log, RecordCodec codec) {
-        LogRecovery r = new LogRecovery(codec);
+        LogRecovery r = collecting(codec);
         r.add(log);
         return r.finish(true);
     }
@@ -63,7 +92,7 @@ final class LogRecovery {
             }
             if (h.isDrop()) {
                 intactEntry();
-                cells.remove(h.cell());
+                sink.reset(h.cell());
                 reset.add(h.cell());
                 pos = h.end();
                 lastValidEnd = pos;
@@ -75,10 +104,10 @@ final class LogRecovery {
             if (rr instanceof RecordResult.Ok ok && ok.frameBytes() == h.recordBytes()) {
                 intactEntry();
                 if (ok.record() instanceof DurableRecord.Identity) {
-                    cells.remove(h.cell()); // re-hosted as a new member: the old incarnation's records are dead
+                    sink.reset(h.cell()); // re-hosted as a new member: the old incarnation's records are dead
                     reset.add(h.cell());
                 }
-                cells.computeIfAbsent(h.cell(), c -> new ArrayList<>()).add(ok.record());
+                sink.add(h.cell(), ok.record());
                 pos = h.end();
                 lastValidEnd = pos;
             } else {
@@ -119,9 +148,10 @@ final class LogRecovery {
         } else {
             commitPending();
         }
-        Map<String, List<DurableRecord>> intact = new LinkedHashMap<>(cells);
-        for (String c : damagedCells) {
-            intact.remove(c);
+        Map<String, List<DurableRecord>> intact = new LinkedHashMap<>();
+        if (sink instanceof Collect c) {
+            intact = c.cells;
+            damagedCells.forEach(intact::remove);
         }
         return new LogScan(intact, Set.copyOf(reset), Set.copyOf(damagedCells), unknownDamage,
                 truncated > 0 ? lastValidEnd : lastLength, truncated, entries);

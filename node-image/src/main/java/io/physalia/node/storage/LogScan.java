@@ -9,7 +9,8 @@ import java.util.Set;
  * What reading node log segments found.
  *
  * @param cells          each intact cell's records in log order, from its latest Identity record on
- *                       (a cell whose latest entry is a drop is absent)
+ *                       (a cell whose latest entry is a drop is absent); empty when the records went to
+ *                       another {@link LogRecovery.Sink}
  * @param reset          cells with an Identity record or a drop in these segments: whatever an earlier
  *                       checkpoint holds for them is superseded
  * @param damagedCells   cells with damaged records before the end of the log: they must be refused

@@ -104,7 +104,7 @@ public final class NodeLog implements AutoCloseable {
             }
             expect++;
         }
-        LogRecovery reader = new LogRecovery(new RecordCodec());
+        LogRecovery reader = LogRecovery.collecting(new RecordCodec());
         for (Path p : segments.values()) {
             reader.add(Files.readAllBytes(p));
         }

@@ -48,9 +48,12 @@ public final class NodeStorage implements AutoCloseable {
         adoptLegacyLog(dataDir, logDir);
         RecordCodec codec = new RecordCodec();
         CheckpointStore store = CheckpointStore.open(dataDir.resolve(CheckpointStore.DIR_NAME), codec);
+        long t0 = System.nanoTime();
         CheckpointStore.Loaded loaded = store.load();
+        long t1 = System.nanoTime();
         NodeLog log = NodeLog.open(logDir, options.segmentBytes(), store.compactedThrough());
-        Recovered recovered = merge(loaded, log.recovered());
+        long t2 = System.nanoTime();
+        Recovered recovered = merge(loaded, log.recovered(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         Checkpointer checkpointer = new Checkpointer(log, store, config, options.checkpointLogBytes());
         checkpointer.start();
         return new NodeStorage(log, store, checkpointer, recovered);
@@ -72,7 +75,7 @@ public final class NodeStorage implements AutoCloseable {
     }
 
     /** Each cell's checkpoint, then the log records after it; the log's verdicts override the checkpoint's. */
-    static Recovered merge(CheckpointStore.Loaded loaded, LogScan tail) {
+    static Recovered merge(CheckpointStore.Loaded loaded, LogScan tail, long checkpointMillis, long logMillis) {
         Map<String, List<DurableRecord>> cells = new LinkedHashMap<>(loaded.cells());
         Map<String, String> refused = new TreeMap<>(loaded.refused());
         for (String c : tail.reset()) {
@@ -99,7 +102,7 @@ public final class NodeStorage implements AutoCloseable {
             refused.put(c, "its records in the node log are damaged");
         }
         return new Recovered(cells, refused, tail.unknownDamage(), loaded.cells().size() + loaded.refused().size(),
-                tail.entries(), tail.truncatedBytes());
+                tail.entries(), tail.truncatedBytes(), checkpointMillis, logMillis);
     }
 
     public NodeLog log() {
@@ -115,7 +118,7 @@ public final class NodeStorage implements AutoCloseable {
     public void releaseRecords() {
         Recovered r = recovered;
         recovered = new Recovered(Map.of(), r.refusedCells(), r.refuseAll(), r.checkpointedCells(), r.logEntries(),
-                r.truncatedBytes());
+                r.truncatedBytes(), r.checkpointMillis(), r.logMillis());
         log.releaseRecords();
     }
 

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param checkpointedCells cells loaded from the checkpoint store
  * @param logEntries        intact log entries replayed after the checkpoint
  * @param truncatedBytes    bytes of torn log tail cut off
+ * @param checkpointMillis  time spent loading the checkpoints
+ * @param logMillis         time spent reading the log after them
  */
 public record Recovered(Map<String, List<DurableRecord>> cells, Map<String, String> refusedCells, boolean refuseAll,
-                        long checkpointedCells, long logEntries, long truncatedBytes) {}
+                        long checkpointedCells, long logEntries, long truncatedBytes, long checkpointMillis,
+                        long logMillis) {}

@@ -71,6 +71,25 @@ class CellFoldTest {
     }
 
     @Test
+    void foldingAsRecordsArriveGivesTheSameCheckpoint() {
+        for (int seed = 0; seed < 60; seed++) {
+            Random random = new Random(5000 + seed);
+            Histories.Chain chain = new Histories.Chain("c", 300, random);
+            List<DurableRecord> history = Histories.busyHistory(chain, 300 + random.nextInt(600), random);
+            CellFold eager = new CellFold("c");
+            for (int i = 0; i < history.size(); i++) {
+                eager.add(history.get(i));
+                eager.foldIfLarge(Histories.CONFIG); // what a checkpoint does while it reads segments
+                if (i % 97 == 0 || i == history.size() - 1) {
+                    assertEquals(Histories.recover(Histories.fromLatestIdentity(history.subList(0, i + 1))),
+                            Histories.recover(CellFold.of("c", eager.compact(Histories.CONFIG)).compact(Histories.CONFIG)),
+                            "seed " + seed + " after " + (i + 1) + " records");
+                }
+            }
+        }
+    }
+
+    @Test
     void theCheckpointIsSmallAndFoldsChosenValuesIntoOneSnapshot() {
         Random random = new Random(7);
         Histories.Chain chain = new Histories.Chain("c", 200, random);

@@ -74,25 +74,35 @@ final class Histories {
      * moving frontier (with holes), snapshots of the true state, and now and then a new Identity.
      */
     static List<DurableRecord> randomHistory(Chain chain, int length, Random random) {
+        return randomHistory(chain, length, random, new int[] {15, 40, 80, 97});
+    }
+
+    /** Like {@link #randomHistory(Chain, int, Random)}, mostly chosen values and few snapshots: long runs to fold. */
+    static List<DurableRecord> busyHistory(Chain chain, int length, Random random) {
+        return randomHistory(chain, length, random, new int[] {5, 30, 98, 99});
+    }
+
+    /** {@code odds}: cumulative percentages of Promised, AcceptedValue, Chosen and Snapshot records; the rest are Identities. */
+    private static List<DurableRecord> randomHistory(Chain chain, int length, Random random, int[] odds) {
         List<DurableRecord> out = new ArrayList<>();
         out.add(identity(chain, random));
         int n = chain.batches.size();
         int frontier = 0;
         while (out.size() < length) {
             int roll = random.nextInt(100);
-            if (roll < 15) {
+            if (roll < odds[0]) {
                 out.add(new DurableRecord.Promised(randomBallot(random)));
-            } else if (roll < 40) {
+            } else if (roll < odds[1]) {
                 int slot = Math.max(0, frontier - 2 + random.nextInt(6));
                 Batch v = slot < n && random.nextBoolean() ? chain.batches.get(slot) : randomBatch(random);
                 out.add(new DurableRecord.AcceptedValue(slot, randomBallot(random), v));
-            } else if (roll < 80) {
+            } else if (roll < odds[2]) {
                 int slot = Math.min(n - 1, Math.max(0, frontier - 3 + random.nextInt(7)));
                 out.add(new DurableRecord.Chosen(slot, chain.batches.get(slot)));
                 if (slot >= frontier) {
                     frontier = Math.min(n - 1, frontier + 1);
                 }
-            } else if (roll < 97) {
+            } else if (roll < odds[3]) {
                 int at = 1 + random.nextInt(Math.max(1, Math.min(n, frontier + 2)));
                 out.add(new DurableRecord.Snapshot(chain.snapshots.get(at)));
             } else {

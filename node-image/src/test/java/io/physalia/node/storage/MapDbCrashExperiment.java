@@ -43,8 +43,11 @@ class MapDbCrashExperiment {
                 }
             } catch (RuntimeException e) {
                 openFailures++;
-                System.out.println("cycle " + cycle + ": MapDB with transactions does not open after kill -9: " + e);
-                break; // nothing more to learn from this file
+                StackTraceElement[] at = e.getStackTrace();
+                System.out.println("cycle " + cycle + ": MapDB with transactions does not open after kill -9: " + e
+                        + (at.length > 0 ? " at " + at[0] : "") + (at.length > 1 ? " < " + at[1] : ""));
+                java.nio.file.Files.list(dir).forEach(f -> f.toFile().delete()); // start over with a new file
+                acked = 0;
             }
         }
         System.out.printf("MapDB transactions: %d kill -9 cycles, %d failed to open, %d lost an acknowledged commit, "
