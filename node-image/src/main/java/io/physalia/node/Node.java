@@ -107,18 +107,20 @@ public final class Node implements AutoCloseable {
         }
         refused.addAll(rec.refusedCells().keySet());
         rec.refusedCells().forEach((c, why) -> LOG.severe("cell " + c + ": " + why + "; refusing to serve it"));
-        Context ctx = context();
-        for (Map.Entry<String, List<DurableRecord>> e : rec.cells().entrySet()) {
-            try {
-                if (!(e.getValue().get(0) instanceof DurableRecord.Identity id) || !id.self().node().name().equals(config.name())) {
-                    throw new IllegalStateException("records do not belong to node " + config.name());
-                }
-                Replica r = Replica.recover(replicaConfig, e.getValue(), observer, ctx);
-                cells.put(e.getKey(), new CellHost(e.getKey(), shardFor(e.getKey()), this, r));
-            } catch (RuntimeException ex) {
-                LOG.severe("cell " + e.getKey() + ": cannot recover (" + ex.getMessage() + "); refusing to serve it");
-                refused.add(e.getKey());
+        // Replicas are independent and Replica.recover is pure: rebuild them on every core (restart time).
+        rec.cells().entrySet().parallelStream().forEach(this::recoverOne);
+    }
+
+    private void recoverOne(Map.Entry<String, List<DurableRecord>> e) {
+        try {
+            if (!(e.getValue().get(0) instanceof DurableRecord.Identity id) || !id.self().node().name().equals(config.name())) {
+                throw new IllegalStateException("records do not belong to node " + config.name());
             }
+            Replica r = Replica.recover(replicaConfig, e.getValue(), observer, context());
+            cells.put(e.getKey(), new CellHost(e.getKey(), shardFor(e.getKey()), this, r));
+        } catch (RuntimeException ex) {
+            LOG.severe("cell " + e.getKey() + ": cannot recover (" + ex.getMessage() + "); refusing to serve it");
+            refused.add(e.getKey());
         }
     }
 

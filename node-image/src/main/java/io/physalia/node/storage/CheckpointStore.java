@@ -130,25 +130,37 @@ public final class CheckpointStore {
             cellCount = 0;
             return new Loaded(cells, refused);
         }
+        List<Map.Entry<String, byte[]>> stored = new ArrayList<>();
         try (Opened cur = Opened.readOnly(file(dir, p.current()))) {
             cur.checkMeta(p);
             for (var e : cur.cells.entrySet()) {
-                try {
-                    CheckpointCodec.Checkpoint c = CheckpointCodec.decode(e.getKey(), e.getValue(), codec);
-                    if (c.refusal() != null) {
-                        refused.put(e.getKey(), c.refusal());
-                    } else {
-                        cells.put(e.getKey(), c.records());
-                    }
-                } catch (RuntimeException bad) {
-                    refused.put(e.getKey(), "its checkpoint is damaged (" + bad.getMessage() + ")");
-                }
+                stored.add(Map.entry(e.getKey(), e.getValue()));
             }
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new IOException("checkpoint file " + file(dir, p.current()) + " (generation " + p.generation()
                     + ") cannot be read: " + e, e);
+        }
+        // Decoding (checksums, records) is most of the work and each value stands alone: use every core.
+        List<Object> decoded = stored.parallelStream().map(e -> {
+            try {
+                return (Object) CheckpointCodec.decode(e.getKey(), e.getValue(), codec);
+            } catch (RuntimeException bad) {
+                return "its checkpoint is damaged (" + bad.getMessage() + ")";
+            }
+        }).toList();
+        for (int i = 0; i < stored.size(); i++) {
+            String cell = stored.get(i).getKey();
+            if (decoded.get(i) instanceof CheckpointCodec.Checkpoint c) {
+                if (c.refusal() != null) {
+                    refused.put(cell, c.refusal());
+                } else {
+                    cells.put(cell, c.records());
+                }
+            } else {
+                refused.put(cell, (String) decoded.get(i));
+            }
         }
         cellCount = cells.size() + refused.size();
         return new Loaded(cells, refused);
