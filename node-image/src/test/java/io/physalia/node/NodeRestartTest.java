@@ -41,12 +41,14 @@ class NodeRestartTest {
     static final int WRITES = Math.max(2, Integer.getInteger("physalia.restartWrites", 2));
     /** false: no checkpoint at all, the restart replays the whole log (for comparison). */
     static final boolean CHECKPOINTS = Boolean.parseBoolean(System.getProperty("physalia.restartCheckpoints", "true"));
+    /** Sealed log that triggers a checkpoint; small by default so that checkpoints also run on their own. */
+    static final long CHECKPOINT_LOG_BYTES = StorageOptions.parseBytes(System.getProperty("physalia.restartCheckpointLogBytes", "4m"));
     static final int IN_FLIGHT = 256;
 
     @Test
     void everyAcknowledgedWriteSurvivesARestartOfANodeWithManyReplicas(@TempDir Path dir) throws Exception {
         KeyFile.generate(dir.resolve("key"));
-        NodeConfig config = config(dir).withStorage(CHECKPOINTS ? new StorageOptions(1 << 20, 4 << 20)
+        NodeConfig config = config(dir).withStorage(CHECKPOINTS ? new StorageOptions(1 << 20, CHECKPOINT_LOG_BYTES)
                 : new StorageOptions(1 << 20, StorageOptions.MAX_CHECKPOINT_LOG_BYTES));
         Configuration members = new Configuration(List.of(Member.founding("n1")));
         long writeMillis;

@@ -85,7 +85,7 @@ final class CellFold {
             }
             case DurableRecord.Snapshot s -> {
                 long at = s.snapshot().appliedUpTo();
-                if (at > (snapshot == null ? 0 : snapshot.appliedUpTo())) {
+                if (at > snapshotAt()) {
                     snapshot = s.snapshot();
                     accepted.headMap(at).clear(); // below a snapshot recovery forgets them
                     chosen.headMap(at).clear();

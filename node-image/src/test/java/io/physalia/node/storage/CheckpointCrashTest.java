@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * value. {@code -Dphysalia.checkpointCrashCycles=N} runs more cycles than CI's few.
  */
 class CheckpointCrashTest {
-    static final int CYCLES = Integer.getInteger("physalia.checkpointCrashCycles", 8);
+    static final int CYCLES = Integer.getInteger("physalia.checkpointCrashCycles", 6);
     static final long SEGMENT = 8192;
     static final long CHECKPOINT_AFTER = 32768;
 
@@ -52,7 +52,9 @@ class CheckpointCrashTest {
             CountDownLatch ready = new CountDownLatch(1);
             CountDownLatch checkpointStarted = new CountDownLatch(1);
             AtomicBoolean sawAck = new AtomicBoolean();
-            Process p = new ProcessBuilder(NodeLogCrashTest.javaBin(), "-cp", System.getProperty("java.class.path"),
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(NodeLogCrashTest.javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"),
                     "--enable-native-access=ALL-UNNAMED", CheckpointWorker.class.getName(), dir.toString(), "6",
                     Long.toString(SEGMENT), Long.toString(CHECKPOINT_AFTER))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -82,6 +84,7 @@ class CheckpointCrashTest {
             });
             reader.start();
             assertTrue(ready.await(60, TimeUnit.SECONDS), "worker did not start");
+            long t1 = System.nanoTime();
             if (afterCheckpointStart) {
                 assertTrue(checkpointStarted.await(60, TimeUnit.SECONDS), "no checkpoint started");
                 Thread.sleep(random.nextInt(15));
@@ -99,6 +102,7 @@ class CheckpointCrashTest {
             acked.forEach((c, slot) -> ackedUpTo.merge(c, slot, Math::max));
             totalAcks += acked.values().stream().mapToLong(v -> v).sum();
 
+            long t2 = System.nanoTime();
             try (NodeStorage storage = NodeStorage.open(dir, new StorageOptions(SEGMENT, 1L << 30), Histories.CONFIG)) {
                 Recovered rec = storage.recovered();
                 assertFalse(rec.refuseAll(), "cycle " + cycle + ": damage in the middle of the log");
@@ -114,6 +118,8 @@ class CheckpointCrashTest {
                 }
                 generation = storage.checkpoints().generation();
             }
+            System.out.printf("cycle %d: start %d ms, run %d ms, check %d ms%s%n", cycle, (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000, mid ? ", killed during a checkpoint" : "");
         }
         System.out.printf("checkpoint crash loop: %d kill -9 cycles, %d while a checkpoint was under way, %d acknowledged "
                 + "values, checkpoint generation %d%n", CYCLES, midCheckpoint, totalAcks, generation);
