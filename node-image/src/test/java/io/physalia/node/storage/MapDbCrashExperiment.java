@@ -46,9 +46,11 @@ class MapDbCrashExperiment {
                 }
             } catch (RuntimeException e) {
                 openFailures++;
-                StackTraceElement[] at = e.getStackTrace();
+                String where = java.util.Arrays.stream(e.getStackTrace())
+                        .filter(f -> f.getClassName().startsWith("org.mapdb")).limit(2)
+                        .map(StackTraceElement::toString).reduce((x, y) -> x + " < " + y).orElse("?");
                 System.out.println("cycle " + cycle + ": MapDB with transactions does not open after kill -9: " + e
-                        + (at.length > 0 ? " at " + at[0] : "") + (at.length > 1 ? " < " + at[1] : ""));
+                        + " in " + where);
                 java.nio.file.Files.list(dir).forEach(f -> f.toFile().delete()); // start over with a new file
                 acked = 0;
             }
