@@ -72,7 +72,19 @@ final class Metrics {
                 () -> node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis()));
         gauge("physalia_log_records_written", "Records appended to the node log since start.", () -> node.log().recordsWritten());
         gauge("physalia_log_syncs", "Syncs (group commits) of the node log since start.", () -> node.log().syncs());
-        gauge("physalia_log_bytes", "Size of the node log file.", () -> node.log().sizeBytes());
+        gauge("physalia_log_bytes", "Bytes in the node log's segment files (what a restart replays after the checkpoint).",
+                () -> node.log().sizeBytes());
+        gauge("physalia_log_segments", "Node log segment files on disk.", () -> node.log().segmentCount());
+        gauge("physalia_checkpoints", "Checkpoints completed since start (sealed log segments folded into MapDB).",
+                () -> node.storage().checkpointer().checkpoints());
+        gauge("physalia_checkpoint_failures", "Checkpoints that failed since start (the log keeps every record).",
+                () -> node.storage().checkpointer().failures());
+        gauge("physalia_checkpoint_last_millis", "How long the last checkpoint took.",
+                () -> node.storage().checkpointer().lastMillis());
+        gauge("physalia_checkpoint_generation", "The checkpoint store's current generation (0: none yet).",
+                () -> node.storage().checkpoints().generation());
+        gauge("physalia_checkpoint_bytes", "Bytes of the checkpoint store's two MapDB files.",
+                () -> node.storage().checkpoints().sizeBytes());
         gauge("physalia_wakeup_timers", "Replicas with a wakeup timer set (idle cells have none).", node::pendingWakeups);
         gauge("physalia_peer_frames_wrong_color", "Peer frames and pings refused because the other node has another color.",
                 () -> node.transport() == null ? 0 : node.transport().wrongColor.get());

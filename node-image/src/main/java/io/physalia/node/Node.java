@@ -12,6 +12,7 @@ import io.physalia.core.paxos.ReplicaConfig;
 import io.physalia.core.paxos.ReplicaObserver;
 import io.physalia.core.paxos.Reply;
 import io.physalia.node.storage.NodeLog;
+import io.physalia.node.storage.NodeStorage;
 import io.physalia.node.storage.Recovered;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,7 +33,7 @@ import java.util.logging.Logger;
 
 /**
  * One node process: hosts many cell replicas on a few event-loop contexts (shards), one node
- * log with group commit, peer TCP and the HTTP API.
+ * storage (a log with group commit, folded into MapDB checkpoints), peer TCP and the HTTP API.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
@@ -41,10 +42,13 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final KeyFile keys;
     private final Vertx vertx;
+    private static final ReplicaConfig REPLICA_CONFIG = ReplicaConfig.DEFAULT;
+
+    private final NodeStorage storage;
     private final NodeLog log;
     private final Shard[] shards;
     private final Metrics metrics;
-    private final ReplicaConfig replicaConfig = ReplicaConfig.DEFAULT;
+    private final ReplicaConfig replicaConfig = REPLICA_CONFIG;
     private final Map<String, CellHost> cells = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong requestIds = new AtomicLong();
@@ -59,10 +63,11 @@ public final class Node implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - BASE_NANOS);
     }
 
-    private Node(NodeConfig config, KeyFile keys, NodeLog log) {
+    private Node(NodeConfig config, KeyFile keys, NodeStorage storage) {
         this.config = config;
         this.keys = keys;
-        this.log = log;
+        this.storage = storage;
+        this.log = storage.log();
         this.vertx = Vertx.vertx();
         int n = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         this.shards = new Shard[n];
@@ -88,10 +93,11 @@ public final class Node implements AutoCloseable {
     /** Opens storage, recovers every cell and starts listening; returns once both ports are open. */
     public static Node start(NodeConfig config) throws Exception {
         KeyFile keys = KeyFile.load(config.keyFile());
-        NodeLog log = NodeLog.open(config.dataDir());
-        Node node = new Node(config, keys, log);
+        NodeStorage storage = NodeStorage.open(config.dataDir(), config.storage(), REPLICA_CONFIG);
+        Node node = new Node(config, keys, storage);
         try {
-            node.recover(log.recovered());
+            node.recover(storage.recovered());
+            storage.releaseRecords();
             node.listen();
         } catch (Exception e) {
             node.close();
@@ -102,26 +108,27 @@ public final class Node implements AutoCloseable {
 
     private void recover(Recovered rec) {
         if (rec.refuseAll()) {
-            LOG.severe("node log " + log.file() + " is damaged before its end where the cell cannot be told; refusing every cell");
+            LOG.severe("node log " + log.dir() + " is damaged before its end where the cell cannot be told; refusing every cell");
             refused.addAll(rec.cells().keySet());
+            refused.addAll(rec.refusedCells().keySet());
             return;
         }
-        refused.addAll(rec.refusedCells());
-        for (String c : rec.refusedCells()) {
-            LOG.severe("cell " + c + ": durable records are damaged; refusing to serve it");
-        }
-        Context ctx = context();
-        for (Map.Entry<String, List<DurableRecord>> e : rec.cells().entrySet()) {
-            try {
-                if (!(e.getValue().get(0) instanceof DurableRecord.Identity id) || !id.self().node().name().equals(config.name())) {
-                    throw new IllegalStateException("records do not belong to node " + config.name());
-                }
-                Replica r = Replica.recover(replicaConfig, e.getValue(), observer, ctx);
-                cells.put(e.getKey(), new CellHost(e.getKey(), shardFor(e.getKey()), this, r));
-            } catch (RuntimeException ex) {
-                LOG.severe("cell " + e.getKey() + ": cannot recover (" + ex.getMessage() + "); refusing to serve it");
-                refused.add(e.getKey());
+        refused.addAll(rec.refusedCells().keySet());
+        rec.refusedCells().forEach((c, why) -> LOG.severe("cell " + c + ": " + why + "; refusing to serve it"));
+        // Replicas are independent and Replica.recover is pure: rebuild them on every core (restart time).
+        rec.cells().entrySet().parallelStream().forEach(this::recoverOne);
+    }
+
+    private void recoverOne(Map.Entry<String, List<DurableRecord>> e) {
+        try {
+            if (!(e.getValue().get(0) instanceof DurableRecord.Identity id) || !id.self().node().name().equals(config.name())) {
+                throw new IllegalStateException("records do not belong to node " + config.name());
             }
+            Replica r = Replica.recover(replicaConfig, e.getValue(), observer, context());
+            cells.put(e.getKey(), new CellHost(e.getKey(), shardFor(e.getKey()), this, r));
+        } catch (RuntimeException ex) {
+            LOG.severe("cell " + e.getKey() + ": cannot recover (" + ex.getMessage() + "); refusing to serve it");
+            refused.add(e.getKey());
         }
     }
 
@@ -243,17 +250,29 @@ public final class Node implements AutoCloseable {
         return p.future();
     }
 
-    /** Stops hosting {@code cell} (its records stay in the log; see docs/node.md). False if not hosted. */
+    /**
+     * Stops hosting {@code cell} and makes that durable (a restart does not host it again; the
+     * next checkpoint removes its state). Completes once durable; false if it was not hosted.
+     */
     Future<Boolean> drop(String cell) {
         Promise<Boolean> p = Promise.promise();
         Shard s = shardFor(cell);
         s.context.runOnContext(v -> {
             CellHost h = cells.remove(cell);
-            if (h != null) {
-                h.stop();
-                discovery.dropped(cell, h.replica());
+            if (h == null) {
+                p.complete(false);
+                return;
             }
-            p.complete(h != null);
+            h.stop();
+            discovery.dropped(cell, h.replica()); // leaves a forwarding pointer
+            log.appendDrop(cell).whenComplete((x, err) -> s.context.runOnContext(y -> {
+                if (err != null) {
+                    storageFailed(err);
+                    p.fail("storage failed: " + err);
+                } else {
+                    p.complete(true);
+                }
+            }));
         });
         return p.future();
     }
@@ -359,6 +378,10 @@ public final class Node implements AutoCloseable {
         return log;
     }
 
+    NodeStorage storage() {
+        return storage;
+    }
+
     PeerTransport transport() {
         return transport;
     }
@@ -423,9 +446,9 @@ public final class Node implements AutoCloseable {
             LOG.warning("vert.x did not close cleanly: " + e);
         }
         try {
-            log.close();
+            storage.close();
         } catch (IOException e) {
-            LOG.warning("node log did not close cleanly: " + e);
+            LOG.warning("node storage did not close cleanly: " + e);
         }
     }
 }

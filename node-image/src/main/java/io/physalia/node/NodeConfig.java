@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.node.storage.StorageOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                          Map<String, HostPort> peers, Path keyFile, long parentPid,
-                         Map<String, String> labels, Map<String, String> peerColors, String colony) {
+                         Map<String, String> labels, Map<String, String> peerColors, String colony,
+                         StorageOptions storage) {
 
     /** The label that carries a node's color (the same key as topology-labels' scheme). */
     public static final String COLOR_LABEL = "physalia.io/color";
@@ -27,19 +29,45 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         labels = Map.copyOf(labels);
         peerColors = Map.copyOf(peerColors);
         java.util.Objects.requireNonNull(colony, "colony");
+        if (storage == null) {
+            throw new IllegalArgumentException("storage options are required");
+        }
     }
 
-    /** A node of the default colony. */
+    /** A node of the default colony with the default storage sizes. */
     public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                       Map<String, HostPort> peers, Path keyFile, long parentPid,
                       Map<String, String> labels, Map<String, String> peerColors) {
-        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, DEFAULT_COLONY);
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, DEFAULT_COLONY,
+                StorageOptions.DEFAULT);
+    }
+
+    /** A node of the named colony with the default storage sizes. */
+    public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                      Map<String, HostPort> peers, Path keyFile, long parentPid,
+                      Map<String, String> labels, Map<String, String> peerColors, String colony) {
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony,
+                StorageOptions.DEFAULT);
+    }
+
+    /** A node of the default colony with the given storage sizes. */
+    public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                      Map<String, HostPort> peers, Path keyFile, long parentPid,
+                      Map<String, String> labels, Map<String, String> peerColors, StorageOptions storage) {
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, DEFAULT_COLONY,
+                storage);
+    }
+
+    /** The same node with other storage sizes. */
+    public NodeConfig withStorage(StorageOptions s) {
+        return new NodeConfig(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony, s);
     }
 
     /** A node without labels or colors: it talks to every peer. */
     public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                       Map<String, HostPort> peers, Path keyFile, long parentPid) {
-        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, Map.of(), Map.of());
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, Map.of(), Map.of(),
+                StorageOptions.DEFAULT);
     }
 
     /** This node's color, or null if it has none (then colors are not checked). */
@@ -76,7 +104,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
             usage: physalia-node --name NAME --data-dir DIR --peer-port PORT --http-port PORT \\
                                  --peers NAME=HOST:PORT,... --key-file FILE [--bind HOST] [--sync true]
               --name       this node's name (letters, digits, . _ -), unique in the colony
-              --data-dir   where the node log lives (created if missing)
+              --data-dir   where the node log and checkpoints live (created if missing)
               --peer-port  TCP port for other nodes (HMAC-authenticated frames)
               --http-port  HTTP port for clients, health, metrics and the admin routes
               --peers      the other nodes and their peer ports (this node may be listed; it is skipped)
@@ -87,7 +115,11 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
               --labels     the node's labels as key=value,... (topology and physalia.io/color)
               --peer-colors every node's color as name=color,...; with a color, the node talks
                            only to peers of its own color and drops (and counts) frames from others
-              --colony     the colony's name, a label on every metric (default: default)""";
+              --colony     the colony's name, a label on every metric (default: default)
+              --log-segment-bytes    start a new node log segment at this size (default 32m; 4k..1g;
+                                     k, m, g are KiB, MiB, GiB)
+              --checkpoint-log-bytes checkpoint once sealed log segments hold this much (default 128m;
+                                     at least the segment size, at most 64g)""";
 
     public static NodeConfig parse(String[] args) throws BadConfig {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -111,7 +143,8 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 problems.add("flag " + a + " needs a value");
                 continue;
             }
-            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors", "colony").contains(key)) {
+            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels",
+                    "peer-colors", "colony", "log-segment-bytes", "checkpoint-log-bytes").contains(key)) {
                 problems.add("unknown flag --" + key);
             } else if (flags.put(key, value) != null) {
                 problems.add("flag --" + key + " given twice");
@@ -169,11 +202,32 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         if (!NAME.matcher(colony).matches()) {
             problems.add("--colony '" + colony + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
+        long segmentBytes = bytes(flags, "log-segment-bytes", StorageOptions.DEFAULT.segmentBytes(), problems);
+        long checkpointBytes = bytes(flags, "checkpoint-log-bytes", StorageOptions.DEFAULT.checkpointLogBytes(), problems);
+        if (segmentBytes > 0 && checkpointBytes > 0) {
+            for (String p : StorageOptions.problems(segmentBytes, checkpointBytes)) {
+                problems.add("--log-segment-bytes " + segmentBytes + " / --checkpoint-log-bytes " + checkpointBytes + ": " + p);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new BadConfig(String.join("\n", problems));
         }
         return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
-                peers, Path.of(keyFile), parentPid, labels, peerColors, colony);
+                peers, Path.of(keyFile), parentPid, labels, peerColors, colony, new StorageOptions(segmentBytes, checkpointBytes));
+    }
+
+    /** A byte-count flag, its default if absent, or -1 after adding the problem. */
+    private static long bytes(Map<String, String> flags, String key, long dflt, List<String> problems) {
+        String v = flags.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return StorageOptions.parseBytes(v);
+        } catch (IllegalArgumentException e) {
+            problems.add("--" + key + ": " + e.getMessage());
+            return -1;
+        }
     }
 
     private static Map<String, String> pairs(String list, String flag, List<String> problems) {

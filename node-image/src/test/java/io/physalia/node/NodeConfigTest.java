@@ -54,6 +54,28 @@ class NodeConfigTest {
     }
 
     @Test
+    void storageSizesAreParsedAndChecked() throws Exception {
+        assertEquals(io.physalia.node.storage.StorageOptions.DEFAULT, NodeConfig.parse(GOOD).storage());
+        NodeConfig c = NodeConfig.parse(with("--log-segment-bytes", "1m", "--checkpoint-log-bytes", "8M"));
+        assertEquals(1 << 20, c.storage().segmentBytes());
+        assertEquals(8 << 20, c.storage().checkpointLogBytes());
+        NodeConfig.BadConfig e = assertThrows(NodeConfig.BadConfig.class,
+                () -> NodeConfig.parse(with("--log-segment-bytes", "12q")));
+        assertTrue(e.getMessage().contains("--log-segment-bytes: '12q' is not a byte count"), e.getMessage());
+        e = assertThrows(NodeConfig.BadConfig.class,
+                () -> NodeConfig.parse(with("--log-segment-bytes", "64m", "--checkpoint-log-bytes", "1m")));
+        assertTrue(e.getMessage().contains("must be at least the segment size"), e.getMessage());
+        e = assertThrows(NodeConfig.BadConfig.class, () -> NodeConfig.parse(with("--log-segment-bytes", "100")));
+        assertTrue(e.getMessage().contains("between 4096 bytes and 1 GiB"), e.getMessage());
+    }
+
+    private static String[] with(String... more) {
+        String[] args = java.util.Arrays.copyOf(GOOD, GOOD.length + more.length);
+        System.arraycopy(more, 0, args, GOOD.length, more.length);
+        return args;
+    }
+
+    @Test
     void keyFileRoundTripsAndRejectsWeakKeys(@TempDir Path dir) throws Exception {
         KeyFile.generate(dir.resolve("k"));
         KeyFile k = KeyFile.load(dir.resolve("k"));

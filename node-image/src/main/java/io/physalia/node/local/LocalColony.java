@@ -112,6 +112,7 @@ public final class LocalColony implements AutoCloseable {
         Files.createDirectories(dir);
         String peers = specs.stream().map(p -> p.name() + "=127.0.0.1:" + p.peerPort()).collect(Collectors.joining(","));
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+                "--enable-native-access=ALL-UNNAMED", // MapDB's hashing library loads native code; no warning on stderr
                 "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
                 "--name", n.name(), "--colony", "local", "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
                 "--http-port", Integer.toString(n.httpPort()), "--peers", peers, "--key-file", keyFile.toString(),

@@ -16,7 +16,8 @@ import java.util.zip.CRC32C;
  *    10+C        R  the record, as RecordCodec framed it (it carries its own CRC32C)
  * </pre>
  * The header checksum lets recovery trust the cell id and the record length even when the
- * record itself is damaged, so one damaged record refuses one cell, not the node.
+ * record itself is damaged, so one damaged record refuses one cell, not the node. An entry with
+ * {@code R = 0} carries no record: it says the node stopped hosting the cell (a drop).
  */
 final class LogEntry {
     static final int MAX_CELL_BYTES = 1024;
@@ -38,6 +39,11 @@ final class LogEntry {
         return b.array();
     }
 
+    /** The entry that says the node stopped hosting {@code cell}. */
+    static byte[] encodeDrop(String cell) {
+        return encode(cell, new byte[0]);
+    }
+
     static int headerCrc(byte[] buf, int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(buf, offset, length);
@@ -48,6 +54,10 @@ final class LogEntry {
     record Header(String cell, int recordOffset, int recordBytes) {
         int end() {
             return recordOffset + recordBytes;
+        }
+
+        boolean isDrop() {
+            return recordBytes == 0;
         }
     }
 
@@ -63,7 +73,7 @@ final class LogEntry {
         int lenAt = pos + 2 + c;
         int r = readInt(buf, lenAt);
         int crc = readInt(buf, lenAt + 4);
-        if (crc != headerCrc(buf, pos, 6 + c) || r <= 0 || r > maxRecordBytes) {
+        if (crc != headerCrc(buf, pos, 6 + c) || r < 0 || r > maxRecordBytes) {
             return null;
         }
         return new Header(new String(buf, pos + 2, c, StandardCharsets.UTF_8), lenAt + 8, r);

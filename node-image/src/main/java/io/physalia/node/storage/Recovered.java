@@ -3,17 +3,20 @@ package io.physalia.node.storage;
 import io.physalia.core.paxos.DurableRecord;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * What recovery found in a node log.
+ * What recovery found: the checkpoint store's state with the log tail after it replayed on top.
  *
- * @param cells          each intact cell's records in log order, from its latest Identity record on
- * @param refusedCells   cells with damage before the end of the log: the node must not serve them
- * @param refuseAll      damage whose cell cannot be known: every cell must be refused
- * @param validBytes     where the intact log ends (the file was truncated here)
- * @param truncatedBytes bytes of torn tail cut off
- * @param entries        intact entries read
+ * @param cells             each cell's records to rebuild its replica from (its checkpoint, then the
+ *                          records logged after it), starting with its Identity record
+ * @param refusedCells      cells the node must not serve, with the reason (damaged records or checkpoint)
+ * @param refuseAll         damage whose cell cannot be told: every cell must be refused
+ * @param checkpointedCells cells loaded from the checkpoint store
+ * @param logEntries        intact log entries replayed after the checkpoint
+ * @param truncatedBytes    bytes of torn log tail cut off
+ * @param checkpointMillis  time spent loading the checkpoints
+ * @param logMillis         time spent reading the log after them
  */
-public record Recovered(Map<String, List<DurableRecord>> cells, Set<String> refusedCells, boolean refuseAll,
-                        long validBytes, long truncatedBytes, long entries) {}
+public record Recovered(Map<String, List<DurableRecord>> cells, Map<String, String> refusedCells, boolean refuseAll,
+                        long checkpointedCells, long logEntries, long truncatedBytes, long checkpointMillis,
+                        long logMillis) {}

@@ -19,7 +19,7 @@ public final class AppendWorker {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
-        NodeLog log = NodeLog.open(dir);
+        NodeLog log = NodeLog.open(dir, Long.parseLong(args[2]), 0);
         PrintStream out = new PrintStream(System.out, false);
         System.out.println("READY");
         System.out.flush();

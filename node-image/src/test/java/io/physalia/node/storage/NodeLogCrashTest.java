@@ -34,7 +34,7 @@ class NodeLogCrashTest {
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             Map<String, Long> acked = new ConcurrentHashMap<>();
             Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                    AppendWorker.class.getName(), dir.toString(), "6")
+                    AppendWorker.class.getName(), dir.toString(), "6", "65536")
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             CountDownLatch ready = new CountDownLatch(1);
             Thread reader = new Thread(() -> {
@@ -60,10 +60,10 @@ class NodeLogCrashTest {
             acked.forEach((c, s) -> ackedUpTo.merge(c, s, Math::max));
             totalAcks += acked.size();
 
-            try (NodeLog log = NodeLog.open(dir)) {
-                Recovered rec = log.recovered();
-                assertFalse(rec.refuseAll(), "cycle " + cycle + ": damage in the middle of the log");
-                assertTrue(rec.refusedCells().isEmpty(), "cycle " + cycle + ": refused " + rec.refusedCells());
+            try (NodeLog log = NodeLog.open(dir, 65536, 0)) {
+                LogScan rec = log.recovered();
+                assertFalse(rec.unknownDamage(), "cycle " + cycle + ": damage in the middle of the log");
+                assertTrue(rec.damagedCells().isEmpty(), "cycle " + cycle + ": refused " + rec.damagedCells());
                 for (var e : ackedUpTo.entrySet()) {
                     List<DurableRecord> records = rec.cells().getOrDefault(e.getKey(), List.of());
                     assertTrue(records.size() >= e.getValue(), "cycle " + cycle + ": " + e.getKey() + " acknowledged "

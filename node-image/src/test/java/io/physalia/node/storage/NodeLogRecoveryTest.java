@@ -13,9 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeLogRecoveryTest {
+    static NodeLog open(Path dir) throws Exception {
+        return NodeLog.open(dir, StorageOptions.DEFAULT.segmentBytes(), 0);
+    }
+
+    static Path firstSegment(Path dir) {
+        return dir.resolve(NodeLog.name(1));
+    }
 
     private static long write(Path dir, String cell, int from, int to) throws Exception {
-        try (NodeLog log = NodeLog.open(dir)) {
+        try (NodeLog log = open(dir)) {
             for (int i = from; i <= to; i++) {
                 log.append(cell, List.of(AppendWorker.record(i))).join();
             }
@@ -26,18 +33,18 @@ class NodeLogRecoveryTest {
     @Test
     void tornTailIsCutOffAndAppendsContinue(@TempDir Path dir) throws Exception {
         long size = write(dir, "a", 1, 5);
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(NodeLog.FILE_NAME).toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(firstSegment(dir).toFile(), "rw")) {
             f.setLength(size - 3); // the last record lost its end
             f.seek(size - 3);
             f.write(new byte[4096]); // and a power loss left zeros after it
         }
-        try (NodeLog log = NodeLog.open(dir)) {
+        try (NodeLog log = open(dir)) {
             assertEquals(4, log.recovered().cells().get("a").size());
             assertTrue(log.recovered().truncatedBytes() > 0);
-            assertTrue(log.recovered().refusedCells().isEmpty());
+            assertTrue(log.recovered().damagedCells().isEmpty());
             log.append("a", List.of(AppendWorker.record(5))).join();
         }
-        try (NodeLog log = NodeLog.open(dir)) {
+        try (NodeLog log = open(dir)) {
             assertEquals(5, log.recovered().cells().get("a").size());
             assertEquals(0, log.recovered().truncatedBytes());
         }
@@ -46,19 +53,19 @@ class NodeLogRecoveryTest {
     @Test
     void damageInTheMiddleRefusesThatCellOnly(@TempDir Path dir) throws Exception {
         write(dir, "a", 1, 1);
-        long afterA = Files.size(dir.resolve(NodeLog.FILE_NAME));
+        long afterA = Files.size(firstSegment(dir));
         write(dir, "b", 1, 1);
         write(dir, "a", 2, 3);
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(NodeLog.FILE_NAME).toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(firstSegment(dir).toFile(), "rw")) {
             long inB = afterA + 40; // inside b's record, past its header
             f.seek(inB);
             int v = f.read();
             f.seek(inB);
             f.write(v ^ 0x10);
         }
-        try (NodeLog log = NodeLog.open(dir)) {
-            assertEquals(Set.of("b"), log.recovered().refusedCells());
-            assertFalse(log.recovered().refuseAll());
+        try (NodeLog log = open(dir)) {
+            assertEquals(Set.of("b"), log.recovered().damagedCells());
+            assertFalse(log.recovered().unknownDamage());
             assertEquals(3, log.recovered().cells().get("a").size());
             assertFalse(log.recovered().cells().containsKey("b"));
         }
@@ -67,20 +74,20 @@ class NodeLogRecoveryTest {
     @Test
     void damagedHeaderInTheMiddleRefusesEverything(@TempDir Path dir) throws Exception {
         write(dir, "a", 1, 1);
-        long afterA = Files.size(dir.resolve(NodeLog.FILE_NAME));
+        long afterA = Files.size(firstSegment(dir));
         write(dir, "b", 1, 2);
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(NodeLog.FILE_NAME).toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(firstSegment(dir).toFile(), "rw")) {
             f.seek(afterA + 3); // inside b's cell id
             f.write('X');
         }
-        try (NodeLog log = NodeLog.open(dir)) {
-            assertTrue(log.recovered().refuseAll());
+        try (NodeLog log = open(dir)) {
+            assertTrue(log.recovered().unknownDamage());
         }
     }
 
     @Test
     void groupCommitBatchesManyAppendsPerSync(@TempDir Path dir) throws Exception {
-        try (NodeLog log = NodeLog.open(dir)) {
+        try (NodeLog log = open(dir)) {
             int threads = 16;
             int perThread = 200;
             long t0 = System.nanoTime();
