@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A node's start-up settings, from command-line flags. Every problem is reported at once, with
- * the flag it concerns, before anything starts.
+ * A node's start-up settings, from command-line flags, {@code PHYSALIA_*} environment variables and
+ * a config file, in that order of precedence ({@link ConfigSources}). Every problem is reported at
+ * once, naming the flag, variable or file line it concerns, before anything starts.
  *
  * @param peers every other node of the colony: name to host:port of its peer (TCP) listener
  * @param colony the colony's name, a label on every metric
@@ -119,51 +120,41 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
               --log-segment-bytes    start a new node log segment at this size (default 32m; 4k..1g;
                                      k, m, g are KiB, MiB, GiB)
               --checkpoint-log-bytes checkpoint once sealed log segments hold this much (default 128m;
-                                     at least the segment size, at most 64g)""";
+                                     at least the segment size, at most 64g)
+              --config     a file of 'key = value' lines, keys as the flags above without '--'
+            Every flag can also be set by an environment variable, PHYSALIA_ and the flag's name in
+            capitals with '_' for '-' (PHYSALIA_HTTP_PORT=7401, PHYSALIA_CONFIG=/etc/physalia/node.conf).
+            Precedence: flags, then the environment, then the config file.""";
 
+    /** The setting names, as flags spell them without {@code --}. */
+    static final java.util.Set<String> KEYS = java.util.Set.of("name", "data-dir", "peer-port", "http-port", "peers",
+            "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors", "colony", "log-segment-bytes",
+            "checkpoint-log-bytes");
+
+    /** Parses flags, the process environment and the config file (see {@link ConfigSources}). */
     public static NodeConfig parse(String[] args) throws BadConfig {
-        Map<String, String> flags = new LinkedHashMap<>();
+        return parse(args, System.getenv());
+    }
+
+    /** Parses flags, then {@code env}'s {@code PHYSALIA_*} variables, then the config file they name. */
+    public static NodeConfig parse(String[] args, Map<String, String> env) throws BadConfig {
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                problems.add("unexpected argument '" + a + "'");
-                continue;
-            }
-            String key;
-            String value;
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                key = a.substring(2, eq);
-                value = a.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                key = a.substring(2);
-                value = args[++i];
-            } else {
-                problems.add("flag " + a + " needs a value");
-                continue;
-            }
-            if (!List.of("name", "data-dir", "peer-port", "http-port", "peers", "key-file", "bind", "sync", "parent-pid", "labels",
-                    "peer-colors", "colony", "log-segment-bytes", "checkpoint-log-bytes").contains(key)) {
-                problems.add("unknown flag --" + key);
-            } else if (flags.put(key, value) != null) {
-                problems.add("flag --" + key + " given twice");
-            }
-        }
+        ConfigSources flags = ConfigSources.gather(args, env, KEYS, problems);
+        flags.warnings().forEach(w -> java.util.logging.Logger.getLogger(NodeConfig.class.getName()).warning(w));
         String name = required(flags, "name", problems);
         if (name != null && !NAME.matcher(name).matches()) {
-            problems.add("--name '" + name + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            problems.add(flags.where("name") + " '" + name + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         String dir = required(flags, "data-dir", problems);
         int peerPort = port(flags, "peer-port", problems);
         int httpPort = port(flags, "http-port", problems);
         if (peerPort > 0 && peerPort == httpPort) {
-            problems.add("--peer-port and --http-port must differ");
+            problems.add(flags.where("peer-port") + " and " + flags.where("http-port") + " must differ");
         }
         String keyFile = required(flags, "key-file", problems);
         String sync = flags.getOrDefault("sync", "true");
         if (!sync.equals("true")) {
-            problems.add("--sync " + sync + ": refusing to start with syncing disabled; acknowledged writes would not "
+            problems.add(flags.where("sync") + " " + sync + ": refusing to start with syncing disabled; acknowledged writes would not "
                     + "survive a power loss (there is no unsafe mode)");
         }
         Map<String, HostPort> peers = new LinkedHashMap<>();
@@ -172,41 +163,42 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
             for (String item : peerList.split(",")) {
                 String[] nv = item.trim().split("=", 2);
                 if (nv.length != 2 || !NAME.matcher(nv[0]).matches()) {
-                    problems.add("--peers entry '" + item + "' must look like name=host:port");
+                    problems.add(flags.where("peers") + " entry '" + item + "' must look like name=host:port");
                     continue;
                 }
                 HostPort hp = hostPort(nv[1]);
                 if (hp == null) {
-                    problems.add("--peers entry '" + item + "': '" + nv[1] + "' is not host:port with a port in 1-65535");
+                    problems.add(flags.where("peers") + " entry '" + item + "': '" + nv[1] + "' is not host:port with a port in 1-65535");
                 } else if (!nv[0].equals(name)) {
                     if (peers.put(nv[0], hp) != null) {
-                        problems.add("--peers lists node '" + nv[0] + "' twice");
+                        problems.add(flags.where("peers") + " lists node '" + nv[0] + "' twice");
                     }
                 }
             }
         }
         long parentPid = -1;
-        if (flags.containsKey("parent-pid")) {
+        if (flags.has("parent-pid")) {
             try {
                 parentPid = Long.parseLong(flags.get("parent-pid"));
             } catch (NumberFormatException e) {
-                problems.add("--parent-pid '" + flags.get("parent-pid") + "' is not a process id");
+                problems.add(flags.where("parent-pid") + " '" + flags.get("parent-pid") + "' is not a process id");
             }
         }
-        Map<String, String> labels = pairs(flags.get("labels"), "--labels", problems);
-        Map<String, String> peerColors = pairs(flags.get("peer-colors"), "--peer-colors", problems);
-        if (labels.containsKey(COLOR_LABEL) && !flags.containsKey("peer-colors")) {
-            problems.add("--labels gives a color (" + COLOR_LABEL + "): --peer-colors must give every peer's color");
+        Map<String, String> labels = pairs(flags.get("labels"), flags.where("labels"), problems);
+        Map<String, String> peerColors = pairs(flags.get("peer-colors"), flags.where("peer-colors"), problems);
+        if (labels.containsKey(COLOR_LABEL) && !flags.has("peer-colors")) {
+            problems.add(flags.where("labels") + " gives a color (" + COLOR_LABEL + "): " + ConfigSources.howToGive("peer-colors")
+                    + " must give every peer's color");
         }
         String colony = flags.getOrDefault("colony", DEFAULT_COLONY);
         if (!NAME.matcher(colony).matches()) {
-            problems.add("--colony '" + colony + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            problems.add(flags.where("colony") + " '" + colony + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         long segmentBytes = bytes(flags, "log-segment-bytes", StorageOptions.DEFAULT.segmentBytes(), problems);
         long checkpointBytes = bytes(flags, "checkpoint-log-bytes", StorageOptions.DEFAULT.checkpointLogBytes(), problems);
         if (segmentBytes > 0 && checkpointBytes > 0) {
             for (String p : StorageOptions.problems(segmentBytes, checkpointBytes)) {
-                problems.add("--log-segment-bytes " + segmentBytes + " / --checkpoint-log-bytes " + checkpointBytes + ": " + p);
+                problems.add(flags.where("log-segment-bytes") + " " + segmentBytes + " / " + flags.where("checkpoint-log-bytes") + " " + checkpointBytes + ": " + p);
             }
         }
         if (!problems.isEmpty()) {
@@ -217,7 +209,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
     }
 
     /** A byte-count flag, its default if absent, or -1 after adding the problem. */
-    private static long bytes(Map<String, String> flags, String key, long dflt, List<String> problems) {
+    private static long bytes(ConfigSources flags, String key, long dflt, List<String> problems) {
         String v = flags.get(key);
         if (v == null) {
             return dflt;
@@ -225,7 +217,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         try {
             return StorageOptions.parseBytes(v);
         } catch (IllegalArgumentException e) {
-            problems.add("--" + key + ": " + e.getMessage());
+            problems.add(flags.where(key) + ": " + e.getMessage());
             return -1;
         }
     }
@@ -259,16 +251,20 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         }
     }
 
-    private static String required(Map<String, String> flags, String key, List<String> problems) {
+    private static String required(ConfigSources flags, String key, List<String> problems) {
         String v = flags.get(key);
-        if (v == null || v.isBlank()) {
-            problems.add("missing --" + key);
+        if (v == null) {
+            problems.add("missing " + ConfigSources.howToGive(key));
+            return null;
+        }
+        if (v.isBlank()) {
+            problems.add(flags.where(key) + " is empty");
             return null;
         }
         return v;
     }
 
-    private static int port(Map<String, String> flags, String key, List<String> problems) {
+    private static int port(ConfigSources flags, String key, List<String> problems) {
         String v = required(flags, key, problems);
         if (v == null) {
             return -1;
@@ -276,12 +272,12 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         try {
             int p = Integer.parseInt(v);
             if (p < 1 || p > 65535) {
-                problems.add("--" + key + " " + v + " is not a port (1-65535)");
+                problems.add(flags.where(key) + " " + v + " is not a port (1-65535)");
                 return -1;
             }
             return p;
         } catch (NumberFormatException e) {
-            problems.add("--" + key + " '" + v + "' is not a number");
+            problems.add(flags.where(key) + " '" + v + "' is not a number");
             return -1;
         }
     }
