@@ -26,7 +26,7 @@ final class AdminClient {
     /** Read per call: after a key rotation the nodes stop accepting the old key's token. */
     private final Supplier<String> token;
     private final Function<String, String> addressOf;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
     /** Membership changes carry one seq each, so a retried change applies at most once. */
     private final AtomicLong seq = new AtomicLong(System.currentTimeMillis() * 1000);
 

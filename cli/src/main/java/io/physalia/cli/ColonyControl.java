@@ -77,7 +77,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     private final ControlStateFile stateFile;
     private final AdminClient admin;
     private final ActionRunner runner;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-loop"));
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "control-action"));
     // guarded by engine

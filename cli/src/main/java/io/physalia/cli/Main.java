@@ -195,7 +195,7 @@ public final class Main {
                     method = "GET";
                 }
             }
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + control + path))
                             .timeout(java.time.Duration.ofSeconds(60))
                             .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The local control plane's endpoint refuses bad input with a reason, without any node running. */
 class ColonyControlEndpointTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void badRequestsAreRefusedWithTheReason(@TempDir Path dir) throws Exception {

@@ -52,7 +52,7 @@ class LocalColonyControlTest {
     /** One action per color every 1.5 s after a burst of one, so the limit shows within seconds. */
     private static final RateLimits.Config LIMITS = new RateLimits.Config(10, 1000, 1, 1500);
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
     private final long startNanos = System.nanoTime();
     /** Replaced when the test restarts the control plane. */

@@ -81,7 +81,7 @@ public final class PhysaliaClient {
         this.maxAttempts = maxAttempts;
         this.requestTimeout = requestTimeout;
         this.budget = budget;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.session = new Session(this);
     }

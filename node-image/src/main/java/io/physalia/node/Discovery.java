@@ -56,7 +56,7 @@ final class Discovery {
     /** Cells to push, and the node clock reading before which not to (0: at once). */
     private final Map<String, Long> due = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(NODE_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(NODE_TIMEOUT).build();
     private long flushTimer = -1;
     private long refreshTimer = -1;
 

@@ -36,7 +36,7 @@ class DiscoveryTest {
     static Path dir;
     static final List<Node> nodes = new ArrayList<>();
     static final Map<String, String> http = new LinkedHashMap<>();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final AtomicLong seq = new AtomicLong();
     static String token;
 

@@ -31,7 +31,7 @@ class HttpApiTest {
     static Node node;
     static String base;
     static int peerPort;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -354,6 +354,18 @@ class HttpApiTest {
         for (String name : new String[] {"physalia_requests_total", "physalia_proposals_total", "physalia_cells_hosted{colony=\"default\",color=\"\",node=\"n1\",} 1.0",
                 "reason=\"BAD_HMAC\"", "physalia_log_syncs"}) {
             assertTrue(m.contains(name), name + " missing from /metrics");
+        }
+    }
+
+    @Test
+    void cleartextHttp2UpgradeIsRefusedAndAnsweredInHttp11() throws Exception {
+        try (HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            for (int i = 0; i < 3; i++) { // the first request on a connection asks to upgrade; later ones reuse it
+                HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertEquals(HttpClient.Version.HTTP_1_1, r.version(), "the node must not switch to h2c");
+            }
         }
     }
 }

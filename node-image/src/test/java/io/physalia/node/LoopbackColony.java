@@ -24,7 +24,7 @@ final class LoopbackColony implements AutoCloseable {
     final List<String> http = new ArrayList<>();
     private final List<NodeConfig> configs = new ArrayList<>();
     private final TamperingProxy[][] proxies;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * @param keyFiles one key file per node (they may all be the same file)

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of a green node, even one misconfigured to believe the blue node is green.
  */
 class NodeColorTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void framesFromAnotherColorAreRefusedAndCounted(@TempDir Path dir) throws Exception {

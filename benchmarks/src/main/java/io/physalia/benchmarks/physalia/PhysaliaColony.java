@@ -40,7 +40,7 @@ public final class PhysaliaColony implements AutoCloseable {
     private final Process[] processes;
     private final Path keyFile;
     private final String adminToken;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     public PhysaliaColony(Path root, int nodes, List<String> jvmFlags) throws IOException {
         this.root = root.toAbsolutePath();
@@ -184,7 +184,7 @@ public final class PhysaliaColony implements AutoCloseable {
                          boolean admin, String verb, Consumer<String> progress) throws IOException, InterruptedException {
         String body = "{\"members\":[" + names.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(",")) + "]}";
         // Its own client, closed at the end: idle connections would otherwise stay open and be counted as the node's footprint.
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()) {
             bulkPut(client, body, prefix, count, inFlight, nodeOf, route, admin, verb, progress);
         }
     }

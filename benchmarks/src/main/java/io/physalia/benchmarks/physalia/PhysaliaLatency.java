@@ -69,7 +69,7 @@ public final class PhysaliaLatency {
             check(r);
         }
         LatencyRecorder floor = new LatencyRecorder();
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()) {
             HttpRequest health = HttpRequest.newBuilder(URI.create("http://" + leader + "/healthz")).timeout(Duration.ofSeconds(10)).build();
             for (int i = 0; i < o.warmupOps() + o.samples(); i++) {
                 long t0 = System.nanoTime();

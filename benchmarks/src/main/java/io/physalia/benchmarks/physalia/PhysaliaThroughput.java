@@ -28,7 +28,7 @@ public final class PhysaliaThroughput {
     private final long[] seq;
     private final String prefix;
     private final String value;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "load-http");
                 t.setDaemon(true);

@@ -35,7 +35,7 @@ public final class LocalColony implements AutoCloseable {
     private final Process[] processes;
     private final boolean keyGenerated;
     private final java.util.Map<String, List<String>> extraArgs = new java.util.concurrent.ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500)).build();
 
     public LocalColony(Path root, List<NodeSpec> specs) throws IOException {
         this.root = root.toAbsolutePath();
