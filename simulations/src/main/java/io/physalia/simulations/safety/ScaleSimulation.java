@@ -1,5 +1,6 @@
 package io.physalia.simulations.safety;
 
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.simulations.Simulation;
 import io.physalia.simulations.SimulationOptions;
 import io.physalia.simulations.SimulationOutput;
@@ -59,9 +60,9 @@ public final class ScaleSimulation implements Simulation {
         }
         PrintStream out = output.out();
         out.println("datacenter: " + dc.describe());
-        out.printf(Locale.ROOT, "cells: %,d of %d members (%,d replicas, %.0f%% of the slots); JVM max heap %,d MB;"
-                + " %d processors%n", cells, size, replicas, 100.0 * replicas / slots, Runtime.getRuntime().maxMemory() >> 20,
-                Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "cells: %,d of %d members (%,d replicas, %.0f%% of the slots), engine placement policy %s"
+                + " (the default); JVM max heap %,d MB; %d processors%n", cells, size, replicas, 100.0 * replicas / slots,
+                PlacementPolicy.DEFAULT, Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
         Scale.Result r = Scale.run(new Scale.Config(dc, cells, size, windows, overlap, o.seed()),
                 line -> output.progress(line, false));
         report(r, out);
