@@ -80,6 +80,10 @@ class SimulationsTest {
         Run uplinks = simulate("load", "--uplinks", "1,5", "--out", dir.toString());
         assertEquals(2, uplinks.code());
         assertTrue(uplinks.err().contains("--uplinks must be 1..4"), uplinks.err());
+        Run policy = simulate("scale", "--policy", "nearest", "--out", dir.toString());
+        assertEquals(2, policy.code());
+        assertTrue(policy.err().contains("--policy must be one of [LEAST_OVERLAP, RANDOM, NEAR_CLIENTS], got 'nearest'"),
+                policy.err());
         Run small = simulate("cell-size", "--sizes", "1,17", "--out", dir.toString());
         assertEquals(2, small.code());
         assertTrue(small.err().contains("--sizes values must be in 1..15, got 17"), small.err());
