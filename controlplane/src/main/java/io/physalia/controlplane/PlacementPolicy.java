@@ -32,7 +32,9 @@ public enum PlacementPolicy {
      * nodes. In the same simulation the most cells any two nodes share rises from 5 to 12 for cells
      * of 7 (mean 2.49 to 2.88) and replicas per node spread 12..26 instead of 16..22; in
      * {@code PlacementBenchmark} (100,000 cells on 1,000 nodes) the most-sharing pair shares 291
-     * cells instead of 190. No member set is repeated under either policy.
+     * cells instead of 190, and in {@code physalia simulate scale} (1,000,000 cells on 10,000 nodes)
+     * 239 instead of 37, the mean staying about the same. No member set is repeated under either
+     * policy.
      */
     NEAR_CLIENTS;
 
