@@ -107,7 +107,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
         this.log = log;
         this.topology = SyntheticTopology.of(colony.specs().stream().map(LocalColony.NodeSpec::name).toList(), rows);
         this.colors = ColorPlan.assign(topology, COLOR_NAMES.subList(0, colorCount));
-        this.engine = new ControlPlane(Fleet.of(topology, colors, CAPACITY_REPLICAS), limits, PlacementPolicy.LEAST_OVERLAP,
+        this.engine = new ControlPlane(Fleet.of(topology, colors, CAPACITY_REPLICAS), limits, PlacementPolicy.DEFAULT,
                 new SplittableRandom(1));
         KeyFile keys = KeyFile.load(colony.keyFile());
         this.admin = new AdminClient(() -> {

@@ -32,7 +32,7 @@ class ControlStateFileTest {
     private final SortedMap<String, String> colors = ColorPlan.assign(topology, List.of("blue", "green"));
 
     private ControlPlane engine() {
-        return new ControlPlane(Fleet.of(topology, colors, 100), RateLimits.Config.defaults(), PlacementPolicy.LEAST_OVERLAP,
+        return new ControlPlane(Fleet.of(topology, colors, 100), RateLimits.Config.defaults(), PlacementPolicy.DEFAULT,
                 new SplittableRandom(1));
     }
 

@@ -63,14 +63,14 @@ class SyntheticTopologyTest {
             for (String rack : List.of("r1-k1", "r2-k3")) {
                 Topology t = SyntheticTopology.of(names(12), 2);
                 Fleet fleet = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
-                ControlPlane cp = new ControlPlane(fleet, NO_LIMITS, PlacementPolicy.LEAST_OVERLAP, new SplittableRandom(1));
+                ControlPlane cp = new ControlPlane(fleet, NO_LIMITS, PlacementPolicy.DEFAULT, new SplittableRandom(1));
                 NodeTopology client = t.nodes().stream().filter(n -> n.rack().equals(rack)).findFirst().orElseThrow();
                 PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class,
                         cp.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color)));
                 assertEquals("z1/" + client.row(), p.row());
                 for (String victim : p.members()) {
                     Fleet f2 = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
-                    ControlPlane e = new ControlPlane(f2, NO_LIMITS, PlacementPolicy.LEAST_OVERLAP, new SplittableRandom(1));
+                    ControlPlane e = new ControlPlane(f2, NO_LIMITS, PlacementPolicy.DEFAULT, new SplittableRandom(1));
                     e.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color));
                     e.setNodeHealth(victim, false);
                     List<Action> a = e.tick(0);
@@ -94,7 +94,7 @@ class SyntheticTopologyTest {
         Topology t = SyntheticTopology.of(names(16), 2);
         for (String color : List.of("blue", "green")) {
             Fleet f = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
-            ControlPlane cp = new ControlPlane(f, NO_LIMITS, PlacementPolicy.LEAST_OVERLAP, new SplittableRandom(1));
+            ControlPlane cp = new ControlPlane(f, NO_LIMITS, PlacementPolicy.DEFAULT, new SplittableRandom(1));
             NodeTopology client = t.node("n1").orElseThrow();
             PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class,
                     cp.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color)));

@@ -45,8 +45,9 @@ public final class ControlPlane {
         this.limits = new RateLimits(limits);
     }
 
+    /** An engine with the default rate limits and the default placement policy ({@link PlacementPolicy#DEFAULT}). */
     public ControlPlane(Fleet fleet, RandomGenerator random) {
-        this(fleet, RateLimits.Config.defaults(), PlacementPolicy.LEAST_OVERLAP, random);
+        this(fleet, RateLimits.Config.defaults(), PlacementPolicy.DEFAULT, random);
     }
 
     public Fleet fleet() {

@@ -131,6 +131,11 @@ public final class Fleet {
         return n;
     }
 
+    /** The id ({@link Node#rackId()}) of the rack of this name, or -1 if no node is in it. */
+    int rackId(String rack) {
+        return rackIds.getOrDefault(rack, -1);
+    }
+
     /** How many racks the fleet has; rack ids ({@link Node#rackId()}) run from 0 to this minus one. */
     int rackCount() {
         return rackIds.size();

@@ -59,7 +59,7 @@ public final class Placer {
             return new Outcome(new PlacementResult.Refused(req.cellId(), List.of("the fleet has no nodes")), null, false);
         }
         List<String> reasons = new ArrayList<>();
-        Set<Location> clientRacks = policy == PlacementPolicy.NEAR_CLIENTS ? new HashSet<>(req.clients()) : Set.of();
+        ClientRacks clientRacks = policy == PlacementPolicy.NEAR_CLIENTS ? ClientRacks.of(fleet, req.clients()) : ClientRacks.NONE;
         List<Fleet.Row> rows = fleet.rowsByDistance(req.clients(), req.color());
         for (Fleet.Row row : rows) {
             List<String> colors = req.color().map(List::of).orElseGet(() -> colorsByRoom(row));
@@ -100,7 +100,7 @@ public final class Placer {
 
     private record Attempt(List<Node> members, String reason) {}
 
-    private Attempt tryRow(Fleet.Row row, String color, int size, Set<Location> clientRacks, RandomGenerator random) {
+    private Attempt tryRow(Fleet.Row row, String color, int size, ClientRacks clientRacks, RandomGenerator random) {
         String where = "row " + row.path() + ": ";
         NodeGroup group = row.group(color);
         if (group == null || group.size() == 0) {
@@ -200,6 +200,37 @@ public final class Placer {
     }
 
     /**
+     * The racks a cell's clients are in ({@link PlacementPolicy#NEAR_CLIENTS} only): their fleet
+     * rack ids, compared first because that is one int per candidate (this runs for every
+     * candidate of every placement), then the client's whole location for a node in such a rack.
+     */
+    private record ClientRacks(Set<Location> locations, int[] ids) {
+        static final ClientRacks NONE = new ClientRacks(Set.of(), new int[0]);
+
+        static ClientRacks of(Fleet fleet, List<Location> clients) {
+            int[] ids = new int[clients.size()];
+            int n = 0;
+            for (Location l : clients) {
+                int id = fleet.rackId(l.rack());
+                if (id >= 0) {
+                    ids[n++] = id;
+                }
+            }
+            return new ClientRacks(new HashSet<>(clients), java.util.Arrays.copyOf(ids, n));
+        }
+
+        /** Whether node {@code nodes[i]}, in rack {@code rackId}, is in the rack of one of the clients. */
+        boolean contains(int rackId, List<Node> nodes, int i) {
+            for (int id : ids) {
+                if (id == rackId) {
+                    return locations.contains(nodes.get(i).topology().location());
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
      * The candidates of one greedy pass as flat arrays (rack and power ids, load, the running
      * overlap with the members chosen so far), copied from the group's arrays: the pass looks at
      * every candidate once per member.
@@ -216,7 +247,7 @@ public final class Placer {
         /** In a rack one of the cell's clients is in ({@link PlacementPolicy#NEAR_CLIENTS} only). */
         final boolean[] near;
 
-        Candidates(NodeGroup group, int[] free, int count, Set<Location> clientRacks, int[] tie) {
+        Candidates(NodeGroup group, int[] free, int count, ClientRacks clientRacks, int[] tie) {
             this.count = count;
             rack = new int[count];
             power = new int[count];
@@ -236,7 +267,7 @@ public final class Placer {
                 power[c] = groupPower[i];
                 hosted[c] = groupHosted[i];
                 capacity[c] = groupCapacity[i];
-                near[c] = !clientRacks.isEmpty() && clientRacks.contains(group.nodes().get(i).topology().location());
+                near[c] = clientRacks.contains(rack[c], group.nodes(), i);
             }
         }
     }
@@ -245,7 +276,7 @@ public final class Placer {
      * Chooses {@code size} members among the group's free nodes ({@code free[0..count)}, positions
      * in the group), or null if the greedy pass gets stuck.
      */
-    private List<Node> greedy(NodeGroup group, int[] free, int count, int size, Set<Location> clientRacks, int[] tie) {
+    private List<Node> greedy(NodeGroup group, int[] free, int count, int size, ClientRacks clientRacks, int[] tie) {
         int max = Rules.maxPerDomain(size);
         Candidates cand = new Candidates(group, free, count, clientRacks, tie);
         int[] rackCount = rackScratch;

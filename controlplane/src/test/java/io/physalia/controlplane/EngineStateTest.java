@@ -20,7 +20,7 @@ class EngineStateTest {
 
     private static ControlPlane engine() {
         return new ControlPlane(Fleets.colored(TOPOLOGY, List.of("blue", "green"), 20), GENEROUS,
-                PlacementPolicy.LEAST_OVERLAP, new Random(7));
+                PlacementPolicy.DEFAULT, new Random(7));
     }
 
     @Test

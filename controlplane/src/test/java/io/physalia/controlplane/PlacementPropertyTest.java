@@ -113,7 +113,7 @@ class PlacementPropertyTest {
             }
             trace.add(step + " " + f.cells().stream().map(Cell::toString).toList() + " " + cp.status().inFlight());
             if (step % 50 == 49) {
-                checkRestores(f, cp);
+                checkRestores(f, cp, policy);
             }
         }
         assertSharedCountsMatchARecount(f);
@@ -121,12 +121,12 @@ class PlacementPropertyTest {
     }
 
     /** The engine's saved state, taken back over an equal fleet, is the same state with the same counts. */
-    private static void checkRestores(Fleet f, ControlPlane cp) {
+    private static void checkRestores(Fleet f, ControlPlane cp, PlacementPolicy policy) {
         Fleet copy = new Fleet();
         for (Node n : f.nodes()) {
             copy.addNode(n.topology(), n.color(), n.capacityReplicas());
         }
-        ControlPlane restored = new ControlPlane(copy, new RateLimits.Config(3, 1_000, 2, 2_000), PlacementPolicy.LEAST_OVERLAP,
+        ControlPlane restored = new ControlPlane(copy, new RateLimits.Config(3, 1_000, 2, 2_000), policy,
                 new Random(0));
         EngineState saved = cp.state();
         restored.restore(saved);

@@ -18,14 +18,25 @@ import org.junit.jupiter.api.Test;
 class PlacementTest {
     private static final Location Z1R1 = new Location("z1", "z1r1", "z1r1k1");
 
+    /** The engine as it comes: default rate limits and the default policy. */
     private static ControlPlane engine(Fleet f) {
         return new ControlPlane(f, new Random(1));
+    }
+
+    /** The engine with {@link PlacementPolicy#LEAST_OVERLAP}, for what that policy alone promises. */
+    private static ControlPlane leastOverlap(Fleet f) {
+        return new ControlPlane(f, RateLimits.Config.defaults(), PlacementPolicy.LEAST_OVERLAP, new Random(1));
+    }
+
+    @Test
+    void theDefaultPolicyIsNearClients() {
+        assertEquals(PlacementPolicy.NEAR_CLIENTS, PlacementPolicy.DEFAULT);
     }
 
     @Test
     void placesSevenInTheClientsRowAcrossRacksAndPower() {
         Fleet f = Fleets.colored(Fleets.regular(2, 2, 6, 4, 3), List.of("blue", "green"), 100);
-        ControlPlane cp = engine(f);
+        ControlPlane cp = leastOverlap(f);
         PlacementResult r = cp.place(PlacementRequest.of("c1", List.of(Z1R1, new Location("z1", "z1r1", "z1r1k4"))));
         PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class, r);
         assertEquals("z1/z1r1", p.row());
@@ -35,6 +46,24 @@ class PlacementTest {
         Set<String> racks = new HashSet<>();
         c.members().forEach(n -> racks.add(n.rack()));
         assertEquals(6, racks.size(), "spreads over every rack of the row that has the color");
+    }
+
+    @Test
+    void theDefaultPlacesSevenInTheClientsRowFillingTheClientsRacksFirst() {
+        Fleet f = Fleets.colored(Fleets.regular(2, 2, 6, 4, 3), List.of("blue", "green"), 100);
+        ControlPlane cp = engine(f);
+        PlacementResult r = cp.place(PlacementRequest.of("c1", List.of(Z1R1, new Location("z1", "z1r1", "z1r1k4"))));
+        PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class, r);
+        assertEquals("z1/z1r1", p.row());
+        assertEquals(7, p.members().size());
+        Cell c = f.cell("c1").orElseThrow();
+        assertEquals(List.of(), Rules.violations(c, true));
+        Map<String, Integer> byRack = new HashMap<>();
+        c.members().forEach(n -> byRack.merge(n.rack(), 1, Integer::sum));
+        // Each rack has 2 nodes of the cell's color: both client racks are filled, the other 3 members spread.
+        assertEquals(2, byRack.get("z1r1k1"), byRack.toString());
+        assertEquals(2, byRack.get("z1r1k4"), byRack.toString());
+        assertEquals(5, byRack.size(), byRack.toString());
     }
 
     @Test
@@ -172,9 +201,9 @@ class PlacementTest {
     }
 
     @Test
-    void nodesGetDifferentMixes() {
+    void leastOverlapGivesNodesDifferentMixes() {
         Fleet f = Fleets.colored(Fleets.regular(1, 1, 7, 4, 7), List.of("blue"), 1000);
-        ControlPlane cp = engine(f);
+        ControlPlane cp = leastOverlap(f);
         for (int i = 0; i < 200; i++) {
             assertInstanceOf(PlacementResult.Placed.class, cp.place(PlacementRequest.of("c" + i, List.of(Z1R1))));
         }
@@ -185,6 +214,18 @@ class PlacementTest {
         assertTrue(s.maxReplicasPerNode() - s.minReplicasPerNode() <= 2, s.toString());
         // 200 cells x 21 pairs over 378 node pairs: about 11 per pair if spread evenly.
         assertTrue(s.maxShared() <= 20, s.toString());
+
+        // The default (NEAR_CLIENTS) pays for nearness in overlap: every cell's clients are in one
+        // rack, so every cell has 3 members there. It still never repeats a member set.
+        Fleet g = Fleets.colored(Fleets.regular(1, 1, 7, 4, 7), List.of("blue"), 1000);
+        ControlPlane near = engine(g);
+        for (int i = 0; i < 200; i++) {
+            assertInstanceOf(PlacementResult.Placed.class, near.place(PlacementRequest.of("c" + i, List.of(Z1R1))));
+        }
+        OverlapStats n = OverlapStats.of(g);
+        assertEquals(0, n.identicalMemberSets(), n.toString());
+        assertTrue(n.maxShared() > s.maxShared(), n + " against " + s);
+        g.cells().forEach(c -> assertEquals(3, c.members().stream().filter(m -> m.rack().equals("z1r1k1")).count()));
     }
 
     @Test
@@ -207,10 +248,18 @@ class PlacementTest {
         assertEquals(1, a.size());
         assertEquals("z1r1k1", f.node(a.get(0).joining()).orElseThrow().rack());
         assertEquals(List.of(), Rules.violations(c, true));
-        // The default policy spreads the same request over every rack instead.
+        // LEAST_OVERLAP spreads the same request over every rack instead.
         Fleet g = Fleets.colored(Fleets.regular(1, 1, 6, 4, 3), List.of("blue"), 100);
-        engine(g).place(PlacementRequest.of("c1", List.of(Z1R1, k4)));
+        leastOverlap(g).place(PlacementRequest.of("c1", List.of(Z1R1, k4)));
         assertEquals(6, g.cell("c1").orElseThrow().members().stream().map(Node::rack).distinct().count());
+        // The engine as it comes (the default policy) fills the clients' racks like NEAR_CLIENTS.
+        Fleet h = Fleets.colored(Fleets.regular(1, 1, 6, 4, 3), List.of("blue"), 100);
+        engine(h).place(PlacementRequest.of("c1", List.of(Z1R1, k4)));
+        Map<String, Integer> byRackDefault = new HashMap<>();
+        h.cell("c1").orElseThrow().members().forEach(n -> byRackDefault.merge(n.rack(), 1, Integer::sum));
+        assertEquals(byRack.size(), byRackDefault.size(), byRackDefault.toString());
+        assertEquals(3, byRackDefault.get("z1r1k1"), byRackDefault.toString());
+        assertEquals(3, byRackDefault.get("z1r1k4"), byRackDefault.toString());
     }
 
     @Test

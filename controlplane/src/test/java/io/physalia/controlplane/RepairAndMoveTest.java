@@ -18,7 +18,7 @@ class RepairAndMoveTest {
     private static final RateLimits.Config GENEROUS = new RateLimits.Config(1000, 1, 1000, 1);
 
     private static ControlPlane engine(Fleet f) {
-        return new ControlPlane(f, GENEROUS, PlacementPolicy.LEAST_OVERLAP, new Random(7));
+        return new ControlPlane(f, GENEROUS, PlacementPolicy.DEFAULT, new Random(7));
     }
 
     private static Fleet fleet() {

@@ -52,7 +52,7 @@ class SafetyTest {
         List<String> colors = List.of("blue", "green", "red", "amber");
         Fleet f = Fleets.colored(Fleets.regular(1, 3, 10, 8, 5), colors, 200);
         RateLimits.Config limits = new RateLimits.Config(10, 1_000, 4, 3_000);
-        ControlPlane cp = new ControlPlane(f, limits, PlacementPolicy.LEAST_OVERLAP, new Random(11));
+        ControlPlane cp = new ControlPlane(f, limits, PlacementPolicy.DEFAULT, new Random(11));
         Random rnd = new Random(12);
         for (int i = 0; i < 1500; i++) {
             assertInstanceOf(PlacementResult.Placed.class, cp.place(PlacementRequest.of("c" + i, Fleets.randomClients(f, rnd))));

@@ -1,6 +1,9 @@
 package io.physalia.simulations;
 
+import io.physalia.controlplane.PlacementPolicy;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -51,6 +54,20 @@ public record SimulationOptions(long seed, Path outDir, boolean quick, Map<Strin
             throw new IllegalArgumentException("--" + name + " must be in " + min + ".." + max + ", got " + raw);
         }
         return v;
+    }
+
+    /** A placement policy by name, any case, e.g. {@code --policy least_overlap}; the engine's default when absent. */
+    public PlacementPolicy policyParam(String name) {
+        String raw = params.get(name);
+        if (raw == null) {
+            return PlacementPolicy.DEFAULT;
+        }
+        try {
+            return PlacementPolicy.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + name + " must be one of " + Arrays.toString(PlacementPolicy.values())
+                    + ", got '" + raw + "'");
+        }
     }
 
     /** A comma-separated list of integers, each in range, e.g. {@code --sizes 5,7,9}. */

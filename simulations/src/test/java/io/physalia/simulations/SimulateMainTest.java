@@ -82,5 +82,11 @@ class SimulateMainTest {
                 .categories(List.of("node", "rack")).bars("ours", new double[] {0, 0.5}).render();
         assertTrue(bars.contains("<rect x="));
         assertThrows(IllegalArgumentException.class, () -> out.writeSvg("../x.svg", chart));
+        // A legend entry too long for the standard width widens the image, not the plot.
+        assertTrue(chart.render().contains("width=\"720\""));
+        String wide = new SvgChart("t", "x", "y").line("ours (default, NEAR_CLIENTS)", new double[] {1, 2},
+                new double[] {1, 2}).render();
+        assertTrue(wide.contains("width=\"774\""), wide);
+        assertTrue(wide.contains("<text x=\"570.0\""), wide);
     }
 }

@@ -12,19 +12,22 @@ import java.util.function.Consumer;
 
 /**
  * Figure 11's experiment: the same volumes, their configuration store placed five ways (the
- * engine with its default policy, the engine with {@link PlacementPolicy#NEAR_CLIENTS}, the swap
- * heuristic, random, one single point), judged under agg failures. Probabilities are exact where
+ * engine with its default policy, {@link PlacementPolicy#DEFAULT}; the engine with
+ * {@link PlacementPolicy#LEAST_OVERLAP}, the comparison point; the swap heuristic; random; one
+ * single point), judged under agg failures. Probabilities are exact where
  * {@link ExactAvailability} applies (one uplink per rack), else the Monte Carlo means; the Monte
  * Carlo run is always made, as the check.
  */
 public final class AvailabilityExperiment {
+    /** The engine with its default policy ({@link PlacementPolicy#DEFAULT}): the placement the targets judge. */
     public static final int OURS = 0;
-    public static final int OURS_NEAR_CLIENTS = 1;
+    /** The engine with {@link PlacementPolicy#LEAST_OVERLAP}. */
+    public static final int OURS_LEAST_OVERLAP = 1;
     public static final int SWAP = 2;
     public static final int RANDOM = 3;
     public static final int SINGLE = 4;
-    public static final List<String> NAMES = List.of("ours (default)", "ours (NEAR_CLIENTS)", "swap heuristic", "random",
-            "single point");
+    public static final List<String> NAMES = List.of("ours (default, " + PlacementPolicy.DEFAULT + ")",
+            "ours (" + PlacementPolicy.LEAST_OVERLAP + ")", "swap heuristic", "random", "single point");
 
     public record Config(DatacenterShape shape, int[] sizes, int volumes, int trials, int swapCandidates,
             double[] fractions, long seed) {}
@@ -36,7 +39,7 @@ public final class AvailabilityExperiment {
      * rack; -1 otherwise): that agg's failure alone cuts the store off while the client is up.
      */
     public record SizeResult(int size, double[][][] probs, boolean exact, MonteCarlo monteCarlo, double[] exposed,
-            OverlapStats oursOverlap, OverlapStats nearClientsOverlap, long swapsTried, long swapsKept) {
+            OverlapStats oursOverlap, OverlapStats leastOverlapOverlap, long swapsTried, long swapsKept) {
 
         /** P(volume unavailable | client instance up) for a placement at fraction index {@code q}. */
         public double lost(int placement, int q) {
@@ -68,14 +71,20 @@ public final class AvailabilityExperiment {
         List<SizeResult> out = new ArrayList<>();
         for (int size : config.sizes()) {
             SplittableRandom r = root.split();
-            progress.accept("cell size " + size + ": engine placement (default policy) of " + volumes.size() + " cells");
-            EnginePlacement.Result ours = EnginePlacement.place(dc, volumes, size, PlacementPolicy.LEAST_OVERLAP, r.nextLong());
-            progress.accept("cell size " + size + ": engine placement (NEAR_CLIENTS)");
-            EnginePlacement.Result near = EnginePlacement.place(dc, volumes, size, PlacementPolicy.NEAR_CLIENTS, r.nextLong());
+            // Seeds drawn in the order of the runs before NEAR_CLIENTS became the default (LEAST_OVERLAP's
+            // first), so each policy's placement, and so every figure, is the same as in those runs.
+            long leastOverlapSeed = r.nextLong();
+            long defaultSeed = r.nextLong();
+            progress.accept("cell size " + size + ": engine placement (default policy, " + PlacementPolicy.DEFAULT + ") of "
+                    + volumes.size() + " cells");
+            EnginePlacement.Result ours = EnginePlacement.place(dc, volumes, size, PlacementPolicy.DEFAULT, defaultSeed);
+            progress.accept("cell size " + size + ": engine placement (" + PlacementPolicy.LEAST_OVERLAP + ")");
+            EnginePlacement.Result least = EnginePlacement.place(dc, volumes, size, PlacementPolicy.LEAST_OVERLAP,
+                    leastOverlapSeed);
             StorePlacement random = RandomPlacement.place(dc, volumes.size(), size, r.split());
             progress.accept("cell size " + size + ": swap heuristic, " + config.swapCandidates() + " candidates per cell");
             SwapHeuristic.Result swap = SwapHeuristic.improve(dc, volumes, random, config.swapCandidates(), r.split());
-            List<StorePlacement> placements = List.of(ours.placement(), near.placement(), swap.placement(), random,
+            List<StorePlacement> placements = List.of(ours.placement(), least.placement(), swap.placement(), random,
                     SinglePoint.at(dc, singleNode, volumes.size()));
             MonteCarlo mc = MonteCarlo.run(dc.aggs(), dc.rackCount(), volumes, placements, config.fractions(),
                     config.trials(), r.split(), line -> progress.accept("cell size " + size + ": " + line));
@@ -106,7 +115,7 @@ public final class AvailabilityExperiment {
             } else {
                 java.util.Arrays.fill(exposed, -1);
             }
-            out.add(new SizeResult(size, probs, exact, mc, exposed, ours.overlap(), near.overlap(), swap.swapsTried(),
+            out.add(new SizeResult(size, probs, exact, mc, exposed, ours.overlap(), least.overlap(), swap.swapsTried(),
                     swap.swapsKept()));
         }
         return new Result(dc, dc.node(singleNode).node(), out);

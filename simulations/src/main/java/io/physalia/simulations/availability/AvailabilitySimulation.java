@@ -2,11 +2,12 @@ package io.physalia.simulations.availability;
 
 import static io.physalia.simulations.availability.AvailabilityExperiment.NAMES;
 import static io.physalia.simulations.availability.AvailabilityExperiment.OURS;
-import static io.physalia.simulations.availability.AvailabilityExperiment.OURS_NEAR_CLIENTS;
+import static io.physalia.simulations.availability.AvailabilityExperiment.OURS_LEAST_OVERLAP;
 import static io.physalia.simulations.availability.AvailabilityExperiment.RANDOM;
 import static io.physalia.simulations.availability.AvailabilityExperiment.SINGLE;
 import static io.physalia.simulations.availability.AvailabilityExperiment.SWAP;
 
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.simulations.Simulation;
 import io.physalia.simulations.SimulationOptions;
 import io.physalia.simulations.SimulationOutput;
@@ -80,7 +81,7 @@ public final class AvailabilitySimulation implements Simulation {
         out.println("## Targets");
         out.println();
         for (AvailabilityExperiment.SizeResult s : result.sizes()) {
-            for (int ours : new int[] {OURS, OURS_NEAR_CLIENTS}) {
+            for (int ours : new int[] {OURS, OURS_LEAST_OVERLAP}) {
                 out.println(targetVsSingle(s, ours));
                 out.println(targetVsSwap(s, ours));
             }
@@ -91,8 +92,8 @@ public final class AvailabilitySimulation implements Simulation {
         out.println();
         out.println("## Cell size " + s.size());
         out.println();
-        out.println("engine, default policy: " + s.oursOverlap());
-        out.println("engine, NEAR_CLIENTS: " + s.nearClientsOverlap());
+        out.println("engine, default policy (" + PlacementPolicy.DEFAULT + "): " + s.oursOverlap());
+        out.println("engine, " + PlacementPolicy.LEAST_OVERLAP + ": " + s.leastOverlapOverlap());
         out.println("swap heuristic: kept " + s.swapsKept() + " of " + s.swapsTried() + " candidate swaps");
         if (s.exposed()[0] >= 0) {
             StringBuilder b = new StringBuilder("cells with a majority behind one agg other than the client's:");

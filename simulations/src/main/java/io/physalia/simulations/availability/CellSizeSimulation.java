@@ -68,7 +68,7 @@ public final class CellSizeSimulation implements Simulation {
         for (int s = 0; s < sizes.length; s++) {
             progress.accept("placing " + cells + " cells of " + sizes[s]);
             members[s] = sizes[s] == 1 ? RandomPlacement.place(dc, cells, 1, root.split()).nodes()
-                    : EnginePlacement.place(dc, clients, sizes[s], PlacementPolicy.LEAST_OVERLAP, root.nextLong())
+                    : EnginePlacement.place(dc, clients, sizes[s], PlacementPolicy.DEFAULT, root.nextLong())
                             .placement().nodes();
         }
         double[][] sum = new double[sizes.length][fractions.length];
@@ -137,8 +137,8 @@ public final class CellSizeSimulation implements Simulation {
     public void run(SimulationOptions options, SimulationOutput output) throws IOException {
         Result r = compute(options, line -> output.progress(line, false));
         PrintStream out = output.out();
-        out.println("datacenter: " + DatacenterShape.DEFAULT.describeNodes() + "; cells of 3 and more placed by the engine,"
-                + " a cell of 1 is one node");
+        out.println("datacenter: " + DatacenterShape.DEFAULT.describeNodes() + "; cells of 3 and more placed by the engine (policy "
+                + PlacementPolicy.DEFAULT + ", the default), a cell of 1 is one node");
         out.println("failures: each node down independently with the given probability; a cell is available while more than"
                 + " half its members are up");
         out.println();

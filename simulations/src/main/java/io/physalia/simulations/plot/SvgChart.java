@@ -17,6 +17,10 @@ public final class SvgChart {
     private static final int RIGHT = 190;
     private static final int TOP = 44;
     private static final int BOTTOM = 58;
+    /** Legend text starts this far right of the plot area. */
+    private static final int LEGEND_TEXT = 40;
+    /** An upper estimate of the width of one legend character (11 px sans-serif, capitals included). */
+    private static final double LEGEND_CHAR = 7.0;
     private static final String[] PALETTE = {
         "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"
     };
@@ -94,6 +98,19 @@ public final class SvgChart {
         return this;
     }
 
+    /**
+     * The image width: the standard one, wider when the longest legend entry would not fit to the
+     * right of the plot area (which keeps its size, so plots stay comparable).
+     */
+    int width() {
+        int longest = 0;
+        for (Series s : series) {
+            longest = Math.max(longest, s.name().length());
+        }
+        int needed = WIDTH - RIGHT + LEGEND_TEXT + (int) Math.ceil(longest * LEGEND_CHAR) + 8;
+        return Math.max(WIDTH, needed);
+    }
+
     public String render() {
         if (series.isEmpty()) {
             throw new IllegalStateException("chart '" + title + "' has no series");
@@ -113,9 +130,10 @@ public final class SvgChart {
         Scale sy = new Scale(y0, y1, HEIGHT - BOTTOM, TOP, logY);
 
         StringBuilder b = new StringBuilder();
+        int width = width();
         b.append(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-                WIDTH, HEIGHT, WIDTH, HEIGHT));
+                width, HEIGHT, width, HEIGHT));
         b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         text(b, WIDTH / 2.0 - RIGHT / 2.0 + LEFT / 2.0, 24, title, "middle", 15, 0);
         text(b, (LEFT + WIDTH - RIGHT) / 2.0, HEIGHT - 14, xLabel, "middle", 12, 0);
@@ -188,7 +206,7 @@ public final class SvgChart {
             }
             // Legend.
             double ly = TOP + 8 + s * 20;
-            double lx = WIDTH - RIGHT + 12;
+            double lx = WIDTH - RIGHT + LEGEND_TEXT - 28;
             b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%d\"%s/>%n",
                     lx, ly, lx + 22, ly, color, barChart ? 8 : 2, ser.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
             text(b, lx + 28, ly + 4, ser.name(), "start", 11, 0);

@@ -1,5 +1,6 @@
 package io.physalia.simulations.safety;
 
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.simulations.Simulation;
 import io.physalia.simulations.SimulationOptions;
 import io.physalia.simulations.SimulationOutput;
@@ -53,8 +54,8 @@ public final class BlastRadiusSimulation implements Simulation {
         }
         PrintStream out = output.out();
         out.println("datacenter: " + dc.describe());
-        out.printf(Locale.ROOT, "cells: %,d of %d members, clients at 1-3 racks (80%% of cells' clients in one row)%n",
-                cells, size);
+        out.printf(Locale.ROOT, "cells: %,d of %d members, clients at 1-3 racks (80%% of cells' clients in one row);"
+                + " engine placement policy %s (the default)%n", cells, size, PlacementPolicy.DEFAULT);
         BlastRadius.Result r = BlastRadius.run(new BlastRadius.Config(dc, cells, size, churn, o.seed()),
                 line -> output.progress(line, false));
         report(r, dc, churn, out);

@@ -92,7 +92,7 @@ public final class MassFailure {
     public static Result run(Config config, Consumer<String> progress) {
         Datacenter dc = config.datacenter();
         Fleet fleet = dc.fleet();
-        ControlPlane cp = new ControlPlane(fleet, config.limits(), PlacementPolicy.LEAST_OVERLAP,
+        ControlPlane cp = new ControlPlane(fleet, config.limits(), PlacementPolicy.DEFAULT,
                 new SplittableRandom(config.seed()));
         SplittableRandom rnd = new SplittableRandom(config.seed() + 1);
         Clients clients = new Clients(dc);

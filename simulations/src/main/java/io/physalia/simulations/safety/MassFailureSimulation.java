@@ -1,5 +1,6 @@
 package io.physalia.simulations.safety;
 
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.simulations.Simulation;
 import io.physalia.simulations.SimulationOptions;
@@ -51,9 +52,9 @@ public final class MassFailureSimulation implements Simulation {
         RateLimits.Config l = config.limits();
         PrintStream out = output.out();
         out.println("datacenter: " + dc.describe());
-        out.printf(Locale.ROOT, "cells: %,d of %d members; rate limits: global burst %d then %.0f/min, per color burst %d"
+        out.printf(Locale.ROOT, "cells: %,d of %d members, placed and repaired with the engine's default policy (%s); rate limits: global burst %d then %.0f/min, per color burst %d"
                 + " then %.0f/min; new members catch up %d s after the action; a tick every %d ms%n", config.cells(),
-                config.size(), l.globalBurst(), 60_000.0 / l.globalRefillMillis(), l.colorBurst(),
+                config.size(), PlacementPolicy.DEFAULT, l.globalBurst(), 60_000.0 / l.globalRefillMillis(), l.colorBurst(),
                 60_000.0 / l.colorRefillMillis(), config.catchUpMillis() / 1000, config.tickMillis());
         MassFailure.Result r = MassFailure.run(config, line -> output.progress(line, false));
         report(r, out, config.pauseAtMinute(), config.pauseMinutes());

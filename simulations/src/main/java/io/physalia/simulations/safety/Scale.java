@@ -4,8 +4,10 @@ import io.physalia.controlplane.Cell;
 import io.physalia.controlplane.ControlPlane;
 import io.physalia.controlplane.Fleet;
 import io.physalia.controlplane.OverlapStats;
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.controlplane.PlacementRequest;
 import io.physalia.controlplane.PlacementResult;
+import io.physalia.controlplane.RateLimits;
 import io.physalia.controlplane.Rules;
 import io.physalia.topology.Location;
 import java.lang.management.GarbageCollectorMXBean;
@@ -28,8 +30,17 @@ import java.util.function.Consumer;
  * collection once every cell is placed. Run under {@code -Xmx4g} to prove the 4 GB budget.
  */
 public final class Scale {
-    /** @param windows how many equal slices of the cells the rate is measured over */
-    public record Config(Datacenter datacenter, int cells, int size, int windows, boolean overlap, long seed) {}
+    /**
+     * @param windows how many equal slices of the cells the rate is measured over
+     * @param policy the engine's placement policy
+     */
+    public record Config(Datacenter datacenter, int cells, int size, int windows, boolean overlap, long seed,
+            PlacementPolicy policy) {
+        /** With the engine's default policy. */
+        public Config(Datacenter datacenter, int cells, int size, int windows, boolean overlap, long seed) {
+            this(datacenter, cells, size, windows, overlap, seed, PlacementPolicy.DEFAULT);
+        }
+    }
 
     /** One slice of the run: cells placed by its end, and the rate within it, by the wall clock and per CPU second. */
     public record Window(long placedAtEnd, double seconds, double cellsPerSecond, double cellsPerCpuSecond, long heapUsedBytes) {}
@@ -62,7 +73,8 @@ public final class Scale {
         long t0 = System.nanoTime();
         Datacenter dc = config.datacenter();
         Fleet fleet = dc.fleet();
-        ControlPlane cp = new ControlPlane(fleet, new SplittableRandom(config.seed()));
+        ControlPlane cp = new ControlPlane(fleet, RateLimits.Config.defaults(), config.policy(),
+                new SplittableRandom(config.seed()));
         long buildMillis = (System.nanoTime() - t0) / 1_000_000;
 
         SplittableRandom rnd = new SplittableRandom(config.seed() + 1);

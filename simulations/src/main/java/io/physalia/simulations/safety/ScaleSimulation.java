@@ -1,5 +1,6 @@
 package io.physalia.simulations.safety;
 
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.simulations.Simulation;
 import io.physalia.simulations.SimulationOptions;
 import io.physalia.simulations.SimulationOutput;
@@ -34,6 +35,8 @@ public final class ScaleSimulation implements Simulation {
         p.put("size", "members per cell, odd, 3..15 (default 7)");
         p.put("windows", "slices of the run the placement rate is measured over (default 20)");
         p.put("overlap", "1 to compute the pairwise-overlap statistic after the run, 0 to skip (default 1)");
+        p.put("policy", "the engine's placement policy: NEAR_CLIENTS, LEAST_OVERLAP or RANDOM (default "
+                + PlacementPolicy.DEFAULT + ", the engine's default)");
         return p;
     }
 
@@ -50,6 +53,7 @@ public final class ScaleSimulation implements Simulation {
             throw new IllegalArgumentException("--windows (" + windows + ") cannot exceed --cells (" + cells + ")");
         }
         boolean overlap = o.intParam("overlap", 1, 0, 1) == 1;
+        PlacementPolicy policy = o.policyParam("policy");
         long replicas = (long) cells * size;
         long slots = (long) dc.nodes() * dc.capacity();
         if (replicas > slots * 9 / 10) {
@@ -59,10 +63,11 @@ public final class ScaleSimulation implements Simulation {
         }
         PrintStream out = output.out();
         out.println("datacenter: " + dc.describe());
-        out.printf(Locale.ROOT, "cells: %,d of %d members (%,d replicas, %.0f%% of the slots); JVM max heap %,d MB;"
-                + " %d processors%n", cells, size, replicas, 100.0 * replicas / slots, Runtime.getRuntime().maxMemory() >> 20,
-                Runtime.getRuntime().availableProcessors());
-        Scale.Result r = Scale.run(new Scale.Config(dc, cells, size, windows, overlap, o.seed()),
+        out.printf(Locale.ROOT, "cells: %,d of %d members (%,d replicas, %.0f%% of the slots), engine placement policy %s"
+                + "%s; JVM max heap %,d MB; %d processors%n", cells, size, replicas, 100.0 * replicas / slots,
+                policy, policy == PlacementPolicy.DEFAULT ? " (the default)" : " (not the default, " + PlacementPolicy.DEFAULT + ")",
+                Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+        Scale.Result r = Scale.run(new Scale.Config(dc, cells, size, windows, overlap, o.seed(), policy),
                 line -> output.progress(line, false));
         report(r, out);
         output.writeSvg("scale-rate.svg", chart(r));

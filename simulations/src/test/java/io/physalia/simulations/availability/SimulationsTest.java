@@ -62,10 +62,10 @@ class SimulationsTest {
     void availabilityPrintsTheTargetLines(@TempDir Path dir) throws Exception {
         Run r = simulate("availability", "--quick", "--sizes", "7", "--volumes", "150", "--trials", "4", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("cell size 7, ours (NEAR_CLIENTS) vs single point: "), r.out());
+        assertTrue(r.out().contains("cell size 7, ours (default, NEAR_CLIENTS) vs single point: "), r.out());
         assertTrue(r.out().contains("target >= 4x: MET"), r.out());
-        assertTrue(r.out().contains("cell size 7, ours (NEAR_CLIENTS) vs swap heuristic: lower at 12 of 12 failure fractions"), r.out());
-        assertTrue(r.out().contains("| failed aggs | ours (default) | ours (NEAR_CLIENTS) | swap heuristic | random | single point |"), r.out());
+        assertTrue(r.out().contains("cell size 7, ours (default, NEAR_CLIENTS) vs swap heuristic: lower at 12 of 12 failure fractions"), r.out());
+        assertTrue(r.out().contains("| failed aggs | ours (default, NEAR_CLIENTS) | ours (LEAST_OVERLAP) | swap heuristic | random | single point |"), r.out());
         assertTrue(r.err().contains("cell size 7: engine placement"), "progress goes to stderr: " + r.err());
     }
 
@@ -80,6 +80,10 @@ class SimulationsTest {
         Run uplinks = simulate("load", "--uplinks", "1,5", "--out", dir.toString());
         assertEquals(2, uplinks.code());
         assertTrue(uplinks.err().contains("--uplinks must be 1..4"), uplinks.err());
+        Run policy = simulate("scale", "--policy", "nearest", "--out", dir.toString());
+        assertEquals(2, policy.code());
+        assertTrue(policy.err().contains("--policy must be one of [LEAST_OVERLAP, RANDOM, NEAR_CLIENTS], got 'nearest'"),
+                policy.err());
         Run small = simulate("cell-size", "--sizes", "1,17", "--out", dir.toString());
         assertEquals(2, small.code());
         assertTrue(small.err().contains("--sizes values must be in 1..15, got 17"), small.err());

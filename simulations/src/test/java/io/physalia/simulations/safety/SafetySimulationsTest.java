@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.simulations.SimulateMain;
 import java.io.ByteArrayOutputStream;
@@ -119,6 +120,14 @@ class SafetySimulationsTest {
         assertEquals(5_000, r.windows().get(4).placedAtEnd());
         assertTrue(r.peakHeapBytes() > 0 && r.liveHeapBytes() > 0);
         assertEquals(0, r.overlap().identicalMemberSets());
+        // --policy LEAST_OVERLAP, the comparison point: the same promises, and less overlap per pair.
+        Scale.Result least = Scale.run(new Scale.Config(dc, 5_000, 7, 5, true, 9, PlacementPolicy.LEAST_OVERLAP), line -> {});
+        assertEquals(5_000, least.cells());
+        assertEquals(0, least.refused());
+        assertEquals(0, least.ruleViolations());
+        assertEquals(0, least.notNearest());
+        assertEquals(0, least.overlap().identicalMemberSets());
+        assertTrue(least.overlap().maxShared() < r.overlap().maxShared(), least.overlap() + " against " + r.overlap());
     }
 
     @Test
