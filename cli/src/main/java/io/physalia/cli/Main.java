@@ -10,15 +10,18 @@ import java.util.concurrent.CountDownLatch;
 
 /** The {@code physalia} command. */
 public final class Main {
+    /** Node nK serves HTTP on base+K and peers on base+100+K: at most 99 before they would collide. */
+    static final int MAX_LOCAL_NODES = 64;
+
     static final String USAGE = """
             usage: physalia <command> [flags]
 
-              local   [--nodes 12] [--rows 2] [--colors 2] [--size 3] [--data-dir ./physalia-data] [--base-port 7400]
+              local   [--nodes 28] [--rows 2] [--colors 2] [--size 7] [--data-dir ./physalia-data] [--base-port 7400]
                       start a colony of node processes on this machine (Ctrl-C stops them all),
                       with a synthetic topology (rows of racks of two nodes) and colors, and the
                       control plane on base-port (its state is kept in the data directory);
                       node nK serves HTTP on base-port+K and peers on base-port+100+K
-              create  --cell C --client-rack r1-k1[,r1-k2...] [--size 3] [--color blue] [--control HOST:PORT]
+              create  --cell C --client-rack r1-k1[,r1-k2...] [--size 7] [--color blue] [--control HOST:PORT]
                       the control plane places the cell by the rules and hosts it there
               create  [--node HOST:PORT[,HOST:PORT...]] --cell C --members n1,n2,n3   (by hand, no rules)
               move    --cell C --client-rack r2-k1[,...] [--control ...]
@@ -87,16 +90,16 @@ public final class Main {
 
     private static void local(Map<String, String> f) throws Exception {
         allow(f, "nodes", "rows", "data-dir", "base-port", "colors", "size");
-        int nodes = intFlag(f, "nodes", 12);
+        int nodes = intFlag(f, "nodes", 28);
         int rows = intFlag(f, "rows", 2);
         int colors = intFlag(f, "colors", 2);
-        int size = intFlag(f, "size", 3);
+        int size = intFlag(f, "size", 7);
         if (colors < 1 || colors > ColonyControl.COLOR_NAMES.size()) {
             usage("--colors must be 1.." + ColonyControl.COLOR_NAMES.size());
         }
         int base = intFlag(f, "base-port", 7400);
-        if (nodes < 1 || nodes > 24) {
-            usage("--nodes must be 1..24");
+        if (nodes < 1 || nodes > MAX_LOCAL_NODES) {
+            usage("--nodes must be 1.." + MAX_LOCAL_NODES);
         }
         if (rows < 1 || rows > nodes) {
             usage("--rows must be 1..--nodes (" + nodes + ")");

@@ -24,6 +24,8 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The local colony's made-up datacenter: what the defaults promise in docs/controlplane.md. */
 class SyntheticTopologyTest {
@@ -34,44 +36,60 @@ class SyntheticTopologyTest {
     }
 
     @Test
-    void theDefaultColonyHasTwoRowsWhereEveryColorHoldsACellOfThree() {
-        Topology t = SyntheticTopology.of(names(12), 2);
-        SortedMap<String, String> colors = ColorPlan.assign(t, List.of("blue", "green"));
+    void theDefaultColonyPutsSevenNodesOfEachColorInEveryRowOnSevenRacks() {
+        Topology t = SyntheticTopology.of(names(28), 2);
         assertEquals(List.of("z1/r1", "z1/r2"), t.rows());
         assertEquals(new NodeTopology("n1", "z1", "r1", "r1-k1", "r1-p1"), t.node("n1").orElseThrow());
+        assertEquals(new NodeTopology("n8", "z1", "r1", "r1-k1", "r1-p2"), t.node("n8").orElseThrow(), "power crosses racks");
+        assertEquals(new NodeTopology("n15", "z1", "r2", "r2-k1", "r2-p1"), t.node("n15").orElseThrow());
+        assertEverySeatSpread(t, 7, 4); // no power domain can hold a majority of a cell of 7
+    }
+
+    @Test
+    void twelveNodesPutThreeOfEachColorInEveryRow() {
+        Topology t = SyntheticTopology.of(names(12), 2);
         assertEquals(new NodeTopology("n4", "z1", "r1", "r1-k1", "r1-p2"), t.node("n4").orElseThrow(), "power crosses racks");
-        assertEquals(new NodeTopology("n7", "z1", "r2", "r2-k1", "r2-p1"), t.node("n7").orElseThrow());
+        assertEverySeatSpread(t, 3, 3);
+    }
+
+    /** Every row holds {@code perColor} nodes of every color, on as many racks and power domains. */
+    private static void assertEverySeatSpread(Topology t, int perColor, int powersAtLeast) {
+        SortedMap<String, String> colors = ColorPlan.assign(t, List.of("blue", "green"));
         for (String row : List.of("r1", "r2")) {
             for (String color : List.of("blue", "green")) {
+                Set<String> nodes = new HashSet<>();
                 Set<String> racks = new HashSet<>();
                 Set<String> powers = new HashSet<>();
                 for (NodeTopology n : t.nodes()) {
                     if (n.row().equals(row) && colors.get(n.node()).equals(color)) {
+                        nodes.add(n.node());
                         racks.add(n.rack());
                         powers.add(n.power());
                     }
                 }
-                assertEquals(3, racks.size(), row + " " + color);
-                assertEquals(3, powers.size(), row + " " + color);
+                assertEquals(perColor, nodes.size(), row + " " + color);
+                assertEquals(perColor, racks.size(), row + " " + color + ": one node of the color per rack");
+                assertTrue(powers.size() >= powersAtLeast, row + " " + color + " spans too few power domains: " + powers);
             }
         }
     }
 
-    @Test
-    void inTheDefaultColonyALostMemberIsRepairedInTheNextRowAndComesHomeWhenItsNodeReturns() {
+    @ParameterizedTest(name = "{0} nodes, cells of {1}")
+    @CsvSource({"28, 7", "12, 3"})
+    void aLostMemberIsRepairedInTheNextRowAndComesHomeWhenItsNodeReturns(int nodes, int size) {
         for (String color : List.of("blue", "green")) {
             for (String rack : List.of("r1-k1", "r2-k3")) {
-                Topology t = SyntheticTopology.of(names(12), 2);
+                Topology t = SyntheticTopology.of(names(nodes), 2);
                 Fleet fleet = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
                 ControlPlane cp = new ControlPlane(fleet, NO_LIMITS, PlacementPolicy.DEFAULT, new SplittableRandom(1));
                 NodeTopology client = t.nodes().stream().filter(n -> n.rack().equals(rack)).findFirst().orElseThrow();
                 PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class,
-                        cp.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color)));
+                        cp.place(PlacementRequest.of("c", List.of(client.location())).withSize(size).withColor(color)));
                 assertEquals("z1/" + client.row(), p.row());
                 for (String victim : p.members()) {
                     Fleet f2 = Fleet.of(t, ColorPlan.assign(t, List.of("blue", "green")), 100);
                     ControlPlane e = new ControlPlane(f2, NO_LIMITS, PlacementPolicy.DEFAULT, new SplittableRandom(1));
-                    e.place(PlacementRequest.of("c", List.of(client.location())).withSize(3).withColor(color));
+                    e.place(PlacementRequest.of("c", List.of(client.location())).withSize(size).withColor(color));
                     e.setNodeHealth(victim, false);
                     List<Action> a = e.tick(0);
                     assertEquals(1, a.size(), "a repair for the loss of " + victim);

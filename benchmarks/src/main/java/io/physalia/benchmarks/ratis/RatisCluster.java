@@ -135,6 +135,7 @@ public final class RatisCluster implements AutoCloseable {
         }
         ExecutorService pool = Executors.newFixedThreadPool(inFlight);
         AtomicLong done = new AtomicLong();
+        long progressStep = Math.max(1, Math.min(1000, (long) count * peers.size() / 10)); // a line per tenth of the additions, at most one per 1,000
         long t0 = System.nanoTime();
         try (RaftClient admin = RaftClient.newBuilder().setProperties(RatisConf.adminClient()).setRaftGroup(groups.get(0))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, TimeDuration.valueOf(1, TimeUnit.SECONDS))).build()) {
@@ -151,7 +152,7 @@ public final class RatisCluster implements AutoCloseable {
                             // the client retried an add that had succeeded but answered late: done
                         }
                         long n = done.incrementAndGet();
-                        if (n % 1000 == 0) {
+                        if (n % progressStep == 0) {
                             progress.accept(String.format("  Ratis: %,d of %,d group members added", n, (long) count * peers.size()));
                         }
                         return null;
