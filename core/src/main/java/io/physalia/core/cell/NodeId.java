@@ -6,6 +6,9 @@ import java.util.Objects;
 public record NodeId(String name) implements Comparable<NodeId> {
     public NodeId {
         Objects.requireNonNull(name, "name");
+        // A node hosts up to ~100,000 replicas, each holding its members' names; a colony has few
+        // distinct node names, so they are shared rather than kept once per replica (idle heap).
+        name = name.intern();
     }
 
     @Override
