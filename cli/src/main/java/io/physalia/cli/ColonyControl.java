@@ -94,6 +94,32 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     private boolean closed; // guarded by engine
 
     /**
+     * Why a local colony of this shape could never place a cell of {@code size}, or null if it can:
+     * a cell needs {@code size} nodes of one color in one row (one per rack in the synthetic
+     * layout), so the flags are refused before any process starts rather than every create later.
+     */
+    static String seatingProblem(int nodes, int rows, int colorCount, int size) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            names.add("n" + i);
+        }
+        Topology t = SyntheticTopology.of(names, rows);
+        SortedMap<String, String> colors = ColorPlan.assign(t, COLOR_NAMES.subList(0, colorCount));
+        Map<String, Integer> perRowAndColor = new HashMap<>();
+        for (NodeTopology n : t.nodes()) {
+            perRowAndColor.merge(n.row() + "/" + colors.get(n.node()), 1, Integer::sum);
+        }
+        int most = perRowAndColor.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (most >= size) {
+            return null;
+        }
+        int largestSize = most % 2 == 0 ? most - 1 : most;
+        return "--size " + size + " needs " + size + " nodes of one color in one row, but --nodes " + nodes + " --rows "
+                + rows + " --colors " + colorCount + " gives at most " + most + ": use "
+                + (largestSize >= 3 ? "--size " + largestSize + " or " : "") + "--nodes " + (size * rows * colorCount);
+    }
+
+    /**
      * Builds the topology and colors for the colony's nodes, passes each node its labels and every
      * node's color (used from the nodes' next start), and takes back the state saved in the colony's
      * data directory, if any. Throws {@link IllegalStateException} if that state is damaged or was

@@ -110,6 +110,10 @@ public final class Main {
         if (base < 1024 || base + 100 + nodes > 65535) {
             usage("--base-port must leave room for ports base+1..base+" + (100 + nodes));
         }
+        String seating = ColonyControl.seatingProblem(nodes, rows, colors, size);
+        if (seating != null) {
+            usage(seating);
+        }
         Path dir = Path.of(f.getOrDefault("data-dir", "physalia-data"));
         LocalColony colony = new LocalColony(dir, LocalColony.ports(nodes, base));
         ColonyControl control;

@@ -136,4 +136,14 @@ class SyntheticTopologyTest {
         assertThrows(IllegalArgumentException.class, () -> SyntheticTopology.of(names(3), 0));
         assertTrue(SyntheticTopology.of(names(9), 1).rows().equals(List.of("z1/r1")));
     }
+
+    @Test
+    void aShapeThatCannotSeatTheCellSizeIsRefusedUpFront() {
+        assertEquals(null, ColonyControl.seatingProblem(28, 2, 2, 7), "the default seats cells of 7");
+        assertEquals(null, ColonyControl.seatingProblem(12, 2, 2, 3));
+        assertEquals("--size 7 needs 7 nodes of one color in one row, but --nodes 12 --rows 2 --colors 2 gives at most 3: "
+                + "use --size 3 or --nodes 28", ColonyControl.seatingProblem(12, 2, 2, 7));
+        assertEquals("--size 3 needs 3 nodes of one color in one row, but --nodes 4 --rows 2 --colors 2 gives at most 1: "
+                + "use --nodes 12", ColonyControl.seatingProblem(4, 2, 2, 3));
+    }
 }
