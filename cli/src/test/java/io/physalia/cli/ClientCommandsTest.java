@@ -1,5 +1,6 @@
 package io.physalia.cli;
 
+import io.physalia.node.local.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class ClientCommandsTest {
         KeyFile.generate(dir.resolve("key"));
         int http;
         int peer;
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+        try (ServerSocket a = FreePorts.open(); ServerSocket b = FreePorts.open()) {
             http = a.getLocalPort();
             peer = b.getLocalPort();
         }

@@ -1,5 +1,6 @@
 package io.physalia.cli;
 
+import io.physalia.node.local.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,7 @@ class ColonyControlEndpointTest {
     void badRequestsAreRefusedWithTheReason(@TempDir Path dir) throws Exception {
         LocalColony colony = new LocalColony(dir, LocalColony.freePorts(12));
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = FreePorts.open()) {
             port = s.getLocalPort();
         }
         try (ColonyControl control = new ColonyControl(colony, 2, 2, 3, line -> { })) {

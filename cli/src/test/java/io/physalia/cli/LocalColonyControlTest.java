@@ -1,5 +1,6 @@
 package io.physalia.cli;
 
+import io.physalia.node.local.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,7 +179,7 @@ class LocalColonyControlTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = FreePorts.open()) {
             return s.getLocalPort();
         }
     }

@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.node.local.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +49,7 @@ class DiscoveryTest {
         int[] ports = new int[2 * n];
         List<ServerSocket> held = new ArrayList<>();
         for (int i = 0; i < 2 * n; i++) {
-            ServerSocket s = new ServerSocket(0);
+            ServerSocket s = FreePorts.open();
             held.add(s);
             ports[i] = s.getLocalPort();
         }

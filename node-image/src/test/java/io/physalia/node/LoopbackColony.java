@@ -1,7 +1,7 @@
 package io.physalia.node;
 
+import io.physalia.node.local.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -127,21 +127,7 @@ final class LoopbackColony implements AutoCloseable {
     }
 
     private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        ServerSocket[] held = new ServerSocket[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                held[i] = new ServerSocket(0);
-                ports[i] = held[i].getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
-        return ports;
+        return FreePorts.ports(n);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.node.local.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class NodeColorTest {
         int[] p = new int[4];
         ServerSocket[] held = new ServerSocket[4];
         for (int i = 0; i < 4; i++) {
-            held[i] = new ServerSocket(0);
+            held[i] = FreePorts.open();
             p[i] = held[i].getLocalPort();
         }
         for (ServerSocket s : held) {

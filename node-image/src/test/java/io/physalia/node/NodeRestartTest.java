@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.node.local.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +97,7 @@ class NodeRestartTest {
     static NodeConfig config(Path dir) throws Exception {
         int http;
         int peer;
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+        try (ServerSocket a = FreePorts.open(); ServerSocket b = FreePorts.open()) {
             http = a.getLocalPort();
             peer = b.getLocalPort();
         }

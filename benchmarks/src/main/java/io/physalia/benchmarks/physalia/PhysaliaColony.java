@@ -1,5 +1,6 @@
 package io.physalia.benchmarks.physalia;
 
+import io.physalia.node.local.FreePorts;
 import io.physalia.benchmarks.ChildJvm;
 import io.physalia.node.KeyFile;
 import io.physalia.node.NodeMain;
@@ -58,8 +59,8 @@ public final class PhysaliaColony implements AutoCloseable {
         try {
             for (int i = 0; i < nodes; i++) {
                 names.add("n" + (i + 1));
-                ServerSocket a = new ServerSocket(0);
-                ServerSocket b = new ServerSocket(0);
+                ServerSocket a = FreePorts.open();
+                ServerSocket b = FreePorts.open();
                 held.add(a);
                 held.add(b);
                 httpPorts[i] = a.getLocalPort();

@@ -1,5 +1,6 @@
 package io.physalia.benchmarks.ratis;
 
+import io.physalia.node.local.FreePorts;
 import io.physalia.benchmarks.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -51,7 +52,7 @@ public final class RatisCluster implements AutoCloseable {
         List<ServerSocket> held = new ArrayList<>();
         try {
             for (int i = 0; i < size; i++) {
-                ServerSocket s = new ServerSocket(0);
+                ServerSocket s = FreePorts.open();
                 held.add(s);
                 peers.add(RaftPeer.newBuilder().setId("p" + (i + 1)).setAddress("127.0.0.1:" + s.getLocalPort()).build());
             }

@@ -64,8 +64,8 @@ public final class LocalColony implements AutoCloseable {
         List<NodeSpec> s = new ArrayList<>();
         try {
             for (int i = 1; i <= nodes; i++) {
-                ServerSocket a = new ServerSocket(0);
-                ServerSocket b = new ServerSocket(0);
+                ServerSocket a = FreePorts.open();
+                ServerSocket b = FreePorts.open();
                 held.add(a);
                 held.add(b);
                 s.add(new NodeSpec("n" + i, a.getLocalPort(), b.getLocalPort()));
