@@ -88,7 +88,11 @@ class WireTamperingTest {
             }
             assertEquals(tampered, proxied);
 
-            // The proxies now only forward: the cell makes progress.
+            // The proxies now only forward: the cell makes progress. A rejected frame closes its
+            // connection, and frames to that peer are dropped until it is redialled (250 ms); an
+            // idle cell sends nothing more, so a follower that missed the last writes' outcome
+            // would stay behind until the next write. Wait until every link carries pings again.
+            colony.awaitAllAlive(Duration.ofSeconds(20));
             for (int i = 0; i < 20; i++) {
                 Response r = client.put("t", "after" + i, "{\"bool\":true}");
                 assertEquals(200, r.status(), r.body());
