@@ -9,7 +9,6 @@ import io.physalia.node.Node;
 import io.physalia.node.NodeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,12 +38,9 @@ class ClientCommandsTest {
     @BeforeAll
     static void start() throws Exception {
         KeyFile.generate(dir.resolve("key"));
-        int http;
-        int peer;
-        try (ServerSocket a = FreePorts.open(); ServerSocket b = FreePorts.open()) {
-            http = a.getLocalPort();
-            peer = b.getLocalPort();
-        }
+        int[] ports = FreePorts.ports(2);
+        int http = ports[0];
+        int peer = ports[1];
         node = Node.start(new NodeConfig("n1", dir.resolve("data"), "127.0.0.1", peer, http, Map.of(), dir.resolve("key"), -1));
         at = "127.0.0.1:" + http;
         Result created = run("create", "--cell", "demo", "--members", "n1");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.physalia.node.local.LocalColony;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,10 +22,7 @@ class ColonyControlEndpointTest {
     @Test
     void badRequestsAreRefusedWithTheReason(@TempDir Path dir) throws Exception {
         LocalColony colony = new LocalColony(dir, LocalColony.freePorts(12));
-        int port;
-        try (ServerSocket s = FreePorts.open()) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.ports(1)[0];
         try (ColonyControl control = new ColonyControl(colony, 2, 2, 3, line -> { })) {
             control.start(port);
             expect(port, "POST", "/cells/demo?client-rack=r9-k1", 400, "no rack 'r9-k1' (racks: [r1-k1, r1-k2, r1-k3, r2-k1, r2-k2, r2-k3])");

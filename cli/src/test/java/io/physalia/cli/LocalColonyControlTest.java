@@ -14,7 +14,6 @@ import io.physalia.topology.NodeTopology;
 import io.physalia.topology.Topology;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -179,9 +178,7 @@ class LocalColonyControlTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = FreePorts.open()) {
-            return s.getLocalPort();
-        }
+        return FreePorts.ports(1)[0];
     }
 
     private static void readAll(PhysaliaClient client) throws Exception {

@@ -10,7 +10,6 @@ import io.physalia.client.PhysaliaClient;
 import io.physalia.client.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,16 +45,7 @@ class DiscoveryTest {
         KeyFile.generate(dir.resolve("key"));
         token = KeyFile.load(dir.resolve("key")).adminToken();
         int n = 4;
-        int[] ports = new int[2 * n];
-        List<ServerSocket> held = new ArrayList<>();
-        for (int i = 0; i < 2 * n; i++) {
-            ServerSocket s = FreePorts.open();
-            held.add(s);
-            ports[i] = s.getLocalPort();
-        }
-        for (ServerSocket s : held) {
-            s.close();
-        }
+        int[] ports = FreePorts.ports(2 * n);
         Map<String, NodeConfig.HostPort> peers = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             peers.put("n" + (i + 1), new NodeConfig.HostPort("127.0.0.1", ports[n + i]));

@@ -32,8 +32,9 @@ final class LoopbackColony implements AutoCloseable {
      */
     LoopbackColony(Path dir, List<Path> keyFiles, boolean proxied, String colony, String color) throws Exception {
         int n = keyFiles.size();
-        int[] peerPorts = freePorts(n);
-        int[] httpPorts = freePorts(n);
+        int[] ports = FreePorts.ports(2 * n); // one call: all distinct
+        int[] peerPorts = java.util.Arrays.copyOfRange(ports, 0, n);
+        int[] httpPorts = java.util.Arrays.copyOfRange(ports, n, 2 * n);
         proxies = new TamperingProxy[n][n];
         try {
             for (int i = 0; i < n; i++) {
@@ -124,10 +125,6 @@ final class LoopbackColony implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        return FreePorts.ports(n);
     }
 
     @Override

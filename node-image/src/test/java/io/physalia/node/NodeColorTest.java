@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,15 +24,7 @@ class NodeColorTest {
     @Test
     void framesFromAnotherColorAreRefusedAndCounted(@TempDir Path dir) throws Exception {
         KeyFile.generate(dir.resolve("key"));
-        int[] p = new int[4];
-        ServerSocket[] held = new ServerSocket[4];
-        for (int i = 0; i < 4; i++) {
-            held[i] = FreePorts.open();
-            p[i] = held[i].getLocalPort();
-        }
-        for (ServerSocket s : held) {
-            s.close();
-        }
+        int[] p = FreePorts.ports(4);
         var blueAt = new NodeConfig.HostPort("127.0.0.1", p[1]);
         var greenAt = new NodeConfig.HostPort("127.0.0.1", p[3]);
         NodeConfig blue = new NodeConfig("blue1", dir.resolve("b"), "127.0.0.1", p[1], p[0], Map.of("green1", greenAt),

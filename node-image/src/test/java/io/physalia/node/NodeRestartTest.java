@@ -15,7 +15,6 @@ import io.physalia.core.kv.Value;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Reply;
 import io.physalia.node.storage.StorageOptions;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,12 +94,9 @@ class NodeRestartTest {
     }
 
     static NodeConfig config(Path dir) throws Exception {
-        int http;
-        int peer;
-        try (ServerSocket a = FreePorts.open(); ServerSocket b = FreePorts.open()) {
-            http = a.getLocalPort();
-            peer = b.getLocalPort();
-        }
+        int[] ports = FreePorts.ports(2);
+        int http = ports[0];
+        int peer = ports[1];
         return new NodeConfig("n1", dir.resolve("data"), "127.0.0.1", peer, http, Map.of(), dir.resolve("key"), -1);
     }
 

@@ -5,7 +5,6 @@ import io.physalia.benchmarks.ChildJvm;
 import io.physalia.node.KeyFile;
 import io.physalia.node.NodeMain;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,21 +54,11 @@ public final class PhysaliaColony implements AutoCloseable {
             KeyFile.generate(keyFile);
         }
         this.adminToken = KeyFile.load(keyFile).adminToken();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < nodes; i++) {
-                names.add("n" + (i + 1));
-                ServerSocket a = FreePorts.open();
-                ServerSocket b = FreePorts.open();
-                held.add(a);
-                held.add(b);
-                httpPorts[i] = a.getLocalPort();
-                peerPorts[i] = b.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
+        int[] ports = FreePorts.ports(2 * nodes);
+        for (int i = 0; i < nodes; i++) {
+            names.add("n" + (i + 1));
+            httpPorts[i] = ports[2 * i];
+            peerPorts[i] = ports[2 * i + 1];
         }
     }
 

@@ -3,7 +3,6 @@ package io.physalia.benchmarks.ratis;
 import io.physalia.node.local.FreePorts;
 import io.physalia.benchmarks.ChildJvm;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,17 +48,9 @@ public final class RatisCluster implements AutoCloseable {
         this.root = root.toAbsolutePath();
         this.jvmFlags = List.copyOf(jvmFlags);
         this.processes = new Process[size];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < size; i++) {
-                ServerSocket s = FreePorts.open();
-                held.add(s);
-                peers.add(RaftPeer.newBuilder().setId("p" + (i + 1)).setAddress("127.0.0.1:" + s.getLocalPort()).build());
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
+        int[] ports = FreePorts.ports(size);
+        for (int i = 0; i < size; i++) {
+            peers.add(RaftPeer.newBuilder().setId("p" + (i + 1)).setAddress("127.0.0.1:" + ports[i]).build());
         }
     }
 

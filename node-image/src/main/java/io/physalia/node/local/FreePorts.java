@@ -21,7 +21,7 @@ public final class FreePorts {
     private FreePorts() {}
 
     /** A loopback server socket on a free port in [{@value #LOW}, {@value #HIGH}); the caller closes it. */
-    public static ServerSocket open() throws IOException {
+    private static ServerSocket open() throws IOException {
         for (int i = 0; i < TRIES; i++) {
             int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
             try {

@@ -3,7 +3,6 @@ package io.physalia.node.local;
 import io.physalia.node.KeyFile;
 import io.physalia.node.NodeMain;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,20 +59,10 @@ public final class LocalColony implements AutoCloseable {
 
     /** Nodes n1..nN on ports that were free a moment ago (for tests). */
     public static List<NodeSpec> freePorts(int nodes) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
+        int[] ports = FreePorts.ports(2 * nodes);
         List<NodeSpec> s = new ArrayList<>();
-        try {
-            for (int i = 1; i <= nodes; i++) {
-                ServerSocket a = FreePorts.open();
-                ServerSocket b = FreePorts.open();
-                held.add(a);
-                held.add(b);
-                s.add(new NodeSpec("n" + i, a.getLocalPort(), b.getLocalPort()));
-            }
-        } finally {
-            for (ServerSocket ss : held) {
-                ss.close();
-            }
+        for (int i = 1; i <= nodes; i++) {
+            s.add(new NodeSpec("n" + i, ports[2 * i - 2], ports[2 * i - 1]));
         }
         return s;
     }
