@@ -1,8 +1,8 @@
 package io.physalia.benchmarks;
 
+import io.physalia.node.CommandLineFlags;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,32 +66,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
         if (!COMMANDS.contains(command)) {
             problems.add("unknown subcommand '" + command + "' (expected one of " + String.join(", ", COMMANDS) + ")");
         }
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                problems.add("unexpected argument '" + a + "'");
-                continue;
-            }
-            String key;
-            String value;
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                key = a.substring(2, eq);
-                value = a.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                key = a.substring(2);
-                value = args[++i];
-            } else {
-                problems.add("flag " + a + " needs a value");
-                continue;
-            }
-            if (!FLAGS.contains(key)) {
-                problems.add("unknown flag --" + key);
-            } else if (flags.put(key, value) != null) {
-                problems.add("flag --" + key + " given twice");
-            }
-        }
+        Map<String, String> flags = CommandLineFlags.parse(args, 1, FLAGS, problems);
         int nodes = intFlag(flags, "nodes", 7, 1, 15, problems);
         int payload = intFlag(flags, "payload-bytes", 100, 1, 32_768, problems);
         int warmupOps = intFlag(flags, "warmup-ops", 1000, 0, 10_000_000, problems);

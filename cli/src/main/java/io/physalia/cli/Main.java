@@ -1,9 +1,10 @@
 package io.physalia.cli;
 
+import io.physalia.node.CommandLineFlags;
 import io.physalia.node.local.LocalColony;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -236,25 +237,10 @@ public final class Main {
     }
 
     static Map<String, String> flags(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
-            int eq = a.indexOf('=');
-            String k = eq > 0 ? a.substring(2, eq) : a.substring(2);
-            String v;
-            if (eq > 0) {
-                v = a.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                v = args[++i];
-            } else {
-                throw new IllegalArgumentException("flag " + a + " needs a value");
-            }
-            if (m.put(k, v) != null) {
-                throw new IllegalArgumentException("flag --" + k + " given twice");
-            }
+        List<String> problems = new ArrayList<>();
+        Map<String, String> m = CommandLineFlags.parse(args, 0, null, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0));
         }
         return m;
     }

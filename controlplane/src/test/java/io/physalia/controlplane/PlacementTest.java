@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class PlacementTest {
@@ -28,6 +29,36 @@ class PlacementTest {
         return new ControlPlane(f, RateLimits.Config.defaults(), PlacementPolicy.LEAST_OVERLAP, new Random(1));
     }
 
+    /**
+     * Places cell c1 of 7 for clients on racks z1r1k1 and z1r1k4 of a two-color fleet and checks
+     * what every policy promises (the clients' row, 7 members, no rule broken).
+     */
+    private static Cell placeSevenForClientsOnTwoRacks(Function<Fleet, ControlPlane> engine) {
+        Fleet f = Fleets.colored(Fleets.regular(2, 2, 6, 4, 3), List.of("blue", "green"), 100);
+        PlacementResult r = engine.apply(f).place(PlacementRequest.of("c1", List.of(Z1R1, new Location("z1", "z1r1", "z1r1k4"))));
+        PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class, r);
+        assertEquals("z1/z1r1", p.row());
+        assertEquals(7, p.members().size());
+        Cell c = f.cell("c1").orElseThrow();
+        assertEquals(List.of(), Rules.violations(c, true));
+        return c;
+    }
+
+    /** Places cells c0..c199, each for one client on rack z1r1k1, and says how they overlap. */
+    private static OverlapStats placeTwoHundredForOneRack(Fleet f, ControlPlane cp) {
+        for (int i = 0; i < 200; i++) {
+            assertInstanceOf(PlacementResult.Placed.class, cp.place(PlacementRequest.of("c" + i, List.of(Z1R1))));
+        }
+        return OverlapStats.of(f);
+    }
+
+    /** How many of the cell's members each rack holds. */
+    private static Map<String, Integer> membersByRack(Cell c) {
+        Map<String, Integer> byRack = new HashMap<>();
+        c.members().forEach(n -> byRack.merge(n.rack(), 1, Integer::sum));
+        return byRack;
+    }
+
     @Test
     void theDefaultPolicyIsNearClients() {
         assertEquals(PlacementPolicy.NEAR_CLIENTS, PlacementPolicy.DEFAULT);
@@ -35,14 +66,7 @@ class PlacementTest {
 
     @Test
     void placesSevenInTheClientsRowAcrossRacksAndPower() {
-        Fleet f = Fleets.colored(Fleets.regular(2, 2, 6, 4, 3), List.of("blue", "green"), 100);
-        ControlPlane cp = leastOverlap(f);
-        PlacementResult r = cp.place(PlacementRequest.of("c1", List.of(Z1R1, new Location("z1", "z1r1", "z1r1k4"))));
-        PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class, r);
-        assertEquals("z1/z1r1", p.row());
-        assertEquals(7, p.members().size());
-        Cell c = f.cell("c1").orElseThrow();
-        assertEquals(List.of(), Rules.violations(c, true));
+        Cell c = placeSevenForClientsOnTwoRacks(PlacementTest::leastOverlap);
         Set<String> racks = new HashSet<>();
         c.members().forEach(n -> racks.add(n.rack()));
         assertEquals(6, racks.size(), "spreads over every rack of the row that has the color");
@@ -50,16 +74,7 @@ class PlacementTest {
 
     @Test
     void theDefaultPlacesSevenInTheClientsRowFillingTheClientsRacksFirst() {
-        Fleet f = Fleets.colored(Fleets.regular(2, 2, 6, 4, 3), List.of("blue", "green"), 100);
-        ControlPlane cp = engine(f);
-        PlacementResult r = cp.place(PlacementRequest.of("c1", List.of(Z1R1, new Location("z1", "z1r1", "z1r1k4"))));
-        PlacementResult.Placed p = assertInstanceOf(PlacementResult.Placed.class, r);
-        assertEquals("z1/z1r1", p.row());
-        assertEquals(7, p.members().size());
-        Cell c = f.cell("c1").orElseThrow();
-        assertEquals(List.of(), Rules.violations(c, true));
-        Map<String, Integer> byRack = new HashMap<>();
-        c.members().forEach(n -> byRack.merge(n.rack(), 1, Integer::sum));
+        Map<String, Integer> byRack = membersByRack(placeSevenForClientsOnTwoRacks(PlacementTest::engine));
         // Each rack has 2 nodes of the cell's color: both client racks are filled, the other 3 members spread.
         assertEquals(2, byRack.get("z1r1k1"), byRack.toString());
         assertEquals(2, byRack.get("z1r1k4"), byRack.toString());
@@ -203,11 +218,7 @@ class PlacementTest {
     @Test
     void leastOverlapGivesNodesDifferentMixes() {
         Fleet f = Fleets.colored(Fleets.regular(1, 1, 7, 4, 7), List.of("blue"), 1000);
-        ControlPlane cp = leastOverlap(f);
-        for (int i = 0; i < 200; i++) {
-            assertInstanceOf(PlacementResult.Placed.class, cp.place(PlacementRequest.of("c" + i, List.of(Z1R1))));
-        }
-        OverlapStats s = OverlapStats.of(f);
+        OverlapStats s = placeTwoHundredForOneRack(f, leastOverlap(f));
         assertEquals(0, s.identicalMemberSets(), s.toString());
         Map<String, Integer> load = new HashMap<>();
         f.nodes().forEach(n -> load.put(n.name(), n.hostedReplicas()));
@@ -218,11 +229,7 @@ class PlacementTest {
         // The default (NEAR_CLIENTS) pays for nearness in overlap: every cell's clients are in one
         // rack, so every cell has 3 members there. It still never repeats a member set.
         Fleet g = Fleets.colored(Fleets.regular(1, 1, 7, 4, 7), List.of("blue"), 1000);
-        ControlPlane near = engine(g);
-        for (int i = 0; i < 200; i++) {
-            assertInstanceOf(PlacementResult.Placed.class, near.place(PlacementRequest.of("c" + i, List.of(Z1R1))));
-        }
-        OverlapStats n = OverlapStats.of(g);
+        OverlapStats n = placeTwoHundredForOneRack(g, engine(g));
         assertEquals(0, n.identicalMemberSets(), n.toString());
         assertTrue(n.maxShared() > s.maxShared(), n + " against " + s);
         g.cells().forEach(c -> assertEquals(3, c.members().stream().filter(m -> m.rack().equals("z1r1k1")).count()));
@@ -236,8 +243,7 @@ class PlacementTest {
         assertInstanceOf(PlacementResult.Placed.class, cp.place(PlacementRequest.of("c1", List.of(Z1R1, k4))));
         Cell c = f.cell("c1").orElseThrow();
         assertEquals(List.of(), Rules.violations(c, true));
-        Map<String, Integer> byRack = new HashMap<>();
-        c.members().forEach(n -> byRack.merge(n.rack(), 1, Integer::sum));
+        Map<String, Integer> byRack = membersByRack(c);
         assertEquals(3, byRack.get("z1r1k1"), byRack.toString());
         assertEquals(3, byRack.get("z1r1k4"), byRack.toString());
         assertEquals(3, byRack.size(), "the seventh member goes to a third rack: " + byRack);
@@ -255,8 +261,7 @@ class PlacementTest {
         // The engine as it comes (the default policy) fills the clients' racks like NEAR_CLIENTS.
         Fleet h = Fleets.colored(Fleets.regular(1, 1, 6, 4, 3), List.of("blue"), 100);
         engine(h).place(PlacementRequest.of("c1", List.of(Z1R1, k4)));
-        Map<String, Integer> byRackDefault = new HashMap<>();
-        h.cell("c1").orElseThrow().members().forEach(n -> byRackDefault.merge(n.rack(), 1, Integer::sum));
+        Map<String, Integer> byRackDefault = membersByRack(h.cell("c1").orElseThrow());
         assertEquals(byRack.size(), byRackDefault.size(), byRackDefault.toString());
         assertEquals(3, byRackDefault.get("z1r1k1"), byRackDefault.toString());
         assertEquals(3, byRackDefault.get("z1r1k4"), byRackDefault.toString());

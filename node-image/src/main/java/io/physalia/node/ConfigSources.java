@@ -30,7 +30,6 @@ final class ConfigSources {
 
     private final Map<String, Setting> settings = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
-    private String fileName;
 
     private ConfigSources() {}
 
@@ -42,10 +41,10 @@ final class ConfigSources {
      */
     static ConfigSources gather(String[] args, Map<String, String> env, Set<String> keys, List<String> problems) {
         ConfigSources s = new ConfigSources();
-        Map<String, Setting> flags = s.flags(args, keys, problems);
+        Map<String, Setting> flags = flags(args, keys, problems);
         Map<String, Setting> fromEnv = s.environment(env, keys);
         Setting file = flags.containsKey(CONFIG) ? flags.get(CONFIG) : fromEnv.get(CONFIG);
-        Map<String, Setting> fromFile = file == null ? Map.of() : s.file(file, keys, problems);
+        Map<String, Setting> fromFile = file == null ? Map.of() : file(file, keys, problems);
         s.settings.putAll(fromFile);
         s.settings.putAll(fromEnv);
         s.settings.putAll(flags);
@@ -90,33 +89,11 @@ final class ConfigSources {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    private Map<String, Setting> flags(String[] args, Set<String> keys, List<String> problems) {
+    private static Map<String, Setting> flags(String[] args, Set<String> keys, List<String> problems) {
+        Set<String> accepted = new java.util.HashSet<>(keys);
+        accepted.add(CONFIG);
         Map<String, Setting> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                problems.add("unexpected argument '" + a + "'");
-                continue;
-            }
-            String key;
-            String value;
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                key = a.substring(2, eq);
-                value = a.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                key = a.substring(2);
-                value = args[++i];
-            } else {
-                problems.add("flag " + a + " needs a value");
-                continue;
-            }
-            if (!keys.contains(key) && !key.equals(CONFIG)) {
-                problems.add("unknown flag --" + key);
-            } else if (flags.put(key, new Setting(value, "--" + key)) != null) {
-                problems.add("flag --" + key + " given twice");
-            }
-        }
+        CommandLineFlags.parse(args, 0, accepted, problems).forEach((k, v) -> flags.put(k, new Setting(v, "--" + k)));
         return flags;
     }
 
@@ -148,10 +125,10 @@ final class ConfigSources {
      * Lines of {@code key = value}; blank lines and lines starting with {@code #} are skipped. Keys
      * are the flag names; a value is everything after the first '=', trimmed.
      */
-    private Map<String, Setting> file(Setting named, Set<String> keys, List<String> problems) {
+    private static Map<String, Setting> file(Setting named, Set<String> keys, List<String> problems) {
         Map<String, Setting> out = new LinkedHashMap<>();
-        Path path = Path.of(named.value());
-        fileName = named.value();
+        String fileName = named.value();
+        Path path = Path.of(fileName);
         List<String> lines;
         try {
             if (Files.size(path) > MAX_FILE_BYTES) {
