@@ -1,27 +1,26 @@
 package io.physalia.cli;
 
 import io.physalia.controlplane.Action;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.http.HttpResponse;
+import io.physalia.controlplane.MembershipSteps;
+import io.physalia.controlplane.runtime.MembershipDriver;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Carries out one engine action on the real nodes, one member at a time: add the joining node
- * through the cell's leader, host its replica with the joined configuration, wait until it has
- * caught up, remove the leaving member, drop the leaving replica if its node runs, then report
- * the action caught up. Every step finds out first whether it already happened (the add is in the
- * configuration, the replica is hosted, the leaving member is gone), so an action can be run again
- * from the start: after a failed attempt, and after the launcher restarted with it in flight. An
- * action is reported aborted (the engine puts its model back) only if it failed before the add was
- * sent; once sent, the add may have applied even when no answer came, so the action is run again,
- * and the next run finds out.
+ * Carries out one engine action on the local colony's nodes by looping over its steps
+ * ({@link MembershipSteps}: add, host, catch up, remove, drop), one {@link MembershipDriver} call
+ * at a time on a worker, the next one scheduled after the delay the step asks for, so no worker
+ * sleeps waiting for an outcome. Every step is chosen from what the nodes answer now, so an
+ * action can be run again from the start: after a failed attempt, and after the launcher
+ * restarted with it in flight. An action is reported aborted (the engine puts its model back)
+ * only if it failed before this run sent the add; once sent, the add may have applied even when
+ * no answer came, and the next observation finds out.
  */
 final class ActionRunner {
     static final long CATCH_UP_TIMEOUT_MILLIS = 30_000;
+    /** How long no member may answer before the attempt counts as failed. */
+    static final long UNREACHABLE_TIMEOUT_MILLIS = 20_000;
     static final int MAX_ATTEMPTS = 5;
+    static final long RETRY_MILLIS = 2000;
 
     /** What the runner needs from the control plane that drives it. */
     interface Host {
@@ -39,99 +38,101 @@ final class ActionRunner {
         void finished(Action a, boolean caughtUp, String detail);
 
         void later(Runnable r, long delayMillis);
+
+        /** A monotonic clock, in milliseconds. */
+        long nowMillis();
     }
 
-    private final AdminClient admin;
+    private final MembershipDriver driver;
     private final Host host;
 
-    ActionRunner(AdminClient admin, Host host) {
-        this.admin = admin;
+    ActionRunner(MembershipDriver driver, Host host) {
+        this.driver = driver;
         this.host = host;
     }
 
     void run(Action a) {
-        run(a, 1);
+        new Run(a).step();
     }
 
-    private void run(Action a, int attempt) {
-        String cell = a.cellId();
-        boolean maybeAdded = false; // once the add is sent its outcome may be unknown: never report such an action aborted
-        try {
-            List<String> others = host.healthyMembers(cell, a.joining());
-            host.step(a, "reading the configuration");
-            JsonObject before = admin.statusFromAny(cell, others);
-            JsonArray joinedConfig = before.getJsonArray("configuration");
-            String leavingMember = AdminClient.member(joinedConfig, a.leaving());
-            String joinedMember = AdminClient.member(joinedConfig, a.joining());
-            long addSlot = 0;
-            maybeAdded = joinedMember != null;
-            if (joinedMember == null) {
-                host.step(a, "adding " + a.joining());
-                maybeAdded = true;
-                JsonObject answer = admin.membership(cell, others, new JsonObject().put("add", a.joining()));
-                joinedConfig = answer.getJsonArray("pending");
-                joinedMember = AdminClient.member(joinedConfig, a.joining());
-                addSlot = answer.getLong("slot", 0L);
-                host.event("cell " + cell + ": added " + joinedMember + " at slot " + addSlot);
-            }
-            host.step(a, "hosting " + joinedMember);
-            JsonObject join = new JsonObject().put("member", joinedMember).put("members", joinedConfig);
-            HttpResponse<String> hosted = admin.send("PUT", a.joining(), "/admin/cells/" + cell + "/join", join.encode());
-            if (hosted.statusCode() / 100 != 2) {
-                throw new IOException("hosting " + joinedMember + " on " + a.joining() + ": HTTP " + hosted.statusCode() + " " + hosted.body());
-            }
-            host.step(a, "waiting for " + joinedMember + " to catch up");
-            awaitCaughtUp(cell, a.joining(), others, addSlot);
-            host.event("cell " + cell + ": " + joinedMember + " caught up");
-            if (leavingMember != null) {
-                host.step(a, "removing " + leavingMember);
-                admin.membership(cell, others, new JsonObject().put("remove", leavingMember));
-                host.event("cell " + cell + ": removed " + leavingMember);
-                if (host.running(a.leaving())) {
-                    Thread.sleep(1000); // the old configuration needs it for a few more slots
-                    admin.drop(a.leaving(), cell);
+    /** One run of an action: its attempts, and since when it has waited on one condition. */
+    private final class Run {
+        private final Action a;
+        private int attempt = 1;
+        private boolean addSent;
+        private long waitingSinceMillis = -1;
+        private Class<?> waitingOn;
+
+        Run(Action a) {
+            this.a = a;
+        }
+
+        void step() {
+            MembershipSteps.Step step = null;
+            try {
+                MembershipDriver.Taken t = driver.takeStep(a, host.healthyMembers(a.cellId(), a.joining()), host.running(a.leaving()));
+                step = t.step();
+                if (step instanceof MembershipSteps.Step.Add) {
+                    addSent = true;
                 }
+                if (t.event() != null) {
+                    host.event(t.event());
+                }
+                if (t.done()) {
+                    host.finished(a, true, "cell " + a.cellId() + " now on " + a.joining() + " instead of " + a.leaving());
+                    return;
+                }
+                host.step(a, step.describe());
+                String overdue = overdue(step);
+                if (overdue != null) {
+                    failed(overdue);
+                    return;
+                }
+                host.later(this::step, t.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the launcher is stopping; the action stays in flight and resumes on restart
+            } catch (Exception e) {
+                if (step instanceof MembershipSteps.Step.Add) {
+                    addSent = true; // sent, outcome unknown
+                }
+                failed(e.getMessage());
             }
-            host.finished(a, true, "cell " + cell + " now on " + a.joining() + " instead of " + a.leaving());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the launcher is stopping; the action stays in flight and resumes on restart
-        } catch (Exception e) {
-            if (!maybeAdded) {
-                host.finished(a, false, "aborted before the add was sent: " + e.getMessage());
+        }
+
+        /** Why the attempt failed if it has waited too long on the same step, else null. */
+        private String overdue(MembershipSteps.Step step) {
+            boolean waits = step instanceof MembershipSteps.Step.AwaitCatchUp || step instanceof MembershipSteps.Step.Unreachable;
+            if (!waits) {
+                waitingOn = null;
+                return null;
+            }
+            long now = host.nowMillis();
+            if (waitingOn != step.getClass()) {
+                waitingOn = step.getClass();
+                waitingSinceMillis = now;
+                return null;
+            }
+            long limit = step instanceof MembershipSteps.Step.Unreachable ? UNREACHABLE_TIMEOUT_MILLIS : CATCH_UP_TIMEOUT_MILLIS;
+            if (now - waitingSinceMillis < limit) {
+                return null;
+            }
+            waitingOn = null;
+            return step.describe() + " for " + limit / 1000 + " s";
+        }
+
+        private void failed(String why) {
+            if (!addSent) {
+                host.finished(a, false, "aborted before the add was sent: " + why);
             } else if (attempt < MAX_ATTEMPTS) {
-                host.step(a, "attempt " + attempt + " failed, retrying in 2 s: " + e.getMessage());
-                host.event("action #" + a.id() + " attempt " + attempt + " failed: " + e.getMessage() + "; retrying");
-                host.later(() -> run(a, attempt + 1), 2000);
+                host.step(a, "attempt " + attempt + " failed, retrying in 2 s: " + why);
+                host.event("action #" + a.id() + " attempt " + attempt + " failed: " + why + "; retrying");
+                attempt++;
+                host.later(this::step, RETRY_MILLIS);
             } else {
-                host.step(a, "stuck after " + attempt + " attempts: " + e.getMessage());
-                host.event("action #" + a.id() + " failed " + attempt + " times after the add applied: " + e.getMessage()
+                host.step(a, "stuck after " + attempt + " attempts: " + why);
+                host.event("action #" + a.id() + " failed " + attempt + " times after the add applied: " + why
                         + "; it stays in flight (the cell gets no other action) and is tried again when the launcher restarts");
             }
         }
-    }
-
-    /** Until the new member's applied prefix reaches the add's slot and is within a slot of the best old member's. */
-    private void awaitCaughtUp(String cell, String joining, List<String> others, long addSlot) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_TIMEOUT_MILLIS);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            long best = -1;
-            for (String n : others) {
-                JsonObject s = admin.replica(n, cell);
-                if (s != null) {
-                    best = Math.max(best, s.getLong("appliedUpTo"));
-                }
-            }
-            JsonObject mine = admin.replica(joining, cell);
-            if (mine != null) {
-                long applied = mine.getLong("appliedUpTo");
-                last = "new member at " + applied + ", best old member at " + best;
-                if (applied > addSlot && best >= 0 && applied + 1 >= best) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new IOException("new member of cell " + cell + " on " + joining + " did not catch up: " + last);
     }
 }

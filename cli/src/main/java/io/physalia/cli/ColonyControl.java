@@ -2,6 +2,7 @@ package io.physalia.cli;
 
 import io.physalia.client.PhysaliaClient;
 import io.physalia.client.Response;
+import io.physalia.client.admin.NodeAdmin;
 import io.physalia.controlplane.Action;
 import io.physalia.controlplane.Cell;
 import io.physalia.controlplane.ColorPlan;
@@ -11,6 +12,7 @@ import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.controlplane.PlacementRequest;
 import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
+import io.physalia.controlplane.runtime.MembershipDriver;
 import io.physalia.node.KeyFile;
 import io.physalia.node.local.LocalColony;
 import io.physalia.topology.Location;
@@ -20,9 +22,6 @@ import io.physalia.topology.TopologyLabels;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -75,9 +74,8 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     private final int defaultSize;
     private final Consumer<String> log;
     private final ControlStateFile stateFile;
-    private final AdminClient admin;
+    private final NodeAdmin admin;
     private final ActionRunner runner;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-loop"));
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "control-action"));
     // guarded by engine
@@ -136,11 +134,11 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
         this.engine = new ControlPlane(Fleet.of(topology, colors, CAPACITY_REPLICAS), limits, PlacementPolicy.DEFAULT,
                 new SplittableRandom(1));
         KeyFile keys = KeyFile.load(colony.keyFile());
-        this.admin = new AdminClient(() -> {
+        this.admin = new NodeAdmin(() -> {
             keys.reload(); // follows a rotation of the key file; a bad file keeps the keys in use
             return keys.adminToken();
         }, n -> spec(n).http());
-        this.runner = new ActionRunner(admin, this);
+        this.runner = new ActionRunner(new MembershipDriver(admin), this);
         this.stateFile = new ControlStateFile(colony.root());
         ControlStateFile.Contents saved = stateFile.load(topology, colors);
         if (saved != null) {
@@ -286,10 +284,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
             }
             boolean ok;
             try {
-                ok = http.send(HttpRequest.newBuilder(java.net.URI.create("http://" + n.http() + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                ok = false;
+                ok = admin.healthy(n.name(), Duration.ofSeconds(2));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -409,6 +404,11 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
             event("action #" + a.id() + (caughtUp ? " done: " : " ") + detail);
             persist();
         }
+    }
+
+    @Override
+    public long nowMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     @Override

@@ -102,25 +102,25 @@ public final class Json {
 
     // ---- reading fields of parsed answers ------------------------------------------------------
 
-    static String string(Map<String, Object> o, String field) {
+    public static String string(Map<String, Object> o, String field) {
         return o.get(field) instanceof String s ? s : null;
     }
 
-    static long number(Map<String, Object> o, String field, long otherwise) {
+    public static long number(Map<String, Object> o, String field, long otherwise) {
         return o.get(field) instanceof Number n ? n.longValue() : otherwise;
     }
 
-    static boolean bool(Map<String, Object> o, String field) {
+    public static boolean bool(Map<String, Object> o, String field) {
         return Boolean.TRUE.equals(o.get(field));
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Map<String, Object> o, String field) {
+    public static List<Object> list(Map<String, Object> o, String field) {
         return o.get(field) instanceof List<?> l ? (List<Object>) l : List.of();
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object v) {
+    public static Map<String, Object> object(Object v) {
         return v instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 }

@@ -10,10 +10,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine and the topology library are pure: time arrives as {@code now} arguments and
  * randomness as a generator passed in, so a seed replays a run. No threads, I/O or wall clocks.
+ * The package {@code io.physalia.controlplane.runtime}, which drives the engine on real nodes for
+ * both adapters, is the exception, and nothing pure may depend on it.
  */
 class ControlPlanePurityTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // the runtime drives the engine on real nodes (threads, HTTP): the one impure package
+            .withImportOption(location -> !location.contains("/io/physalia/controlplane/runtime/"))
             .importPackages("io.physalia.controlplane", "io.physalia.topology");
 
     @Test
@@ -37,6 +41,13 @@ class ControlPlanePurityTest {
                         "java.util.concurrent..", "java.net..", "java.nio..", "java.io..")
                 .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
                 .because("the engine is driven by its caller; the operator and the local colony do the I/O")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theEngineDoesNotDependOnItsRuntime() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.physalia.controlplane.runtime..")
+                .because("the runtime drives the engine, never the other way round")
                 .check(CLASSES);
     }
 }

@@ -1,24 +1,17 @@
 package io.physalia.node;
 
+import io.physalia.client.admin.ColonyKeys;
 import io.physalia.core.wire.Keyring;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.logging.Logger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The colony's shared secrets, as a properties file:
@@ -38,12 +31,22 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class KeyFile {
     private static final Logger LOG = Logger.getLogger(KeyFile.class.getName());
-    private static final byte[] ADMIN_LABEL = "physalia admin token v1".getBytes(StandardCharsets.UTF_8);
-
     /** One parse of the file: immutable, swapped whole. */
-    private record Keys(Keyring keyring, Map<Integer, byte[]> bytesById, String text) {
+    private record Keys(ColonyKeys parsed) {
+        Keyring keyring() {
+            return parsed.keyring();
+        }
+
+        Map<Integer, byte[]> bytesById() {
+            return parsed.bytesById();
+        }
+
+        String text() {
+            return parsed.text();
+        }
+
         byte[] signingKey() {
-            return bytesById.get(keyring.signingKeyId());
+            return parsed.signingKey();
         }
     }
 
@@ -80,46 +83,7 @@ public final class KeyFile {
     }
 
     private static Keys parseKeys(String text, String where) throws IOException {
-        Properties p = new Properties();
-        p.load(new StringReader(text));
-        String signingText = p.getProperty("signing");
-        if (signingText == null) {
-            throw new IOException("key file " + where + " has no 'signing=' line");
-        }
-        int signing;
-        try {
-            signing = Integer.parseInt(signingText.trim());
-        } catch (NumberFormatException e) {
-            throw new IOException("key file " + where + ": 'signing=" + signingText.trim() + "' must name a key number");
-        }
-        Keyring ring = null;
-        Map<Integer, byte[]> bytesById = new TreeMap<>();
-        for (String name : p.stringPropertyNames()) {
-            if (!name.startsWith("key.")) {
-                if (!name.equals("signing")) {
-                    throw new IOException("key file " + where + ": unknown entry '" + name + "'");
-                }
-                continue;
-            }
-            int id;
-            byte[] key;
-            try {
-                id = Integer.parseInt(name.substring(4));
-                key = Base64.getDecoder().decode(p.getProperty(name).trim());
-            } catch (IllegalArgumentException e) {
-                throw new IOException("key file " + where + ": entry '" + name + "' must be key.<number>=<base64>");
-            }
-            try {
-                ring = ring == null ? Keyring.of(id, key) : ring.withKey(id, key);
-            } catch (IllegalArgumentException e) {
-                throw new IOException("key file " + where + ": " + e.getMessage());
-            }
-            bytesById.put(id, key);
-        }
-        if (ring == null || !bytesById.containsKey(signing)) {
-            throw new IOException("key file " + where + ": the signing key key." + signing + " is missing");
-        }
-        return new Keys(ring.signingWith(signing), Map.copyOf(bytesById), text);
+        return new Keys(ColonyKeys.parse(text, where));
     }
 
     /**
@@ -171,10 +135,9 @@ public final class KeyFile {
 
     /** Writes a new key file with one random key, readable by its owner only. */
     public static void generate(Path file) throws IOException {
-        byte[] key = new byte[32];
+        byte[] key = new byte[ColonyKeys.KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        String text = "# Physalia colony keys: keep secret; every node of the colony needs the same file.\n"
-                + "signing=1\nkey.1=" + Base64.getEncoder().encodeToString(key) + "\n";
+        String text = ColonyKeys.firstKeyText(key);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -200,18 +163,12 @@ public final class KeyFile {
     }
 
     private static byte[] mac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return ColonyKeys.mac(key, data);
     }
 
     /** The bearer token for node-to-node admin routes, derived from the signing key. */
     public String adminToken() {
-        return HexFormat.of().formatHex(mac(ADMIN_LABEL));
+        return ColonyKeys.adminToken(keys.signingKey());
     }
 
     /** Whether {@code token} is the admin token of any key in the file (compared in constant time). */
@@ -222,7 +179,7 @@ public final class KeyFile {
         byte[] given = token.getBytes(StandardCharsets.UTF_8);
         boolean match = false;
         for (byte[] key : keys.bytesById().values()) {
-            byte[] expected = HexFormat.of().formatHex(mac(key, ADMIN_LABEL)).getBytes(StandardCharsets.UTF_8);
+            byte[] expected = ColonyKeys.adminToken(key).getBytes(StandardCharsets.UTF_8);
             match |= MessageDigest.isEqual(expected, given);
         }
         return match;

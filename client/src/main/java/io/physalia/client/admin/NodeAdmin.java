@@ -1,0 +1,179 @@
+package io.physalia.client.admin;
+
+import io.physalia.client.Json;
+import io.physalia.core.cell.Member;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The control plane's side of the nodes' admin API (docs/node.md), typed: a replica's status, a
+ * membership change through the leader, hosting a joining member, dropping a replica, the cells a
+ * node hosts and its health. Every call is one bounded exchange (a few seconds at most) and never
+ * waits for an outcome: the callers ({@code physalia local}'s loop, the operator's reconcilers)
+ * observe again and decide the next step ({@code io.physalia.controlplane.MembershipSteps}).
+ * Nodes are named; {@code addressOf} gives their HTTP {@code host:port}.
+ */
+public final class NodeAdmin {
+    public static final String CLIENT_ID = "physalia-control-plane";
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    /** Redirects followed to reach a cell's leader: more means the members disagree on who leads. */
+    private static final int MAX_REDIRECTS = 3;
+
+    /** Read per call: after a key rotation the nodes stop accepting the old key's token. */
+    private final Supplier<String> token;
+    private final Function<String, String> addressOf;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
+    /** Every membership change carries its own seq, so a retried request applies at most once. */
+    private final AtomicLong seq = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    public NodeAdmin(Supplier<String> adminToken, Function<String, String> addressOf) {
+        this.token = adminToken;
+        this.addressOf = addressOf;
+    }
+
+    /** A membership change: add a node (it gets a new incarnation) or remove a member. */
+    public sealed interface Change {
+        String json();
+
+        record Add(String node) implements Change {
+            @Override
+            public String json() {
+                return "\"add\":" + Json.quote(node);
+            }
+        }
+
+        record Remove(Member member) implements Change {
+            @Override
+            public String json() {
+                return "\"remove\":" + Json.quote(member.text());
+            }
+        }
+    }
+
+    private HttpResponse<String> send(String method, String hostPort, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).timeout(CALL_TIMEOUT)
+                .header("Authorization", "Bearer " + token.get()).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String path(String cell) {
+        return "/admin/cells/" + java.net.URLEncoder.encode(cell, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The replica of {@code cell} on {@code node}; empty if it hosts none or cannot be reached. */
+    public Optional<ReplicaStatus> replica(String node, String cell) throws InterruptedException {
+        try {
+            HttpResponse<String> r = send("GET", addressOf.apply(node), path(cell), null);
+            return r.statusCode() == 200 ? Optional.of(ReplicaStatus.fromJson(Json.parseObject(r.body()))) : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What the members among {@code nodes} that answer say, one call each: the leader's answer
+     * first if one answers, then the others by applied slot, most advanced first.
+     */
+    public List<ReplicaStatus> replicas(String cell, List<String> nodes) throws InterruptedException {
+        List<ReplicaStatus> out = new ArrayList<>();
+        for (String n : nodes) {
+            replica(n, cell).ifPresent(out::add);
+        }
+        out.sort((a, b) -> a.leader() != b.leader() ? (a.leader() ? -1 : 1) : Long.compare(b.appliedUpTo(), a.appliedUpTo()));
+        return out;
+    }
+
+    /**
+     * Submits a membership change to the cell's leader, starting at the first of {@code nodes}
+     * that answers and following its redirects. One attempt: a refusal (another change pending)
+     * comes back as {@code applied=false}; the caller observes and decides again.
+     */
+    public MembershipResult changeMembership(String cell, List<String> nodes, Change change) throws IOException, InterruptedException {
+        String body = "{" + change.json() + ",\"client\":" + Json.quote(CLIENT_ID) + ",\"seq\":" + seq.incrementAndGet() + "}";
+        String last = "no member to ask";
+        for (String n : nodes) {
+            String target = addressOf.apply(n);
+            for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+                HttpResponse<String> r;
+                try {
+                    r = send("POST", target, path(cell) + "/members", body);
+                } catch (IOException e) {
+                    last = target + ": " + e;
+                    break;
+                }
+                if (r.statusCode() == 307) {
+                    target = URI.create(r.headers().firstValue("Location").orElse("http://" + target)).getAuthority();
+                    continue;
+                }
+                if (r.statusCode() == 200) {
+                    return MembershipResult.fromJson(Json.parseObject(r.body()));
+                }
+                last = target + ": HTTP " + r.statusCode() + " " + r.body();
+                break;
+            }
+        }
+        throw new IOException("membership change {" + change.json() + "} in cell " + cell + " reached no leader: " + last);
+    }
+
+    /** Hosts {@code member}, added by a change, on its node, knowing only the configuration it joins. */
+    public void join(String cell, Member member, List<Member> configuration) throws IOException, InterruptedException {
+        StringBuilder b = new StringBuilder("{\"member\":").append(Json.quote(member.text())).append(",\"members\":[");
+        for (int i = 0; i < configuration.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(Json.quote(configuration.get(i).text()));
+        }
+        String node = member.node().name();
+        HttpResponse<String> r = send("PUT", addressOf.apply(node), path(cell) + "/join", b.append("]}").toString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("hosting " + member.text() + " of cell " + cell + " on " + node + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /** Stops hosting the cell on the node ({@code DELETE /admin/cells/C}); true if it was hosted. */
+    public boolean drop(String node, String cell) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("DELETE", addressOf.apply(node), path(cell), null);
+        if (r.statusCode() != 200 && r.statusCode() != 404) {
+            throw new IOException("dropping cell " + cell + " on " + node + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return r.statusCode() == 200;
+    }
+
+    /** The cells {@code node} hosts ({@code GET /cells}). */
+    public List<String> hostedCells(String node) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("GET", addressOf.apply(node), "/cells", null);
+        if (r.statusCode() != 200) {
+            throw new IOException("GET /cells on " + node + ": HTTP " + r.statusCode());
+        }
+        List<String> out = new ArrayList<>();
+        Map<String, Object> o;
+        try {
+            o = Json.parseObject(r.body());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("GET /cells on " + node + ": " + e.getMessage());
+        }
+        Json.list(o, "cells").forEach(c -> out.add(String.valueOf(c)));
+        return out;
+    }
+
+    /** Whether the node answers {@code GET /healthz} with 200 within {@code timeout}. */
+    public boolean healthy(String node, Duration timeout) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://" + addressOf.apply(node) + "/healthz")).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
