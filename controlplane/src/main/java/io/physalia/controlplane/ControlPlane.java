@@ -253,6 +253,27 @@ public final class ControlPlane {
         awaitingMove.add(cellId);
     }
 
+    /**
+     * The cell is gone (deleted by its owner, its replicas dropped): it leaves the fleet and its
+     * members get their slots back. An action in flight for it ends as aborted, without putting
+     * the cell back. False if the engine did not know the cell.
+     */
+    public boolean forgetCell(String cellId) {
+        Optional<Cell> c = fleet.cell(cellId);
+        if (c.isEmpty()) {
+            return false;
+        }
+        actions.inFlight(cellId).ifPresent(a -> {
+            actions.finish(a.id(), ActionState.ABORTED);
+            fleet.reserve(fleet.requireNode(a.leaving()), -1);
+        });
+        fleet.removeCell(c.get());
+        awaitingRepair.remove(cellId);
+        awaitingMove.remove(cellId);
+        blocked.remove(cellId);
+        return true;
+    }
+
     public Optional<Action> inFlight(String cellId) {
         return actions.inFlight(cellId);
     }

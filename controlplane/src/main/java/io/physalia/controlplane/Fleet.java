@@ -220,6 +220,15 @@ public final class Fleet {
         return c;
     }
 
+    /** Takes a cell out of the fleet: its members get their slots back. */
+    void removeCell(Cell c) {
+        for (Node n : List.copyOf(c.mutableMembers())) {
+            removeMember(c, n);
+        }
+        cells.remove(c.id());
+        version++;
+    }
+
     /** Grows whenever anything placement depends on changes (members, health, reservations). */
     long version() {
         return version;

@@ -234,4 +234,26 @@ class RepairAndMoveTest {
         assertThrows(IllegalArgumentException.class, () -> cp.moveClients("nope", List.of()));
         assertThrows(IllegalArgumentException.class, () -> cp.reportCaughtUp(99));
     }
+
+    @Test
+    void aForgottenCellGivesItsMembersTheirSlotsBackAndEndsItsAction() {
+        Fleet f = fleet();
+        ControlPlane cp = engine(f);
+        cp.place(PlacementRequest.of("c1", List.of(Z1R1)).withColor("blue"));
+        Cell c = f.cell("c1").orElseThrow();
+        List<Node> members = List.copyOf(c.members());
+        long freeBefore = members.get(0).freeReplicas();
+        Node failed = members.get(1);
+        cp.setNodeHealth(failed.name(), false);
+        Action a = cp.tick(0).get(0);
+        assertTrue(cp.forgetCell("c1"));
+        assertEquals(Optional.empty(), f.cell("c1"));
+        assertEquals(Optional.of(ActionState.ABORTED), cp.state(a.id()));
+        assertEquals(Optional.empty(), cp.inFlight("c1"));
+        assertEquals(0, failed.reservedReplicas(), "the leaving node's reserved slot is released");
+        assertEquals(freeBefore + 1, members.get(0).freeReplicas(), "a member gets its slot back");
+        assertTrue(f.node(a.joining()).orElseThrow().cells().isEmpty(), "the joining node holds nothing of it");
+        assertFalse(cp.forgetCell("c1"), "forgetting an unknown cell says so");
+        assertEquals(List.of(), cp.tick(1), "nothing is issued for a forgotten cell");
+    }
 }
