@@ -85,7 +85,12 @@ final class PeerDirectory {
      */
     boolean talksTo(String name) {
         Peer p = peers.get(name);
-        return p != null && (color == null || color.equals(p.color()));
+        return p != null && talksTo(p);
+    }
+
+    /** Whether this node exchanges frames with the peer of this entry (its color allows it). */
+    boolean talksTo(Peer p) {
+        return color == null || color.equals(p.color());
     }
 
     /**

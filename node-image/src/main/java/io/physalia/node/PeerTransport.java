@@ -178,13 +178,13 @@ final class PeerTransport {
         for (java.util.Iterator<Link> it = links.values().iterator(); it.hasNext(); ) {
             Link l = it.next();
             PeerDirectory.Peer p = now.get(l.peer);
-            if (p == null || !directory.talksTo(l.peer) || !p.address().equals(l.address)) {
+            if (p == null || !directory.talksTo(p) || !p.address().equals(l.address)) {
                 it.remove();
                 l.cancel(); // removed, of another color now, or moved: this connection is done
             }
         }
         for (PeerDirectory.Peer p : now.values()) {
-            if (!links.containsKey(p.name()) && directory.talksTo(p.name())) {
+            if (!links.containsKey(p.name()) && directory.talksTo(p)) {
                 Link l = new Link(p.name(), p.address()); // nodes of different colors never talk: no link at all
                 links.put(p.name(), l);
                 l.dial();

@@ -235,13 +235,20 @@ class RuntimePeersTest {
     }
 
     @Test
-    void peersAreOptionalAndAColorNeedsNoPeerColorsWithoutThem() throws Exception {
+    void peersAreOptionalAndAColorNeedsNoPeerColorsWithoutThem(@TempDir Path dir) throws Exception {
         String[] base = {"--name", "n1", "--data-dir", "d", "--peer-port", "7501", "--http-port", "7401", "--key-file", "k",
             "--labels", NodeConfig.COLOR_LABEL + "=blue"};
         NodeConfig c = NodeConfig.parse(base, Map.of());
         assertTrue(c.peers().isEmpty());
         assertEquals("blue", c.color());
         assertTrue(NodeConfig.parse(base, Map.of("PHYSALIA_PEERS", "")).peers().isEmpty(), "an empty PHYSALIA_PEERS: no peers yet");
+        java.nio.file.Files.writeString(dir.resolve("node.conf"), "# a pod's ConfigMap: the same for every node\npeers =\n");
+        assertTrue(NodeConfig.parse(base, Map.of("PHYSALIA_CONFIG", dir.resolve("node.conf").toString())).peers().isEmpty(),
+                "an empty peers line in the config file");
+        String[] emptyFlag = java.util.Arrays.copyOf(base, base.length + 2);
+        emptyFlag[base.length] = "--peers";
+        emptyFlag[base.length + 1] = "";
+        assertTrue(NodeConfig.parse(emptyFlag, Map.of()).peers().isEmpty(), "--peers ''");
         NodeConfig.BadConfig e = org.junit.jupiter.api.Assertions.assertThrows(NodeConfig.BadConfig.class,
                 () -> NodeConfig.parse(base, Map.of("PHYSALIA_PEERS", "n2=h:1")));
         assertTrue(e.getMessage().contains("--peer-colors"), "a static list with a color still needs the colors: " + e.getMessage());
