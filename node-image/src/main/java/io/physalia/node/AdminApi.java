@@ -16,9 +16,13 @@ import java.util.List;
 /**
  * The admin routes the control plane and other nodes use, all behind the colony's admin token:
  * host a cell, join one as a new member, propose a membership change, drop a cell, and read the
- * replica's status.
+ * status of one replica or of every replica hosted here. The peer directory's routes are in
+ * {@link PeersApi}.
  */
 final class AdminApi {
+    /** The most replicas one {@code GET /admin/cells} answers with (and its default {@code limit}). */
+    static final int MAX_CELLS_LISTED = 10_000;
+
     private final HttpApi api;
     private final Node node;
 
@@ -43,7 +47,7 @@ final class AdminApi {
             throw new TxnJson.BadRequest(where + " must be a member as \"node@incarnation\"");
         }
         String name = s.substring(0, s.lastIndexOf('@'));
-        if (!name.equals(node.config().name()) && !node.config().peers().containsKey(name)) {
+        if (!node.knows(name)) {
             throw new TxnJson.BadRequest(where + ": unknown node '" + name + "' (known: " + api.known() + ")");
         }
         try {
@@ -83,7 +87,7 @@ final class AdminApi {
                 throw new TxnJson.BadRequest("give exactly one of add (a node name) and remove (node@incarnation)");
             }
             if (b.containsKey("add")) {
-                if (!(b.getValue("add") instanceof String n) || (!n.equals(node.config().name()) && !node.config().peers().containsKey(n))) {
+                if (!(b.getValue("add") instanceof String n) || !node.knows(n)) {
                     throw new TxnJson.BadRequest("add must name a known node (known: " + api.known() + ")");
                 }
                 cmd = new Command.AddMember(client, seq.longValue(), new io.physalia.core.cell.NodeId(n));
@@ -169,6 +173,64 @@ final class AdminApi {
             } else {
                 HttpApi.json(rc, 200, ar.result());
             }
+        }));
+    }
+
+    /**
+     * {@code GET /admin/cells?limit=&after=}: the status of every replica hosted here, in cell
+     * name order, each exactly as {@code GET /admin/cells/{cell}} renders it. At most
+     * {@code limit} (default and most {@value #MAX_CELLS_LISTED}) after the cell {@code after};
+     * {@code truncated} says more follow, from {@code next} (pass it as {@code after}).
+     */
+    void adminCells(RoutingContext rc) {
+        if (!authorized(rc)) {
+            return;
+        }
+        int limit = MAX_CELLS_LISTED;
+        String after;
+        try {
+            HttpApi.allowParams(rc, "limit", "after");
+            String l = rc.request().getParam("limit");
+            if (l != null) {
+                try {
+                    limit = Integer.parseInt(l);
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1 || limit > MAX_CELLS_LISTED) {
+                    throw new TxnJson.BadRequest("limit '" + l + "' must be an integer from 1 to " + MAX_CELLS_LISTED);
+                }
+            }
+            after = rc.request().getParam("after");
+            if (after != null) {
+                HttpApi.checkCell(after);
+            }
+        } catch (TxnJson.BadRequest e) {
+            HttpApi.error(rc, 400, e.getMessage());
+            return;
+        }
+        List<String> names = node.hostedCells(); // sorted by name
+        int from = 0;
+        if (after != null) {
+            int i = java.util.Collections.binarySearch(names, after);
+            from = i >= 0 ? i + 1 : -i - 1;
+        }
+        List<String> page = names.subList(from, Math.min(names.size(), from + limit));
+        boolean truncated = from + page.size() < names.size();
+        List<io.vertx.core.Future<JsonObject>> statuses = new ArrayList<>(page.size());
+        for (String cell : page) {
+            statuses.add(node.replicaStatus(cell));
+        }
+        Context here = node.vertx().getOrCreateContext();
+        io.vertx.core.Future.join(statuses).onComplete(ar -> here.runOnContext(v -> {
+            JsonArray cells = new JsonArray();
+            for (io.vertx.core.Future<JsonObject> s : statuses) {
+                if (s.succeeded() && s.result() != null) { // null: dropped since the list was taken
+                    cells.add(s.result());
+                }
+            }
+            HttpApi.json(rc, 200, new JsonObject().put("node", node.config().name()).put("cells", cells)
+                    .put("truncated", truncated).put("next", truncated ? page.get(page.size() - 1) : null));
         }));
     }
 

@@ -130,8 +130,8 @@ final class Discovery {
     List<String> colorNodes() {
         List<String> nodes = new ArrayList<>();
         nodes.add(node.config().name());
-        for (String p : node.config().peers().keySet()) {
-            if (node.config().sameColor(p)) {
+        for (String p : node.peers().snapshot().keySet()) {
+            if (node.peers().talksTo(p)) {
                 nodes.add(p);
             }
         }

@@ -55,6 +55,7 @@ final class HttpApi {
     private final LeaseApi leases;
     private final DiscoveryApi discovery;
     private final AdminApi adminApi;
+    private final PeersApi peersApi;
 
     HttpApi(Node node) {
         this.node = node;
@@ -62,6 +63,7 @@ final class HttpApi {
         this.leases = new LeaseApi(this, node);
         this.discovery = new DiscoveryApi(this, node);
         this.adminApi = new AdminApi(this, node);
+        this.peersApi = new PeersApi(adminApi, node);
     }
 
     HttpServer server() {
@@ -75,7 +77,7 @@ final class HttpApi {
             int alive = node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis());
             json(rc, node.isReady() ? 200 : 503, new JsonObject().put("ready", node.isReady())
                     .put("labels", new JsonObject(new LinkedHashMap<>(node.config().labels())))
-                    .put("node", node.config().name()).put("peersAlive", alive).put("peers", node.config().peers().size())
+                    .put("node", node.config().name()).put("peersAlive", alive).put("peers", node.peers().size())
                     .put("cells", node.cellCount()));
         });
         r.get("/metrics").handler(rc -> rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -83,13 +85,18 @@ final class HttpApi {
         r.get("/cells").handler(rc -> json(rc, 200, new JsonObject().put("node", node.config().name())
                 .put("cells", new JsonArray(node.hostedCells())).put("refused", new JsonArray(node.refusedCells()))));
         r.route("/cells/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-        r.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        BodyHandler adminBodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+        BodyHandler peerBodies = BodyHandler.create().setBodyLimit(PeersApi.MAX_BODY_BYTES); // a directory of 10,000 peers
+        r.route("/admin/*").handler(rc -> (rc.request().path().equals("/admin/peers") ? peerBodies : adminBodies).handle(rc));
         r.put("/cells/:cell").handler(this::createCell);
         r.put("/admin/cells/:cell").handler(adminApi::adminHost);
         r.post("/admin/cells/:cell/members").handler(adminApi::adminMembership);
         r.put("/admin/cells/:cell/join").handler(adminApi::adminJoin);
         r.delete("/admin/cells/:cell").handler(adminApi::adminDrop);
         r.get("/admin/cells/:cell").handler(adminApi::adminStatus);
+        r.get("/admin/cells").handler(adminApi::adminCells);
+        r.put("/admin/peers").handler(peersApi::put);
+        r.get("/admin/peers").handler(peersApi::get);
         r.post("/admin/discovery").handler(discovery::accept);
         r.get("/admin/discovery/cells/:cell").handler(discovery::localLookup);
         r.get("/discovery").handler(discovery::status);
@@ -101,7 +108,8 @@ final class HttpApi {
         r.get("/cells/:cell/leases/:lease").handler(leases::inspect);
         r.post("/cells/:cell/leases/:lease/:action").handler(leases::change);
         r.route().last().handler(rc -> error(rc, 404, "no such route: " + rc.request().method() + " " + rc.request().path()));
-        r.errorHandler(413, rc -> error(rc, 413, "request body is larger than " + MAX_BODY_BYTES + " bytes"));
+        r.errorHandler(413, rc -> error(rc, 413, "request body is larger than "
+                + (rc.request().path().equals("/admin/peers") ? PeersApi.MAX_BODY_BYTES : MAX_BODY_BYTES) + " bytes"));
         r.errorHandler(405, rc -> error(rc, 405, "method " + rc.request().method() + " is not allowed on " + rc.request().path()));
         r.errorHandler(500, rc -> error(rc, 500, "internal error: " + rc.failure()));
         // HTTP/1.1 only: no cleartext HTTP/2 upgrade. The API is small JSON requests; the JDK HttpClient
@@ -129,7 +137,7 @@ final class HttpApi {
             if (!(o instanceof String n)) {
                 throw new TxnJson.BadRequest("request.members must hold node names (strings)");
             }
-            if (!n.equals(node.config().name()) && !node.config().peers().containsKey(n)) {
+            if (!node.knows(n)) {
                 throw new TxnJson.BadRequest("request.members: unknown node '" + n + "' (known: " + known() + ")");
             }
             if (!seen.add(n)) {
@@ -143,10 +151,14 @@ final class HttpApi {
         return new Configuration(members);
     }
 
-    Set<String> known() {
-        Set<String> k = new TreeSet<>(node.config().peers().keySet());
+    /** The nodes a cell here may name, for an error message: at most 20 of them (a directory may hold 10,000). */
+    String known() {
+        Set<String> k = new TreeSet<>(node.peers().snapshot().keySet());
         k.add(node.config().name());
-        return k;
+        if (k.size() <= 20) {
+            return k.toString();
+        }
+        return k.stream().limit(20).toList().toString().replace("]", ", ... " + (k.size() - 20) + " more]");
     }
 
     private void createCell(RoutingContext rc) {

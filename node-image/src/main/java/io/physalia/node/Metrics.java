@@ -68,8 +68,10 @@ final class Metrics {
         }
         gauge("physalia_cells_hosted", "Cell replicas hosted by this node.", node::cellCount);
         gauge("physalia_cells_refused", "Cells refused because their durable records are damaged.", node::refusedCount);
-        gauge("physalia_peers_alive", "Peers whose pings arrived recently.",
+        gauge("physalia_peers_alive", "Peers of the directory whose pings arrived recently.",
                 () -> node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis()));
+        gauge("physalia_peers_known", "Peers in this node's directory (from --peers, then as the control plane sets it).",
+                () -> node.peers().size());
         gauge("physalia_log_records_written", "Records appended to the node log since start.", () -> node.log().recordsWritten());
         gauge("physalia_log_syncs", "Syncs (group commits) of the node log since start.", () -> node.log().syncs());
         gauge("physalia_log_bytes", "Bytes in the node log's segment files (what a restart replays after the checkpoint).",
@@ -120,6 +122,10 @@ final class Metrics {
                     m.put("unencodable", t == null ? 0 : t.framesDroppedUnencodable.get());
                     return m;
                 }).register(registry);
+        new CountersRead("physalia_peer_frames_unknown_peer_total",
+                "Inter-node frames and pings refused because their sender is not in this node's peer directory "
+                        + "(not told of it yet, or removed).", null,
+                () -> Map.of("", node.transport() == null ? 0 : node.transport().unknownPeer.get())).register(registry);
         new CountersRead("physalia_frames_rejected_total",
                 "Inter-node frames and pings dropped by the wire codec, by reason (BAD_HMAC, REPLAYED, WRONG_SESSION...).",
                 "reason", () -> {
@@ -210,7 +216,10 @@ final class Metrics {
         return w.toString();
     }
 
-    /** A counter family whose values are read at scrape time from counters kept elsewhere. */
+    /**
+     * A counter family whose values are read at scrape time from counters kept elsewhere: one
+     * sample per value of {@code label}, or, with a null label, the one sample under key "".
+     */
     private static final class CountersRead extends Collector {
         private final String name;
         private final String help;
@@ -227,7 +236,9 @@ final class Metrics {
         @Override
         public List<MetricFamilySamples> collect() {
             List<MetricFamilySamples.Sample> samples = new ArrayList<>();
-            values.get().forEach((v, n) -> samples.add(new MetricFamilySamples.Sample(name, List.of(label), List.of(v), n)));
+            values.get().forEach((v, n) -> samples.add(label == null
+                    ? new MetricFamilySamples.Sample(name, List.of(), List.of(), n)
+                    : new MetricFamilySamples.Sample(name, List.of(label), List.of(v), n)));
             // the family name drops _total: simpleclient adds it back for counters in the text format
             return List.of(new MetricFamilySamples(name.substring(0, name.length() - "_total".length()), Type.COUNTER, help, samples));
         }

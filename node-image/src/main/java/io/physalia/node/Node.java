@@ -54,6 +54,7 @@ public final class Node implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     private final ReplicaObserver observer;
     private final Discovery discovery;
+    private final PeerDirectory peers;
     private PeerTransport transport;
     private HttpServer http;
     private volatile boolean ready;
@@ -69,6 +70,7 @@ public final class Node implements AutoCloseable {
         this.storage = storage;
         this.log = storage.log();
         this.vertx = Vertx.vertx();
+        this.peers = new PeerDirectory(config);
         int n = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         this.shards = new Shard[n];
         for (int i = 0; i < n; i++) {
@@ -134,7 +136,7 @@ public final class Node implements AutoCloseable {
 
     private void listen() throws Exception {
         String advertisedHttp = config.bindHost() + ":" + config.httpPort();
-        transport = new PeerTransport(vertx, config, keys, advertisedHttp, this::deliver);
+        transport = new PeerTransport(vertx, config, peers, keys, advertisedHttp, this::deliver);
         transport.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         http = new HttpApi(this).server();
         http.listen(config.httpPort(), config.bindHost()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -384,6 +386,16 @@ public final class Node implements AutoCloseable {
 
     PeerTransport transport() {
         return transport;
+    }
+
+    /** The nodes this node knows as peers now (the control plane replaces them at runtime). */
+    PeerDirectory peers() {
+        return peers;
+    }
+
+    /** Whether {@code name} is this node or one of its directory's peers. */
+    boolean knows(String name) {
+        return name.equals(config.name()) || peers.contains(name);
     }
 
     Metrics metrics() {

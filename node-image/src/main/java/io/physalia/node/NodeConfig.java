@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * a config file, in that order of precedence ({@link ConfigSources}). Every problem is reported at
  * once, naming the flag, variable or file line it concerns, before anything starts.
  *
- * @param peers every other node of the colony: name to host:port of its peer (TCP) listener
+ * @param peers the peers the node knows from the start: name to host:port of its peer (TCP)
+ *              listener; empty when the control plane tells it its peers at runtime
+ *              ({@code PUT /admin/peers}, {@link PeerDirectory})
  * @param colony the colony's name, a label on every metric
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
@@ -76,15 +78,6 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         return labels.get(COLOR_LABEL);
     }
 
-    /**
-     * Whether this node may exchange frames with {@code peer}: always without colors; with
-     * colors, only with a peer known to be of the same color (nodes of different colors never talk).
-     */
-    public boolean sameColor(String peer) {
-        String mine = color();
-        return mine == null || mine.equals(peerColors.get(peer));
-    }
-
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public record HostPort(String host, int port) {
@@ -103,19 +96,22 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
 
     public static final String USAGE = """
             usage: physalia-node --name NAME --data-dir DIR --peer-port PORT --http-port PORT \\
-                                 --peers NAME=HOST:PORT,... --key-file FILE [--bind HOST] [--sync true]
+                                 --key-file FILE [--peers NAME=HOST:PORT,...] [--bind HOST] [--sync true]
               --name       this node's name (letters, digits, . _ -), unique in the colony
               --data-dir   where the node log and checkpoints live (created if missing)
               --peer-port  TCP port for other nodes (HMAC-authenticated frames)
               --http-port  HTTP port for clients, health, metrics and the admin routes
-              --peers      the other nodes and their peer ports (this node may be listed; it is skipped)
+              --peers      peers known from the start and their peer ports (this node may be listed;
+                           it is skipped); optional: the control plane sets the peers at runtime
+                           (PUT /admin/peers), and a restarted node knows only this list until told
               --key-file   the colony's key file (HMAC keys; see docs/node.md)
               --bind       address to listen on (default 127.0.0.1)
               --parent-pid exit when this process is gone (used by physalia local: no orphans)
               --sync       must be true: a node never runs without syncing its log
               --labels     the node's labels as key=value,... (topology and physalia.io/color)
-              --peer-colors every node's color as name=color,...; with a color, the node talks
-                           only to peers of its own color and drops (and counts) frames from others
+              --peer-colors the color of every node in --peers as name=color,...; with a color, the
+                           node talks only to peers of its own color and drops (and counts) frames
+                           from others; required with a color and a non-empty --peers
               --colony     the colony's name, a label on every metric (default: default)
               --log-segment-bytes    start a new node log segment at this size (default 32m; 4k..1g;
                                      k, m, g are KiB, MiB, GiB)
@@ -157,8 +153,10 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
             problems.add(flags.where("sync") + " " + sync + ": refusing to start with syncing disabled; acknowledged writes would not "
                     + "survive a power loss (there is no unsafe mode)");
         }
+        // Optional, and may be empty: in Kubernetes every pod of a StatefulSet gets the same
+        // settings, and the control plane tells each node its peers at runtime (PUT /admin/peers).
         Map<String, HostPort> peers = new LinkedHashMap<>();
-        String peerList = required(flags, "peers", problems);
+        String peerList = flags.get("peers");
         if (peerList != null && !peerList.isBlank()) {
             for (String item : peerList.split(",")) {
                 String[] nv = item.trim().split("=", 2);
@@ -186,9 +184,10 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         }
         Map<String, String> labels = pairs(flags.get("labels"), flags.where("labels"), problems);
         Map<String, String> peerColors = pairs(flags.get("peer-colors"), flags.where("peer-colors"), problems);
-        if (labels.containsKey(COLOR_LABEL) && !flags.has("peer-colors")) {
-            problems.add(flags.where("labels") + " gives a color (" + COLOR_LABEL + "): " + ConfigSources.howToGive("peer-colors")
-                    + " must give every peer's color");
+        if (labels.containsKey(COLOR_LABEL) && !peers.isEmpty() && !flags.has("peer-colors")) {
+            // with no static peers there is nothing to color: the control plane gives each peer's color
+            problems.add(flags.where("labels") + " gives a color (" + COLOR_LABEL + ") and " + flags.where("peers") + " lists peers: "
+                    + ConfigSources.howToGive("peer-colors") + " must give every peer's color");
         }
         String colony = flags.getOrDefault("colony", DEFAULT_COLONY);
         if (!NAME.matcher(colony).matches()) {

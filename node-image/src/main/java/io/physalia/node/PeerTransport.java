@@ -26,14 +26,18 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * Inter-node TCP. Each node dials every peer (one outgoing connection per peer, redialled after
- * a failure) and accepts the peers' connections. The accepting end speaks first: a hello with a
+ * Inter-node TCP. Each node dials every peer of its {@link PeerDirectory} it talks to (one
+ * outgoing connection per peer, redialled after a failure) and accepts the peers' connections.
+ * The directory may change at any time ({@link #directoryChanged}): a peer added is dialled, a
+ * peer removed is no longer dialled or pinged (its connection is closed), a peer whose address
+ * changed is redialled there. Frames and pings from a node not in the directory are refused and
+ * counted ({@link #unknownPeer}). The accepting end speaks first: a hello with a
  * random session id ({@link #HELLO_BYTES}). After that the dialer sends only {@link WireCodec}
  * frames, consensus messages and pings alike, each stamped with that session and the next
  * sequence number under its HMAC; the acceptor checks both with a {@link SessionGuard}, so a
  * frame replayed on this connection or recorded on another one is rejected and counted.
  *
- * <p>Liveness is per node pair, never per cell: every node pings every peer every
+ * <p>Liveness is per node pair, never per cell: every node pings every directory peer every
  * {@link #PING_EVERY_MILLIS}; a peer is alive if a ping from it arrived within
  * {@link #PEER_DEAD_AFTER_MILLIS}. A ping ({@link PeerPing}) names the sender and its HTTP
  * address (for redirects); being a frame, it is signed and verified with the same keyring as
@@ -59,6 +63,7 @@ final class PeerTransport {
 
     private final Vertx vertx;
     private final NodeConfig config;
+    private final PeerDirectory directory;
     private final KeyFile keys;
     private final String advertisedHttp;
     private final PeerPing ping;
@@ -67,6 +72,8 @@ final class PeerTransport {
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
     private final Map<String, String> httpOf = new ConcurrentHashMap<>();
     private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
+    /** The dial loop of each peer dialled; touched only on {@link #context}. */
+    private final Map<String, Link> links = new java.util.HashMap<>();
     private final Set<Incoming> incoming = ConcurrentHashMap.newKeySet();
     /** Guards {@link #closedRejections} and the move of a closing connection's counts into it. */
     private final Object rejectionLock = new Object();
@@ -77,17 +84,27 @@ final class PeerTransport {
     final AtomicLong framesDroppedUnencodable = new AtomicLong();
     /** Frames and pings refused because they came from (or were meant for) a node of another color. */
     final AtomicLong wrongColor = new AtomicLong();
+    /**
+     * Frames and pings refused because their sender is not in the directory. The control plane
+     * tells both ends of a new link, not atomically: the one told first dials and is refused
+     * until the other is told, which then dials back at once (liveness returns within a dial).
+     */
+    final AtomicLong unknownPeer = new AtomicLong();
     /** Frames and pings accepted, by the id of the key that signed them: shows when an old key is out of use. */
     private final Map<Integer, AtomicLong> acceptedByKey = new ConcurrentHashMap<>();
     final AtomicLong keyReloadsApplied = new AtomicLong();
     final AtomicLong keyReloadsRefused = new AtomicLong();
     private NetServer server;
     private NetClient client;
+    /** Where every dial, redial and close runs, so links need no lock. */
+    private io.vertx.core.Context context;
     private volatile boolean stopped;
 
-    PeerTransport(Vertx vertx, NodeConfig config, KeyFile keys, String advertisedHttp, Consumer<Envelope> inbound) {
+    PeerTransport(Vertx vertx, NodeConfig config, PeerDirectory directory, KeyFile keys, String advertisedHttp,
+                  Consumer<Envelope> inbound) {
         this.vertx = vertx;
         this.config = config;
+        this.directory = directory;
         this.keys = keys;
         this.advertisedHttp = advertisedHttp;
         this.ping = new PeerPing(new NodeId(config.name()), advertisedHttp);
@@ -96,13 +113,12 @@ final class PeerTransport {
 
     Future<NetServer> start() {
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
-        for (String peer : config.peers().keySet()) {
-            if (config.sameColor(peer)) {
-                dial(peer); // nodes of different colors never talk: no connection to them at all
-            }
-        }
-        vertx.setPeriodic(PING_EVERY_MILLIS, id -> pingAll());
-        vertx.setPeriodic(KEY_FILE_POLL_MILLIS, id -> reloadKeys());
+        context = vertx.getOrCreateContext(); // called off Vert.x: a context of its own
+        context.runOnContext(v -> {
+            reconcile();
+            vertx.setPeriodic(PING_EVERY_MILLIS, id -> pingAll());
+            vertx.setPeriodic(KEY_FILE_POLL_MILLIS, id -> reloadKeys());
+        });
         server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
         server.connectHandler(this::accept);
         return server.listen(config.peerPort(), config.bindHost());
@@ -118,22 +134,65 @@ final class PeerTransport {
         }
     }
 
+    /** Whether {@code node} is this one, or a directory peer it talks to whose ping arrived recently. */
     boolean alive(String node, long nowMillis) {
         if (node.equals(config.name())) {
             return true;
         }
+        // the directory is checked too: a ping handled just before its sender was removed must not count
         Long heard = lastHeard.get(node);
-        return heard != null && nowMillis - heard <= PEER_DEAD_AFTER_MILLIS;
+        return heard != null && nowMillis - heard <= PEER_DEAD_AFTER_MILLIS && directory.talksTo(node);
     }
 
+    /** Directory peers this node talks to that are alive. */
     int alivePeers(long nowMillis) {
         int n = 0;
-        for (String p : config.peers().keySet()) {
-            if (config.sameColor(p) && alive(p, nowMillis)) {
+        for (String p : directory.snapshot().keySet()) {
+            if (alive(p, nowMillis)) {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * The directory was replaced: brings the dialled connections in line with it, on the
+     * transport's context (returns at once; never blocks the caller's event loop).
+     */
+    void directoryChanged() {
+        if (context != null) {
+            context.runOnContext(v -> reconcile());
+        }
+    }
+
+    /**
+     * Makes the links match the directory as it is now (not as a given change described it, so
+     * updates applied out of order still end in the latest directory): one link per peer this
+     * node talks to, at its current address.
+     */
+    private void reconcile() {
+        if (stopped) {
+            return;
+        }
+        Map<String, PeerDirectory.Peer> now = directory.snapshot();
+        for (java.util.Iterator<Link> it = links.values().iterator(); it.hasNext(); ) {
+            Link l = it.next();
+            PeerDirectory.Peer p = now.get(l.peer);
+            if (p == null || !directory.talksTo(p) || !p.address().equals(l.address)) {
+                it.remove();
+                l.cancel(); // removed, of another color now, or moved: this connection is done
+            }
+        }
+        for (PeerDirectory.Peer p : now.values()) {
+            if (!links.containsKey(p.name()) && directory.talksTo(p)) {
+                Link l = new Link(p.name(), p.address()); // nodes of different colors never talk: no link at all
+                links.put(p.name(), l);
+                l.dial();
+            }
+        }
+        // what was heard from nodes no longer in the directory is of no use (and must not pile up)
+        lastHeard.keySet().retainAll(now.keySet());
+        httpOf.keySet().retainAll(now.keySet());
     }
 
     /** host:port of a peer's HTTP API, as its pings announce it, or null. */
@@ -147,7 +206,7 @@ final class PeerTransport {
      */
     void send(Envelope envelope) {
         String node = envelope.to().node().name();
-        if (!config.sameColor(node)) {
+        if (directory.contains(node) && !directory.talksTo(node)) {
             wrongColor.incrementAndGet();
             return;
         }
@@ -252,57 +311,102 @@ final class PeerTransport {
         }
     }
 
-    private void dial(String peer) {
-        if (stopped) {
-            return;
+    /**
+     * The dial loop of one peer at one address: connects, takes the hello, and redials
+     * {@link #REDIAL_MILLIS} after every failure or close, until cancelled. Runs on {@link #context}.
+     */
+    private final class Link {
+        private final String peer;
+        private final NodeConfig.HostPort address;
+        private boolean cancelled;
+        private NetSocket socket;
+        private Outgoing conn;
+
+        Link(String peer, NodeConfig.HostPort address) {
+            this.peer = peer;
+            this.address = address;
         }
-        NodeConfig.HostPort hp = config.peers().get(peer);
-        client.connect(hp.port(), hp.host()).onComplete(ar -> {
-            if (ar.failed()) {
-                vertx.setTimer(REDIAL_MILLIS, t -> dial(peer));
+
+        /** Stops the loop and closes its connection: the peer was removed or moved. */
+        void cancel() {
+            cancelled = true;
+            if (conn != null) {
+                conn.close(); // senders on other threads stop writing to it at once
+                outgoing.remove(peer, conn);
+            }
+            if (socket != null) {
+                socket.close();
+            }
+        }
+
+        private void redialLater() {
+            vertx.setTimer(REDIAL_MILLIS, t -> dial());
+        }
+
+        void dial() {
+            if (stopped || cancelled) {
                 return;
             }
-            NetSocket s = ar.result();
-            Buffer hello = Buffer.buffer();
-            Outgoing[] conn = {null};
-            long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MILLIS, t -> {
-                if (conn[0] == null) {
-                    LOG.warning("peer " + peer + " at " + hp + " sent no hello within " + HELLO_TIMEOUT_MILLIS + " ms; redialling");
-                    s.close();
-                }
-            });
-            s.handler(b -> {
-                if (conn[0] != null) {
-                    LOG.warning("peer " + peer + " sent bytes after its hello; closing the connection");
-                    s.close();
+            client.connect(address.port(), dialHost(address.host())).onComplete(ar -> {
+                if (ar.failed()) {
+                    redialLater();
                     return;
                 }
-                hello.appendBuffer(b);
-                if (hello.length() < HELLO_BYTES) {
+                NetSocket s = ar.result();
+                if (cancelled) {
+                    s.close(); // cancelled while connecting
                     return;
                 }
-                vertx.cancelTimer(helloTimer);
-                long session = hello.length() == HELLO_BYTES ? helloSession(hello.getBytes()) : 0;
-                if (session == 0) {
-                    LOG.warning("peer " + peer + " at " + hp + " did not greet as a Physalia node of wire format "
-                            + FrameLayout.FORMAT_VERSION + "; closing the connection");
-                    s.close();
-                    return;
-                }
-                conn[0] = new Outgoing(peer, s, session);
-                outgoing.put(peer, conn[0]);
-                conn[0].send((codec, sess, seq) -> codec.encodePing(ping, sess, seq)); // alive at once, not a tick later
+                socket = s;
+                Buffer hello = Buffer.buffer();
+                long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MILLIS, t -> {
+                    if (conn == null) {
+                        LOG.warning("peer " + peer + " at " + address + " sent no hello within " + HELLO_TIMEOUT_MILLIS + " ms; redialling");
+                        s.close();
+                    }
+                });
+                s.handler(b -> {
+                    if (conn != null) {
+                        LOG.warning("peer " + peer + " sent bytes after its hello; closing the connection");
+                        s.close();
+                        return;
+                    }
+                    hello.appendBuffer(b);
+                    if (hello.length() < HELLO_BYTES) {
+                        return;
+                    }
+                    vertx.cancelTimer(helloTimer);
+                    long session = hello.length() == HELLO_BYTES ? helloSession(hello.getBytes()) : 0;
+                    if (session == 0) {
+                        LOG.warning("peer " + peer + " at " + address + " did not greet as a Physalia node of wire format "
+                                + FrameLayout.FORMAT_VERSION + "; closing the connection");
+                        s.close();
+                        return;
+                    }
+                    conn = new Outgoing(peer, s, session);
+                    outgoing.put(peer, conn);
+                    conn.send((codec, sess, seq) -> codec.encodePing(ping, sess, seq)); // alive at once, not a tick later
+                });
+                s.closeHandler(v -> {
+                    vertx.cancelTimer(helloTimer);
+                    if (conn != null) {
+                        conn.close();
+                        outgoing.remove(peer, conn);
+                        conn = null;
+                    }
+                    socket = null;
+                    if (!cancelled) {
+                        redialLater();
+                    }
+                });
+                s.exceptionHandler(e -> s.close());
             });
-            s.closeHandler(v -> {
-                vertx.cancelTimer(helloTimer);
-                if (conn[0] != null) {
-                    conn[0].close();
-                    outgoing.remove(peer, conn[0]);
-                }
-                vertx.setTimer(REDIAL_MILLIS, t -> dial(peer));
-            });
-            s.exceptionHandler(e -> s.close());
-        });
+        }
+    }
+
+    /** A host as the socket API takes it: an IPv6 literal without the brackets of host:port. */
+    static String dialHost(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private void pingAll() {
@@ -433,10 +537,8 @@ final class PeerTransport {
                     if (!ok.envelope().to().node().name().equals(config.name())) {
                         return; // addressed to another node: not ours to deliver
                     }
-                    if (config.sameColor(ok.envelope().from().node().name())) {
+                    if (fromPeer(ok.envelope().from().node().name())) {
                         inbound.accept(ok.envelope());
-                    } else {
-                        wrongColor.incrementAndGet(); // another color's node: refused, never delivered
                     }
                 }
                 case DecodeResult.Ping p -> onPing(p.ping());
@@ -473,13 +575,25 @@ final class PeerTransport {
         }
     }
 
+    /**
+     * Whether a frame or ping from {@code sender} may be taken; if not, counts why: the sender is
+     * not in the directory (not told of it yet, or removed), or is a node of another color.
+     */
+    private boolean fromPeer(String sender) {
+        if (!directory.contains(sender)) {
+            unknownPeer.incrementAndGet();
+            return false;
+        }
+        if (!directory.talksTo(sender)) {
+            wrongColor.incrementAndGet(); // another color's node: refused, never delivered
+            return false;
+        }
+        return true;
+    }
+
     private void onPing(PeerPing p) {
         String peer = p.from().name();
-        if (!config.peers().containsKey(peer)) {
-            return; // not a node of this colony's list (a stale or mistaken configuration): ignored
-        }
-        if (!config.sameColor(peer)) {
-            wrongColor.incrementAndGet();
+        if (!fromPeer(peer)) {
             return;
         }
         lastHeard.put(peer, Node.nowMillis());
