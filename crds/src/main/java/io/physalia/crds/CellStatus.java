@@ -20,6 +20,13 @@ public class CellStatus {
     /** The node of the current leader, if one is known. */
     private String leader;
     private List<Condition> conditions = new ArrayList<>();
+    /**
+     * The membership change in flight, recorded before the operator touches a node, so that an
+     * operator restarted mid-change resumes it; absent when the cell is at rest.
+     */
+    private ActionRecord action;
+    /** Whether every founding member has hosted its replica (after that, members join by snapshot). */
+    private Boolean hosted;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -83,5 +90,21 @@ public class CellStatus {
 
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions;
+    }
+
+    public ActionRecord getAction() {
+        return action;
+    }
+
+    public void setAction(ActionRecord action) {
+        this.action = action;
+    }
+
+    public Boolean getHosted() {
+        return hosted;
+    }
+
+    public void setHosted(Boolean hosted) {
+        this.hosted = hosted;
     }
 }

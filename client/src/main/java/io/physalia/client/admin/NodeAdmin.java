@@ -69,6 +69,15 @@ public final class NodeAdmin {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The node's HTTP address; a node without one (a pod without an IP yet) is unreachable. */
+    private String address(String node) throws IOException {
+        String a = addressOf.apply(node);
+        if (a == null) {
+            throw new IOException("node " + node + " has no address yet");
+        }
+        return a;
+    }
+
     private static String path(String cell) {
         return "/admin/cells/" + java.net.URLEncoder.encode(cell, java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -76,7 +85,7 @@ public final class NodeAdmin {
     /** The replica of {@code cell} on {@code node}; empty if it hosts none or cannot be reached. */
     public Optional<ReplicaStatus> replica(String node, String cell) throws InterruptedException {
         try {
-            HttpResponse<String> r = send("GET", addressOf.apply(node), path(cell), null);
+            HttpResponse<String> r = send("GET", address(node), path(cell), null);
             return r.statusCode() == 200 ? Optional.of(ReplicaStatus.fromJson(Json.parseObject(r.body()))) : Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
@@ -105,7 +114,13 @@ public final class NodeAdmin {
         String body = "{" + change.json() + ",\"client\":" + Json.quote(CLIENT_ID) + ",\"seq\":" + seq.incrementAndGet() + "}";
         String last = "no member to ask";
         for (String n : nodes) {
-            String target = addressOf.apply(n);
+            String target;
+            try {
+                target = address(n);
+            } catch (IOException e) {
+                last = e.getMessage();
+                continue;
+            }
             for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
                 HttpResponse<String> r;
                 try {
@@ -128,6 +143,43 @@ public final class NodeAdmin {
         throw new IOException("membership change {" + change.json() + "} in cell " + cell + " reached no leader: " + last);
     }
 
+    /**
+     * Hosts a founding replica of a new cell on {@code node} ({@code PUT /admin/cells/C}); true if
+     * it was created now, false if the node already hosted it.
+     */
+    public boolean hostFounding(String node, String cell, List<String> members) throws IOException, InterruptedException {
+        StringBuilder b = new StringBuilder("{\"members\":[");
+        for (int i = 0; i < members.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(Json.quote(members.get(i)));
+        }
+        HttpResponse<String> r = send("PUT", address(node), path(cell), b.append("]}").toString());
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw new IOException("hosting cell " + cell + " on " + node + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return r.statusCode() == 201;
+    }
+
+    /** A peer as the admin API takes it: its peer-port address and its color. */
+    public record Peer(String address, String color) {}
+
+    /**
+     * Sets {@code node}'s peer directory to exactly {@code peers} ({@code PUT /admin/peers}): the
+     * nodes it shares cells with, so it dials and pings those and no others.
+     */
+    public void setPeers(String node, Map<String, Peer> peers) throws IOException, InterruptedException {
+        StringBuilder b = new StringBuilder("{\"peers\":{");
+        boolean first = true;
+        for (Map.Entry<String, Peer> e : new java.util.TreeMap<>(peers).entrySet()) {
+            b.append(first ? "" : ",").append(Json.quote(e.getKey())).append(":{\"address\":").append(Json.quote(e.getValue().address()))
+                    .append(",\"color\":").append(Json.quote(e.getValue().color())).append('}');
+            first = false;
+        }
+        HttpResponse<String> r = send("PUT", address(node), "/admin/peers", b.append("}}").toString());
+        if (r.statusCode() != 200) {
+            throw new IOException("setting the peers of " + node + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+    }
+
     /** Hosts {@code member}, added by a change, on its node, knowing only the configuration it joins. */
     public void join(String cell, Member member, List<Member> configuration) throws IOException, InterruptedException {
         StringBuilder b = new StringBuilder("{\"member\":").append(Json.quote(member.text())).append(",\"members\":[");
@@ -135,7 +187,7 @@ public final class NodeAdmin {
             b.append(i == 0 ? "" : ",").append(Json.quote(configuration.get(i).text()));
         }
         String node = member.node().name();
-        HttpResponse<String> r = send("PUT", addressOf.apply(node), path(cell) + "/join", b.append("]}").toString());
+        HttpResponse<String> r = send("PUT", address(node), path(cell) + "/join", b.append("]}").toString());
         if (r.statusCode() / 100 != 2) {
             throw new IOException("hosting " + member.text() + " of cell " + cell + " on " + node + ": HTTP " + r.statusCode() + " " + r.body());
         }
@@ -143,7 +195,7 @@ public final class NodeAdmin {
 
     /** Stops hosting the cell on the node ({@code DELETE /admin/cells/C}); true if it was hosted. */
     public boolean drop(String node, String cell) throws IOException, InterruptedException {
-        HttpResponse<String> r = send("DELETE", addressOf.apply(node), path(cell), null);
+        HttpResponse<String> r = send("DELETE", address(node), path(cell), null);
         if (r.statusCode() != 200 && r.statusCode() != 404) {
             throw new IOException("dropping cell " + cell + " on " + node + ": HTTP " + r.statusCode() + " " + r.body());
         }
@@ -152,7 +204,7 @@ public final class NodeAdmin {
 
     /** The cells {@code node} hosts ({@code GET /cells}). */
     public List<String> hostedCells(String node) throws IOException, InterruptedException {
-        HttpResponse<String> r = send("GET", addressOf.apply(node), "/cells", null);
+        HttpResponse<String> r = send("GET", address(node), "/cells", null);
         if (r.statusCode() != 200) {
             throw new IOException("GET /cells on " + node + ": HTTP " + r.statusCode());
         }
@@ -170,7 +222,7 @@ public final class NodeAdmin {
     /** Whether the node answers {@code GET /healthz} with 200 within {@code timeout}. */
     public boolean healthy(String node, Duration timeout) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://" + addressOf.apply(node) + "/healthz")).timeout(timeout).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://" + address(node) + "/healthz")).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

@@ -1,0 +1,108 @@
+package io.physalia.operator;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.physalia.crds.Colony;
+import io.physalia.crds.Color;
+import io.physalia.crds.ColorNode;
+import io.physalia.crds.ColorPhase;
+import io.physalia.crds.ColorStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a Color: applies its StatefulSet, headless Service and PodDisruptionBudget
+ * ({@link ColorResources}, by server-side apply, so a field the operator does not set is left to
+ * whoever set it) and reports the color's nodes: which pods run, on which Kubernetes node, at
+ * which version, and whether the operator's own health checks pass.
+ */
+@ControllerConfiguration(name = "color")
+public final class ColorReconciler implements Reconciler<Color> {
+    static final Duration REFRESH = Duration.ofSeconds(3);
+    static final String FIELD_MANAGER = "physalia-operator";
+
+    private final Colonies colonies;
+
+    ColorReconciler(Colonies colonies) {
+        this.colonies = colonies;
+    }
+
+    @Override
+    public UpdateControl<Color> reconcile(Color color, Context<Color> context) {
+        KubernetesClient client = context.getClient();
+        ColorStatus st = color.getStatus() != null ? color.getStatus() : new ColorStatus();
+        color.setStatus(st);
+        Long gen = color.getMetadata().getGeneration();
+        st.setObservedGeneration(gen);
+        String ns = color.getMetadata().getNamespace();
+        Colony colony = client.resources(Colony.class).inNamespace(ns).withName(color.getSpec().getColony()).get();
+        if (colony == null) {
+            Conditions.set(st.getConditions(), "Ready", false, "NoColony", "spec.colony: no Colony '" + color.getSpec().getColony()
+                    + "' in namespace " + ns, gen);
+            return UpdateControl.patchStatus(color).rescheduleAfter(REFRESH);
+        }
+        if (!colony.getSpec().getColors().contains(color.getSpec().getColor())) {
+            Conditions.set(st.getConditions(), "Ready", false, "NotInColony", "spec.color '" + color.getSpec().getColor()
+                    + "' is not among Colony " + colony.getMetadata().getName() + "'s colors " + colony.getSpec().getColors()
+                    + "; its nodes are kept (they may hold cells) until it is deleted", gen);
+            return UpdateControl.patchStatus(color).rescheduleAfter(REFRESH);
+        }
+        apply(client, ColorResources.headlessService(colony, color));
+        apply(client, ColorResources.disruptionBudget(colony, color));
+        apply(client, ColorResources.statefulSet(colony, color));
+
+        String colonyName = colony.getMetadata().getName();
+        String colorName = color.getSpec().getColor();
+        List<Pod> pods = client.pods().inNamespace(ns).withLabels(ColorResources.selector(colonyName, colorName)).list().getItems();
+        Optional<ColonyRuntime> runtime = colonies.find(ns, colonyName);
+        List<ColorNode> nodes = new ArrayList<>();
+        TreeSet<String> versions = new TreeSet<>();
+        int ready = 0;
+        for (Pod p : pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList()) {
+            ColorNode n = new ColorNode();
+            n.setName(p.getMetadata().getName());
+            n.setNode(p.getSpec().getNodeName());
+            String v = p.getMetadata().getLabels().get(Names.VERSION_LABEL);
+            n.setVersion(v);
+            versions.add(v == null ? "" : v);
+            boolean ok = runtime.map(r -> r.healthy(p.getMetadata().getName())).orElse(false);
+            n.setReady(ok);
+            ready += ok ? 1 : 0;
+            nodes.add(n);
+        }
+        int replicas = color.getSpec().getReplicas();
+        st.setNodes(nodes);
+        st.setReplicas(pods.size());
+        st.setReadyReplicas(ready);
+        st.setReady(ready + "/" + replicas);
+        st.setVersion(versions.size() == 1 ? versions.first() : versions.isEmpty() ? null : "mixed");
+        st.setSelector(ColorResources.selector(colonyName, colorName).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+        st.setPaused(runtime.map(ColonyRuntime::paused).orElse(false));
+        if (st.getPhase() == null) {
+            st.setPhase(ColorPhase.Stable);
+        }
+        boolean allReady = ready == replicas && pods.size() == replicas;
+        Conditions.set(st.getConditions(), "Ready", allReady, allReady ? "NodesHealthy" : "NodesMissing",
+                ready + " of " + replicas + " nodes pass the operator's health checks", gen);
+        return UpdateControl.patchStatus(color).rescheduleAfter(REFRESH);
+    }
+
+    private static void apply(KubernetesClient client, io.fabric8.kubernetes.api.model.HasMetadata desired) {
+        client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    static Map<String, String> selector(Colony colony, Color color) {
+        return ColorResources.selector(colony.getMetadata().getName(), color.getSpec().getColor());
+    }
+}

@@ -1,0 +1,57 @@
+package io.physalia.operator;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Kubernetes Events for what the operator does (placements, refusals, repairs, moves, pauses),
+ * so {@code kubectl describe} and {@code kubectl get events} tell the story. An Event that cannot
+ * be written is logged and dropped: events never hold up a reconcile.
+ */
+public final class EventRecorder {
+    private static final Logger LOG = Logger.getLogger(EventRecorder.class.getName());
+    private static final String COMPONENT = "physalia-operator";
+
+    private final KubernetesClient client;
+    private final AtomicLong seq = new AtomicLong();
+
+    public EventRecorder(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void normal(HasMetadata about, String reason, String message) {
+        record(about, "Normal", reason, message);
+    }
+
+    public void warning(HasMetadata about, String reason, String message) {
+        record(about, "Warning", reason, message);
+    }
+
+    private void record(HasMetadata about, String type, String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String ns = about.getMetadata().getNamespace();
+        String name = (about.getMetadata().getName() + "." + Long.toHexString(System.currentTimeMillis()) + seq.incrementAndGet())
+                .toLowerCase(Locale.ROOT);
+        try {
+            client.v1().events().inNamespace(ns).resource(new EventBuilder()
+                    .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(about.getApiVersion()).withKind(about.getKind())
+                            .withName(about.getMetadata().getName()).withNamespace(ns).withUid(about.getMetadata().getUid()).build())
+                    .withType(type).withReason(reason).withMessage(message.length() > 1000 ? message.substring(0, 1000) + "..." : message)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .withNewSource().withComponent(COMPONENT).endSource()
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            LOG.fine("event " + reason + " on " + about.getKind() + " " + about.getMetadata().getName() + " not recorded: " + e.getMessage());
+        }
+        LOG.info(about.getKind() + " " + ns + "/" + about.getMetadata().getName() + " " + reason + ": " + message);
+    }
+}
