@@ -32,6 +32,14 @@ import java.util.function.BooleanSupplier;
 public final class ControlPlane implements AutoCloseable {
     /** The annotation and label kwok uses to pick the fake nodes it manages. */
     public static final String KWOK_NODE = "kwok.x-k8s.io/node";
+    /**
+     * Where kwok takes pod IPs from: inside 127.0.0.0/8, which Linux routes entirely to the loopback
+     * interface, so the process {@link PodRunner} starts for a pod can bind its pod IP, and every pod
+     * can use the same ports.
+     */
+    public static final String POD_CIDR = "127.1.0.1/16";
+    /** The fake nodes' address (their pods' status.hostIP): this machine, since their pods run here. */
+    public static final String NODE_IP = "127.0.0.1";
 
     private final K8sBinaries binaries;
     private final Path workDir;
@@ -102,8 +110,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--manage-all-nodes=false",
                 "--manage-nodes-with-annotation-selector=" + KWOK_NODE + "=fake",
                 "--node-lease-duration-seconds=40",
-                "--cidr=10.244.0.1/16",
-                "--node-ip=10.1.0.1"), workDir));
+                "--cidr=" + POD_CIDR,
+                "--node-ip=" + NODE_IP), workDir));
         Config config = Config.fromKubeconfig(apiServer.getKubeConfigYaml());
         client = new KubernetesClientBuilder().withConfig(config).build();
         // The default ServiceAccount is created by the controller manager: once it exists, the
