@@ -109,7 +109,8 @@ public final class ColorResources {
                             .endPodAntiAffinity().endAffinity()
                             .addNewTopologySpreadConstraint()
                                 .withMaxSkew(1).withTopologyKey(io.physalia.topology.TopologyLabels.RACK)
-                                .withWhenUnsatisfiable("ScheduleAnyway")
+                                // one pod of a color per rack while racks have room: a rack lost is one node of the color lost
+                                .withWhenUnsatisfiable("DoNotSchedule")
                                 .withNewLabelSelector().withMatchLabels(selector(colonyName, colorName)).endLabelSelector()
                             .endTopologySpreadConstraint()
                         .endSpec()

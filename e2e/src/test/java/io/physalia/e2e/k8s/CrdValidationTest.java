@@ -40,10 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ControlPlaneExtension.class)
 class CrdValidationTest {
-    /** The crds module, next to this one (surefire runs in the e2e module's directory). */
-    static final Path CRDS = Path.of("..", "crds").toAbsolutePath().normalize();
     static final String NAMESPACE = "crd-validation";
-    static final List<String> CRD_NAMES = List.of("colonies.physalia.io", "colors.physalia.io", "cells.physalia.io");
 
     static ControlPlane plane;
     static KubernetesClient client;
@@ -52,13 +49,9 @@ class CrdValidationTest {
     static void installCrds(ControlPlane controlPlane) {
         plane = controlPlane;
         client = controlPlane.client();
-        assertTrue(Files.isRegularFile(CRDS.resolve("cells.physalia.io-v1.yml")), "no generated CRDs in " + CRDS);
-        Kubectl.Result applied = plane.kubectl("apply", "-f", CRDS.toString());
-        assertTrue(applied.ok(), applied.output());
-        for (String crd : CRD_NAMES) {
-            assertTrue(applied.output().contains(crd), "kubectl apply -f crds/ must create " + crd + ":\n" + applied.output());
-            Kubectl.Result established = plane.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/" + crd);
-            assertTrue(established.ok(), established.output());
+        Kubectl.Result applied = Crds.install(plane);
+        for (String crd : Crds.NAMES) {
+            assertTrue(applied.output().contains(crd), "kubectl apply -f crds/ must create or keep " + crd + ":\n" + applied.output());
         }
         if (client.namespaces().withName(NAMESPACE).get() == null) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
@@ -280,7 +273,7 @@ class CrdValidationTest {
         String ns = "crd-policy";
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .createOr(existing -> existing.update());
-        Path policy = CRDS.resolve("policy");
+        Path policy = Crds.DIR.resolve("policy");
         Kubectl.Result applied = plane.kubectl("apply", "-f", policy.toString());
         assertTrue(applied.ok(), applied.output());
         try {

@@ -1,0 +1,350 @@
+package io.physalia.e2e.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.physalia.client.PhysaliaClient;
+import io.physalia.client.Response;
+import io.physalia.client.admin.ColonyKeys;
+import io.physalia.crds.Cell;
+import io.physalia.crds.CellMember;
+import io.physalia.crds.CellSpec;
+import io.physalia.crds.ClientLocation;
+import io.physalia.crds.Colony;
+import io.physalia.crds.ColonySpec;
+import io.physalia.crds.Color;
+import io.physalia.operator.Names;
+import io.physalia.operator.NodePorts;
+import io.physalia.operator.PhysaliaOperator;
+import io.physalia.topology.NodeTopology;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator on a real API server, scheduler and controller manager, with real node processes
+ * behind kwok's pods ({@link PodRunner}): a Colony of two colors, 14 node pods each, on 42 fake
+ * Kubernetes nodes in two rows of seven racks (three nodes a rack, so every color has one pod per
+ * rack and a spare node per rack). The scenarios run in order on the one colony, each asserting
+ * its outcome through the resources' status and the nodes themselves.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorScenariosTest {
+    static final String NS = "colony-e2e";
+    static final String COLONY = "demo";
+    static final String IMAGE = "physalia-node";
+    static final int PER_COLOR = 14;
+    /** 28 JVMs starting at once on 2 cores. */
+    static final Duration START = Duration.ofMinutes(5);
+    static final Duration SETTLE = Duration.ofMinutes(2);
+
+    static ControlPlane plane;
+    static KubernetesClient client;
+    static PodRunner runner;
+    static PhysaliaOperator operator;
+
+    @BeforeAll
+    static void colony(ControlPlane controlPlane) {
+        plane = controlPlane;
+        client = plane.client();
+        Crds.install(plane);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        for (int row = 1; row <= 2; row++) {
+            for (int rack = 1; rack <= 7; rack++) {
+                for (int n = 1; n <= 3; n++) {
+                    // a power domain spans two or three racks of a row, and no cell of seven can have a majority in one
+                    plane.addFakeNode(new NodeTopology("r" + row + "-k" + rack + "-n" + n, "zone-a", "r" + row, "r" + row + "-k" + rack,
+                            "r" + row + "-pw" + (rack % 4)), Map.of(FakeFleet.POOL, NS));
+                }
+            }
+        }
+        runner = PodRunner.start(client, NS, Names.APP_LABEL + "=" + Names.APP);
+        runner.image(IMAGE + ":v1", ImageLaunch.physaliaNode());
+        operator = new PhysaliaOperator(client, NS, false);
+        operator.start();
+
+        Colony c = new Colony();
+        c.setMetadata(new ObjectMetaBuilder().withName(COLONY).withNamespace(NS).build());
+        ColonySpec spec = new ColonySpec();
+        spec.setImage(IMAGE);
+        spec.setVersion("v1");
+        spec.setColors(List.of("blue", "green"));
+        spec.setNodesPerColor(PER_COLOR);
+        c.setSpec(spec);
+        client.resource(c).create();
+        for (int i = 0; i < PER_COLOR; i++) {
+            for (String color : List.of("blue", "green")) {
+                String pod = COLONY + "-" + color + "-" + i;
+                plane.await("pod " + pod + " to get an IP", START, () -> ip(pod) != null);
+                runner.awaitRunning(NS, pod, START);
+            }
+        }
+        plane.await("Colony " + COLONY + " to be Ready", START, () -> condition(colony(), "Ready"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (runner != null) {
+            runner.close();
+        }
+    }
+
+    static Colony colony() {
+        return client.resources(Colony.class).inNamespace(NS).withName(COLONY).get();
+    }
+
+    static Cell cell(String name) {
+        return client.resources(Cell.class).inNamespace(NS).withName(name).get();
+    }
+
+    static String ip(String pod) {
+        Pod p = client.pods().inNamespace(NS).withName(pod).get();
+        return p == null || p.getStatus() == null ? null : p.getStatus().getPodIP();
+    }
+
+    static boolean condition(io.fabric8.kubernetes.api.model.HasMetadata r, String type) {
+        List<io.fabric8.kubernetes.api.model.Condition> cs = r instanceof Colony c && c.getStatus() != null ? c.getStatus().getConditions()
+                : r instanceof Cell cell && cell.getStatus() != null ? cell.getStatus().getConditions() : List.of();
+        return cs.stream().anyMatch(x -> type.equals(x.getType()) && "True".equals(x.getStatus()));
+    }
+
+    static String reason(Cell c, String type) {
+        if (c == null || c.getStatus() == null) {
+            return null;
+        }
+        return c.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).map(x -> x.getReason()).findFirst().orElse(null);
+    }
+
+    static Cell apply(String name, String color, String... racks) {
+        Cell c = new Cell();
+        c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        CellSpec spec = new CellSpec();
+        spec.setColor(color);
+        List<ClientLocation> clients = new ArrayList<>();
+        for (String rack : racks) {
+            ClientLocation l = new ClientLocation();
+            l.setRack(rack);
+            clients.add(l);
+        }
+        spec.setClientLocations(clients);
+        c.setSpec(spec);
+        return client.resource(c).create();
+    }
+
+    /** Ready with every member caught up, and not in the middle of an action. */
+    static boolean settled(String name) {
+        Cell c = cell(name);
+        return c != null && c.getStatus() != null && condition(c, "Ready") && condition(c, "FullReplication")
+                && c.getStatus().getAction() == null;
+    }
+
+    static List<String> members(String name) {
+        return cell(name).getStatus().getMembers().stream().map(CellMember::getNode).toList();
+    }
+
+    static String rowOf(String pod) {
+        Pod p = client.pods().inNamespace(NS).withName(pod).get();
+        return client.nodes().withName(p.getSpec().getNodeName()).get().getMetadata().getLabels().get("physalia.io/row");
+    }
+
+    static String rackOf(String pod) {
+        Pod p = client.pods().inNamespace(NS).withName(pod).get();
+        return client.nodes().withName(p.getSpec().getNodeName()).get().getMetadata().getLabels().get("physalia.io/rack");
+    }
+
+    static PhysaliaClient clientOf(String cell) {
+        return new PhysaliaClient(members(cell).stream().map(m -> NodePorts.http(ip(m))).toList());
+    }
+
+    @Test
+    @Order(1)
+    void aColonyCreatesItsColorsStatefulSetsServicesDisruptionBudgetsAndKeyring() throws Exception {
+        Secret keys = client.secrets().inNamespace(NS).withName(Names.keyring(COLONY)).get();
+        assertNotNull(keys, "the keyring Secret");
+        String text = new String(Base64.getDecoder().decode(keys.getData().get(Names.KEY_FILE_KEY)), StandardCharsets.UTF_8);
+        assertEquals(1, ColonyKeys.parse(text, "the keyring Secret").keyring().signingKeyId());
+        for (String color : List.of("blue", "green")) {
+            String name = Names.color(COLONY, color);
+            Color c = client.resources(Color.class).inNamespace(NS).withName(name).get();
+            assertEquals(PER_COLOR, c.getSpec().getReplicas());
+            assertEquals(COLONY, c.getMetadata().getOwnerReferences().get(0).getName());
+            StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName(name).get();
+            assertEquals("OnDelete", sts.getSpec().getUpdateStrategy().getType(), "the operator picks the restart order");
+            assertEquals(PER_COLOR, sts.getSpec().getReplicas());
+            assertEquals(IMAGE + ":v1", sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+            var sc = sts.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext();
+            assertTrue(sc.getReadOnlyRootFilesystem() && !sc.getAllowPrivilegeEscalation(), "PSS restricted");
+            assertEquals(List.of("ALL"), sc.getCapabilities().getDrop());
+            Service svc = client.services().inNamespace(NS).withName(name).get();
+            assertEquals("None", svc.getSpec().getClusterIP(), "headless");
+            PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace(NS).withName(name).get();
+            assertEquals(1, pdb.getSpec().getMaxUnavailable().getIntVal());
+            // one pod of the color per rack, one node pod per Kubernetes node
+            Set<String> racks = new TreeSet<>();
+            for (int i = 0; i < PER_COLOR; i++) {
+                racks.add(rackOf(COLONY + "-" + color + "-" + i));
+            }
+            assertEquals(14, racks.size(), color + " pods spread one per rack: " + racks);
+            plane.await("Color " + name + " to report its nodes ready", SETTLE, () -> {
+                Color now = client.resources(Color.class).inNamespace(NS).withName(name).get();
+                return now.getStatus() != null && (PER_COLOR + "/" + PER_COLOR).equals(now.getStatus().getReady());
+            });
+        }
+        List<PodDisruptionBudget> pdbs = client.policy().v1().podDisruptionBudget().inNamespace(NS).list().getItems();
+        assertEquals(2, pdbs.size(), "one PDB per color, never per cell");
+        Set<String> hosts = client.pods().inNamespace(NS).list().getItems().stream().map(p -> p.getSpec().getNodeName())
+                .collect(Collectors.toSet());
+        assertEquals(2 * PER_COLOR, hosts.size(), "one node pod per Kubernetes node");
+    }
+
+    @Test
+    @Order(2)
+    void aCellGetsReadyOnSevenRacksOfItsColorInItsClientsRowAndTheClientWritesAndReadsIt() throws Exception {
+        apply("orders", "blue", "r1-k3");
+        plane.await("Cell orders to be Ready with all members caught up", SETTLE, () -> settled("orders"));
+        Cell c = cell("orders");
+        assertEquals("blue", c.getStatus().getColor());
+        assertEquals("zone-a/r1", c.getStatus().getRow());
+        assertEquals("7/7", c.getStatus().getMembersReady());
+        List<String> members = members("orders");
+        assertEquals(7, members.size());
+        Set<String> racks = new TreeSet<>();
+        for (String m : members) {
+            assertTrue(m.startsWith(COLONY + "-blue-"), m + " is a blue node");
+            assertEquals("r1", rowOf(m), m + " is in the clients' row");
+            racks.add(rackOf(m));
+        }
+        assertEquals(7, racks.size(), "one member per rack: " + racks);
+
+        PhysaliaClient pc = clientOf("orders");
+        Response put = pc.put("orders", "greeting", "{\"string\":\"hello\"}");
+        assertTrue(put.ok(), put.body());
+        Response got = pc.get("orders", "greeting");
+        assertTrue(got.ok() && got.body().contains("hello"), got.body());
+        plane.await("the leader to show in status", SETTLE, () -> cell("orders").getStatus().getLeader() != null);
+        assertTrue(members.contains(cell("orders").getStatus().getLeader()));
+
+        Kubectl.Result table = plane.kubectl("get", "cells", "-n", NS);
+        assertTrue(table.ok(), table.output());
+        String header = table.output().lines().findFirst().orElse("");
+        for (String column : List.of("NAME", "COLOR", "ROW", "MEMBERS", "LEADER", "READY", "AGE")) {
+            assertTrue(header.contains(column), "kubectl get cells shows " + column + ":\n" + table.output());
+        }
+        assertTrue(table.output().contains("7/7"), table.output());
+    }
+
+    @Test
+    @Order(3)
+    void pauseStopsPlacementAndShowsInStatusThenResumeGoesOn() {
+        client.resources(Colony.class).inNamespace(NS).withName(COLONY).edit(c -> {
+            c.getSpec().setPaused(true);
+            c.getSpec().setPauseReason("e2e: investigating");
+            return c;
+        });
+        plane.await("Colony to show Paused", SETTLE, () -> condition(colony(), "Paused"));
+        assertEquals("e2e: investigating", colony().getStatus().getPauseReason());
+        apply("while-paused", null, "r2-k1");
+        plane.await("the paused Cell to say why it waits", SETTLE, () -> "Paused".equals(reason(cell("while-paused"), "Placed")));
+        assertTrue(cell("while-paused").getStatus().getMembers().isEmpty(), "nothing is placed while paused");
+
+        client.resources(Colony.class).inNamespace(NS).withName(COLONY).edit(c -> {
+            c.getSpec().setPaused(false);
+            c.getSpec().setPauseReason(null);
+            return c;
+        });
+        plane.await("Cell while-paused to be placed and Ready after resume", SETTLE, () -> settled("while-paused"));
+        assertFalse(condition(colony(), "Paused"));
+        assertEquals("zone-a/r2", cell("while-paused").getStatus().getRow());
+    }
+
+    @Test
+    @Order(4)
+    void aNodeThatStaysDownGetsItsCellsRepairedOntoItsColor() throws Exception {
+        List<String> before = members("orders");
+        String leader = cell("orders").getStatus().getLeader();
+        String victim = before.stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow();
+        runner.hold(NS, victim); // its process is killed and kept down, as a crash-looping container would be
+        try {
+            plane.await("Cell orders to be repaired off " + victim, SETTLE, () -> {
+                Cell c = cell("orders");
+                return !members("orders").contains(victim) && settled("orders");
+            });
+            List<String> after = members("orders");
+            assertEquals(7, after.size());
+            for (String m : after) {
+                assertTrue(m.startsWith(COLONY + "-blue-"), m + " is of the cell's color");
+            }
+            assertEquals(6, after.stream().filter(before::contains).count(), "one member replaced: " + before + " -> " + after);
+            Response got = clientOf("orders").get("orders", "greeting");
+            assertTrue(got.ok() && got.body().contains("hello"), "the write survives the repair: " + got.body());
+        } finally {
+            runner.release(NS, victim);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void changingClientLocationsMovesTheCellOneMemberAtATime() {
+        client.resources(Cell.class).inNamespace(NS).withName("orders").edit(c -> {
+            ClientLocation l = new ClientLocation();
+            l.setRack("r2-k5");
+            c.getSpec().setClientLocations(new ArrayList<>(List.of(l)));
+            return c;
+        });
+        plane.await("Cell orders to move to row r2", Duration.ofMinutes(4), () -> {
+            Cell c = cell("orders");
+            return settled("orders") && "zone-a/r2".equals(c.getStatus().getRow())
+                    && members("orders").stream().allMatch(m -> "r2".equals(rowOf(m)));
+        });
+        Response got = clientOf("orders").get("orders", "greeting");
+        assertTrue(got.ok() && got.body().contains("hello"), "the write survives the move: " + got.body());
+    }
+
+    @Test
+    @Order(6)
+    void aHundredCellsAppliedAtOnceAllGetReady() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String name = "bulk-" + i;
+            names.add(name);
+            apply(name, null, (i % 2 == 0 ? "r1-k" : "r2-k") + (1 + i % 7));
+        }
+        plane.await("100 Cells to be Ready", Duration.ofMinutes(6), () -> {
+            Map<String, Boolean> ready = new HashMap<>();
+            for (Cell c : client.resources(Cell.class).inNamespace(NS).list().getItems()) {
+                ready.put(c.getMetadata().getName(), condition(c, "Ready"));
+            }
+            return names.stream().allMatch(n -> ready.getOrDefault(n, false));
+        });
+        Colony c = colony();
+        assertTrue(c.getStatus().getCells().getTotal() >= 102, "the Colony counts its cells: " + c.getStatus().getCells().getTotal());
+    }
+}
