@@ -18,7 +18,6 @@ import io.physalia.crds.Color;
 import io.physalia.crds.ColorSpec;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -102,7 +101,7 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
         boolean progressing = !r.ready() || !s.inFlight().isEmpty();
         Conditions.set(st.getConditions(), PROGRESSING, progressing, !r.ready() ? "Starting" : progressing ? "ActionsInFlight" : "Idle",
                 !r.ready() ? "waiting for " + r.waitingFor() : s.inFlight().size() + " actions in flight", gen);
-        boolean ready = r.ready() && s.nodes() > 0 && degraded == null;
+        boolean ready = r.ready() && s.nodes() > 0 && s.healthyNodes() == s.nodes() && degraded == null;
         Conditions.set(st.getConditions(), READY, ready, ready ? "Ready" : "NotReady",
                 r.ready() ? s.healthyNodes() + " of " + s.nodes() + " nodes healthy" : "waiting for " + r.waitingFor(), gen);
         return UpdateControl.patchStatus(colony).rescheduleAfter(REFRESH);
@@ -163,9 +162,5 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
     public DeleteControl cleanup(Colony colony, Context<Colony> context) {
         colonies.remove(colony.getMetadata().getNamespace(), colony.getMetadata().getName());
         return DeleteControl.defaultDelete();
-    }
-
-    static List<String> colors(Colony colony) {
-        return colony.getSpec().getColors();
     }
 }
