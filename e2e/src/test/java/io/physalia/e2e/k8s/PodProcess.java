@@ -103,6 +103,11 @@ final class PodProcess {
         return process == null ? -1 : process.pid();
     }
 
+    /** The last exit's code, or -1 while it runs or before it ever ran. */
+    synchronized int exitCode() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
+    }
+
     synchronized int restarts() {
         return restarts;
     }

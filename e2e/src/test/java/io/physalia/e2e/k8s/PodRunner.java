@@ -40,6 +40,9 @@ import java.util.function.Consumer;
  * with another uid. kwok gives pods IPs inside 127.0.0.0/8 ({@link ControlPlane}), so every pod's
  * process binds its own pod IP with the same ports as the others.
  *
+ * <p>A pod whose node is deleted loses its process (the node is gone); init containers and any
+ * container after the first are not run.
+ *
  * <p>What a pod's process gets, as a kubelet would give it:
  * <ul>
  *   <li>the command of its image's {@link ImageLaunch} (registered with {@link #image}), followed by
@@ -49,8 +52,9 @@ import java.util.function.Consumer;
  *       values and args expanded as Kubernetes expands them ({@link PodEnvironment});
  *   <li>its volume mounts as host directories ({@link PodVolumes}), Secret and ConfigMap files kept
  *       up to date while it runs;
- *   <li>restarts while the pod exists (restartPolicy Always), 1 s after an exit, doubling up to 10 s,
- *       counted in {@link #restarts}; output in {@code <root>/logs/<namespace>_<pod>.log}.
+ *   <li>restarts while the pod exists (restartPolicy Always; OnFailure and Never as they say), 1 s
+ *       after an exit, doubling up to 10 s, counted in {@link #restarts}; output in
+ *       {@code <root>/logs/<namespace>_<pod>.log}, appended across restarts.
  * </ul>
  *
  * <p><b>Where it differs from a kubelet.</b> The process runs on the host, not in a container, so
@@ -139,7 +143,7 @@ public final class PodRunner implements AutoCloseable {
         nodes = inform(client.nodes(), node -> podKeys().forEach(queue::add));
         secrets = inform(scoped(client.secrets()), s -> podsIn(s.getMetadata().getNamespace()).forEach(queue::add));
         configMaps = inform(scoped(client.configMaps()), c -> podsIn(c.getMetadata().getNamespace()).forEach(queue::add));
-        claims = inform(scoped(client.persistentVolumeClaims()), claim -> executor.execute(() -> provide(claim)));
+        claims = inform(scoped(client.persistentVolumeClaims()), this::provideLater);
         var podScope = scoped(client.pods());
         pods = inform(labelSelector == null ? podScope : podScope.withLabelSelector(labelSelector),
                 pod -> queue.add(key(pod)));
@@ -170,6 +174,15 @@ public final class PodRunner implements AutoCloseable {
         }, 0);
         informers.add(informer);
         return informer;
+    }
+
+    /** On the executor: creating a volume is an API call, and informer threads must not wait. */
+    private void provideLater(PersistentVolumeClaim claim) {
+        try {
+            executor.execute(() -> provide(claim));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the runner is closing: no more volumes
+        }
     }
 
     private void provide(PersistentVolumeClaim claim) {
@@ -283,7 +296,10 @@ public final class PodRunner implements AutoCloseable {
         boolean wanted = pod != null && runnable(pod);
         if (current != null && (!wanted || !current.uid.equals(pod.getMetadata().getUid()))) {
             LOG.log(System.Logger.Level.INFO, "pod runner: stopping " + key + " (uid " + current.uid + "): "
-                    + (pod == null ? "deleted" : !wanted ? "terminating" : "replaced by uid " + pod.getMetadata().getUid()));
+                    + (pod == null ? "deleted"
+                    : pod.getMetadata().getDeletionTimestamp() != null ? "terminating"
+                    : !wanted ? "no longer runnable here (its node is gone, or the pod finished)"
+                    : "replaced by uid " + pod.getMetadata().getUid()));
             current.stop();
             processes.remove(key);
             PodVolumes.deleteTree(current.podDir); // as a kubelet removes a gone pod's emptyDirs; claims stay
@@ -297,6 +313,9 @@ public final class PodRunner implements AutoCloseable {
             if (current == null) {
                 start(key, pod);
             } else if (!current.alive()) {
+                if (!restartWanted(pod, current.exitCode())) {
+                    return; // restartPolicy Never, or OnFailure after a clean exit: the process stays down
+                }
                 Duration due = current.restartDelay();
                 if (due.isZero()) {
                     launch(current, pod);
@@ -372,6 +391,12 @@ public final class PodRunner implements AutoCloseable {
         if (!reason.equals(failures.put(key, reason))) {
             LOG.log(System.Logger.Level.WARNING, "pod runner: cannot start " + key + ": " + reason);
         }
+    }
+
+    /** restartPolicy Always (the default, and all a StatefulSet allows) restarts any exit; OnFailure a failing one. */
+    private static boolean restartWanted(Pod pod, int exitCode) {
+        String policy = pod.getSpec().getRestartPolicy();
+        return policy == null || policy.equals("Always") || (policy.equals("OnFailure") && exitCode != 0);
     }
 
     /** Scheduled to a kwok node, given an IP, not being deleted: what a kubelet would run. */
@@ -456,6 +481,15 @@ public final class PodRunner implements AutoCloseable {
         all.forEach(PodProcess::signalTerm);
         all.forEach(PodProcess::stop);
         processes.clear();
+        // The pods' own directories go with their processes (no later runner reuses a pod uid);
+        // claims' directories stay, as volumes outlive pods.
+        for (PodProcess p : all) {
+            try {
+                PodVolumes.deleteTree(p.podDir);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "pod runner: cannot remove " + p.podDir + ": " + e.getMessage());
+            }
+        }
     }
 
     /**

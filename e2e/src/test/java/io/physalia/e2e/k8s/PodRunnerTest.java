@@ -229,6 +229,28 @@ class PodRunnerTest {
     }
 
     @Test
+    void aContainerThatExitsIsRestartedWhileItsPodExists(ControlPlane plane) throws IOException {
+        KubernetesClient client = plane.client();
+        String ns = "podrunner-crash";
+        List<io.physalia.topology.NodeTopology> fleet = FakeFleet.create(plane, ns, 1, 1);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (PodRunner runner = PodRunner.start(client, ns, null)) {
+            runner.image("crasher:1", new ImageLaunch(List.of("/bin/sh", "-c", "echo crashing; exit 3"), Map.of()));
+            client.pods().resource(new PodBuilder()
+                    .withNewMetadata().withName("crasher").withNamespace(ns).endMetadata()
+                    .withNewSpec().withNodeName(fleet.get(0).node())
+                        .addNewContainer().withName("main").withImage("crasher:1").endContainer()
+                    .endSpec().build()).create();
+            // restartPolicy Always: every exit is followed by a restart, after 1 s, then 2 s, ...
+            plane.await("crasher restarted twice", Duration.ofSeconds(30), () -> runner.restarts(ns, "crasher") >= 2);
+            String all = Files.readString(runner.log(ns, "crasher"));
+            String log = all.substring(all.indexOf("uid " + runner.uid(ns, "crasher").orElseThrow())); // this pod's part
+            assertTrue(log.contains("crashing") && log.contains("exited with code 3") && log.contains("restart 2"), log);
+            assertTrue(runner.failure(ns, "crasher").isEmpty(), "a crash is not a start failure");
+        }
+    }
+
+    @Test
     void aProcessCanBindAnAddressInsideThePodCidr() throws IOException {
         // The premise of the pod IPs: Linux routes all of 127.0.0.0/8 to the loopback interface.
         try (ServerSocket s = new ServerSocket()) {
