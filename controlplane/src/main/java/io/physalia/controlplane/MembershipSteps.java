@@ -24,6 +24,13 @@ public final class MembershipSteps {
      * configuration keeps every voter until the change is in effect.
      */
     public static final long AFTER_REMOVE_MILLIS = 1000;
+    /**
+     * How far behind the best old member a new member may be and count as caught up: it must have
+     * applied past the slot that added it, and be within the pipeline window (alpha, 3) of the best.
+     * Members learn chosen slots from the next message, so in an idle cell a healthy member can
+     * trail by a few slots until the next write; demanding more would wait forever there.
+     */
+    public static final long CATCH_UP_SLACK_SLOTS = 3;
 
     private MembershipSteps() {}
 
@@ -119,19 +126,18 @@ public final class MembershipSteps {
         if (o.joinerHosted().isEmpty() || o.joinerHosted().get().incarnation() < joined.incarnation()) {
             return new Step.Host(joined, o.configuration());
         }
+        Optional<Member> leaving = memberOf(o.configuration(), action.leaving());
+        if (leaving.isEmpty()) {
+            // removed, so the new member had caught up; an idle cell may leave it a few slots behind in what it
+            // has learned (chosen slots are learned from the next message), which must not hold up the drop
+            return o.leavingHosts() ? new Step.Drop(action.leaving()) : new Step.Done();
+        }
         long addSlot = joined.incarnation() - 1;
-        if (o.joinerAppliedUpTo() <= addSlot || o.joinerAppliedUpTo() + 1 < o.bestOtherAppliedUpTo()) {
+        if (o.joinerAppliedUpTo() <= addSlot || o.joinerAppliedUpTo() + CATCH_UP_SLACK_SLOTS < o.bestOtherAppliedUpTo()) {
             return new Step.AwaitCatchUp(joined, "new member at " + o.joinerAppliedUpTo() + ", best old member at "
                     + o.bestOtherAppliedUpTo() + ", added at slot " + addSlot);
         }
-        Optional<Member> leaving = memberOf(o.configuration(), action.leaving());
-        if (leaving.isPresent()) {
-            return new Step.Remove(leaving.get());
-        }
-        if (o.leavingHosts()) {
-            return new Step.Drop(action.leaving());
-        }
-        return new Step.Done();
+        return new Step.Remove(leaving.get());
     }
 
     /** The member of {@code node} in {@code configuration}, if any. */

@@ -53,8 +53,8 @@ class MembershipStepsTest {
     @Test
     void theNewMemberMustPassTheAddAndComeWithinASlotOfTheBest() {
         assertInstanceOf(Step.AwaitCatchUp.class, next(JOINED, 12, "n9@12", 11, false), "still at the add's slot");
-        assertInstanceOf(Step.AwaitCatchUp.class, next(JOINED, 40, "n9@12", 30, false), "behind the best old member");
-        assertEquals(new Step.Remove(Member.parse("n3@0")), next(JOINED, 40, "n9@12", 39, false));
+        assertInstanceOf(Step.AwaitCatchUp.class, next(JOINED, 40, "n9@12", 36, false), "more than alpha behind the best old member");
+        assertEquals(new Step.Remove(Member.parse("n3@0")), next(JOINED, 40, "n9@12", 37, false), "within alpha of the best");
     }
 
     @Test
@@ -66,6 +66,11 @@ class MembershipStepsTest {
     void afterTheRemoveTheLeavingReplicaIsDroppedThenTheActionIsDone() {
         assertEquals(new Step.Drop("n3"), next(AFTER, 41, "n9@12", 41, true));
         assertInstanceOf(Step.Done.class, next(AFTER, 41, "n9@12", 41, false));
+    }
+
+    @Test
+    void afterTheRemoveANewMemberThatTrailsInAnIdleCellDoesNotHoldUpTheDrop() {
+        assertEquals(new Step.Drop("n3"), next(AFTER, 60, "n9@12", 41, true));
     }
 
     @Test

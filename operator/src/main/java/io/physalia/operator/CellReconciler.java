@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.physalia.client.admin.ReplicaStatus;
 import io.physalia.controlplane.Action;
 import io.physalia.controlplane.ActionKind;
+import io.physalia.controlplane.MembershipSteps;
 import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.runtime.MembershipDriver;
 import io.physalia.crds.Cell;
@@ -246,7 +247,8 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
         for (CellMember cm : st.getMembers()) {
             Optional<ReplicaStatus> a = answers.stream().filter(x -> cm.getNode().equals(x.node())).findFirst();
             cm.setIncarnation(a.map(x -> x.member().incarnation()).orElse(cm.getIncarnation()));
-            boolean ok = a.isPresent() && a.get().stopped() == null && a.get().appliedUpTo() + 1 >= best;
+            boolean ok = a.isPresent() && a.get().stopped() == null
+                    && a.get().appliedUpTo() + MembershipSteps.CATCH_UP_SLACK_SLOTS >= best;
             cm.setCaughtUp(ok);
             caughtUp += ok ? 1 : 0;
         }

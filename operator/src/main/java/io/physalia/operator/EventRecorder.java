@@ -52,6 +52,8 @@ public final class EventRecorder {
         } catch (KubernetesClientException e) {
             LOG.fine("event " + reason + " on " + about.getKind() + " " + about.getMetadata().getName() + " not recorded: " + e.getMessage());
         }
-        LOG.info(about.getKind() + " " + ns + "/" + about.getMetadata().getName() + " " + reason + ": " + message);
+        // a colony has few Colonies and Colors but may have many Cells: their events are in Kubernetes, the log stays quiet
+        java.util.logging.Level level = about instanceof io.physalia.crds.Cell ? java.util.logging.Level.FINE : java.util.logging.Level.INFO;
+        LOG.log(level, about.getKind() + " " + ns + "/" + about.getMetadata().getName() + " " + reason + ": " + message);
     }
 }

@@ -247,7 +247,7 @@ class OperatorScenariosTest {
         PhysaliaClient pc = clientOf("orders");
         Response put = pc.put("orders", "greeting", "{\"string\":\"hello\"}");
         assertTrue(put.ok(), put.body());
-        Response got = pc.get("orders", "greeting");
+        Response got = pc.get("orders", "greeting", "linearizable");
         assertTrue(got.ok() && got.body().contains("hello"), got.body());
         plane.await("the leader to show in status", SETTLE, () -> cell("orders").getStatus().getLeader() != null);
         assertTrue(members.contains(cell("orders").getStatus().getLeader()));
@@ -303,7 +303,7 @@ class OperatorScenariosTest {
                 assertTrue(m.startsWith(COLONY + "-blue-"), m + " is of the cell's color");
             }
             assertEquals(6, after.stream().filter(before::contains).count(), "one member replaced: " + before + " -> " + after);
-            Response got = clientOf("orders").get("orders", "greeting");
+            Response got = clientOf("orders").get("orders", "greeting", "linearizable");
             assertTrue(got.ok() && got.body().contains("hello"), "the write survives the repair: " + got.body());
         } finally {
             runner.release(NS, victim);
@@ -312,7 +312,7 @@ class OperatorScenariosTest {
 
     @Test
     @Order(5)
-    void changingClientLocationsMovesTheCellOneMemberAtATime() {
+    void changingClientLocationsMovesTheCellOneMemberAtATime() throws Exception {
         client.resources(Cell.class).inNamespace(NS).withName("orders").edit(c -> {
             ClientLocation l = new ClientLocation();
             l.setRack("r2-k5");
@@ -324,7 +324,7 @@ class OperatorScenariosTest {
             return settled("orders") && "zone-a/r2".equals(c.getStatus().getRow())
                     && members("orders").stream().allMatch(m -> "r2".equals(rowOf(m)));
         });
-        Response got = clientOf("orders").get("orders", "greeting");
+        Response got = clientOf("orders").get("orders", "greeting", "linearizable");
         assertTrue(got.ok() && got.body().contains("hello"), "the write survives the move: " + got.body());
     }
 

@@ -78,6 +78,8 @@ import java.util.function.Consumer;
  */
 public final class PodRunner implements AutoCloseable {
     public static final int MAX_PROCESSES = 64;
+    /** Pods whose process a test keeps down ({@link #hold}). */
+    private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Duration MAX_GRACE = Duration.ofSeconds(10);
     private static final Duration RETRY = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(PodRunner.class.getName());
@@ -250,6 +252,25 @@ public final class PodRunner implements AutoCloseable {
         p.kill9();
     }
 
+    /**
+     * SIGKILLs the pod's process and keeps it down until {@link #release}, as a container that
+     * crash-loops would be: the pod stays, its process does not come back.
+     */
+    public void hold(String namespace, String pod) {
+        String key = namespace + "/" + pod;
+        held.add(key);
+        kill9(namespace, pod);
+        await(key, "to be down", Duration.ofSeconds(30), () -> !running(namespace, pod));
+    }
+
+    /** Lets a held pod's process start again. */
+    public void release(String namespace, String pod) {
+        String key = namespace + "/" + pod;
+        if (held.remove(key)) {
+            queue.add(key);
+        }
+    }
+
     /** Waits until a process runs for the pod as the API server has it now (its current uid). */
     public long awaitRunning(String namespace, String pod, Duration timeout) {
         String key = namespace + "/" + pod;
@@ -313,6 +334,9 @@ public final class PodRunner implements AutoCloseable {
             if (current == null) {
                 start(key, pod);
             } else if (!current.alive()) {
+                if (held.contains(key)) {
+                    return; // held down by the test until released
+                }
                 if (!restartWanted(pod, current.exitCode())) {
                     return; // restartPolicy Never, or OnFailure after a clean exit: the process stays down
                 }
