@@ -19,7 +19,8 @@ final class ActionRunner {
     static final long CATCH_UP_TIMEOUT_MILLIS = 30_000;
     /** How long no member may answer before the attempt counts as failed. */
     static final long UNREACHABLE_TIMEOUT_MILLIS = 20_000;
-    static final int MAX_ATTEMPTS = 5;
+    /** Failed steps in a row before the action is left stuck (2 s apart: as long as a leader election may take, and more). */
+    static final int MAX_ATTEMPTS = 15;
     static final long RETRY_MILLIS = 2000;
 
     /** What the runner needs from the control plane that drives it. */
@@ -68,13 +69,11 @@ final class ActionRunner {
         }
 
         void step() {
-            MembershipSteps.Step step = null;
             try {
                 MembershipDriver.Taken t = driver.takeStep(a, host.healthyMembers(a.cellId(), a.joining()), host.running(a.leaving()));
-                step = t.step();
-                if (step instanceof MembershipSteps.Step.Add) {
-                    addSent = true;
-                }
+                MembershipSteps.Step step = t.step();
+                attempt = 1; // a step that went through: the count is of failures in a row
+                noteAdd(step);
                 if (t.event() != null) {
                     host.event(t.event());
                 }
@@ -91,11 +90,22 @@ final class ActionRunner {
                 host.later(this::step, t.delayMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the launcher is stopping; the action stays in flight and resumes on restart
-            } catch (Exception e) {
-                if (step instanceof MembershipSteps.Step.Add) {
-                    addSent = true; // sent, outcome unknown
-                }
+            } catch (MembershipDriver.StepFailed e) {
+                noteAdd(e.step());
                 failed(e.getMessage());
+            } catch (RuntimeException e) {
+                failed(e.toString());
+            }
+        }
+
+        /**
+         * Once the add is sent (its outcome may be unknown: it may be chosen with no answer) or
+         * the joining node shows in the configuration (every step after the add), the action is
+         * never reported aborted: the engine's model would no longer match the cell.
+         */
+        private void noteAdd(MembershipSteps.Step step) {
+            if (!(step instanceof MembershipSteps.Step.Unreachable)) {
+                addSent = true;
             }
         }
 
@@ -125,7 +135,9 @@ final class ActionRunner {
                 host.finished(a, false, "aborted before the add was sent: " + why);
             } else if (attempt < MAX_ATTEMPTS) {
                 host.step(a, "attempt " + attempt + " failed, retrying in 2 s: " + why);
-                host.event("action #" + a.id() + " attempt " + attempt + " failed: " + why + "; retrying");
+                if (attempt == 1 || attempt % 5 == 0) {
+                    host.event("action #" + a.id() + " attempt " + attempt + " failed: " + why + "; retrying");
+                }
                 attempt++;
                 host.later(this::step, RETRY_MILLIS);
             } else {

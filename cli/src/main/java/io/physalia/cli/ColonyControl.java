@@ -12,6 +12,7 @@ import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.controlplane.PlacementRequest;
 import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
+import io.physalia.controlplane.StaleReplicas;
 import io.physalia.controlplane.runtime.MembershipDriver;
 import io.physalia.node.KeyFile;
 import io.physalia.node.local.LocalColony;
@@ -315,26 +316,14 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     }
 
     /**
-     * A node that was down while its cells were repaired or moved away comes back with those
-     * replicas in its log (a drop is not durable on the node). Such a replica is a removed member:
-     * it cannot vote, but it costs the node memory and confuses anyone reading the node's cells.
-     * The loop drops every replica of a cell the engine knows, on a node that is not one of the
-     * cell's members, when the cell has no action in flight; never while paused. Cells the engine
-     * does not know (created by hand with {@code --members}) are left alone. Runs on the loop
-     * thread, which alone issues actions, so no action can pick the node for that cell between
-     * the decision and the drop.
+     * Drops the replicas {@link StaleReplicas} finds (a node that was down while its cells moved
+     * away comes back with them); never while paused. Runs on the loop thread, which alone issues
+     * actions, so no action can pick the node for that cell between the decision and the drop.
      */
     private void dropStaleReplicas() {
-        Map<String, List<String>> toDrop = new TreeMap<>();
+        Map<String, List<String>> toDrop;
         synchronized (engine) {
-            for (Map.Entry<String, List<String>> e : hostedByNode.entrySet()) {
-                for (String cell : e.getValue()) {
-                    Optional<Cell> c = engine.fleet().cell(cell);
-                    if (c.isPresent() && !c.get().memberNames().contains(e.getKey()) && engine.inFlight(cell).isEmpty()) {
-                        toDrop.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(cell);
-                    }
-                }
-            }
+            toDrop = StaleReplicas.find(engine, hostedByNode);
             stale.clear();
             stale.putAll(toDrop);
             if (engine.paused()) {

@@ -14,6 +14,7 @@ import io.physalia.controlplane.PlacementPolicy;
 import io.physalia.controlplane.PlacementRequest;
 import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
+import io.physalia.controlplane.StaleReplicas;
 import io.physalia.controlplane.runtime.MembershipDriver;
 import io.physalia.crds.ActionRecord;
 import io.physalia.crds.Cell;
@@ -183,6 +184,9 @@ public final class ColonyRuntime implements AutoCloseable {
 
     private long lastHealthMillis;
     private long lastPeersMillis;
+    private long lastSweepMillis;
+    /** How often every healthy node is asked which cells it hosts, to drop replicas left behind. */
+    static final long SWEEP_EVERY_MILLIS = 10_000;
 
     private void safely() {
         try {
@@ -207,6 +211,10 @@ public final class ColonyRuntime implements AutoCloseable {
             if (now - lastPeersMillis >= 2000) {
                 lastPeersMillis = now;
                 pushPeers(false);
+            }
+            if (now - lastSweepMillis >= SWEEP_EVERY_MILLIS) {
+                lastSweepMillis = now;
+                sweepStaleReplicas();
             }
         } catch (RuntimeException e) {
             LOG.warning("colony " + name + ": control loop error: " + e);
@@ -395,6 +403,56 @@ public final class ColonyRuntime implements AutoCloseable {
             }
             cells.forEach(nudgeCell);
         }
+    }
+
+    /**
+     * Drops the replicas a node still holds for cells that moved away while it was down
+     * ({@link StaleReplicas}); never while paused. On the loop thread, which alone issues
+     * actions, so no action can pick the node for that cell between the decision and the drop.
+     */
+    private void sweepStaleReplicas() {
+        if (paused()) {
+            return;
+        }
+        List<String> names;
+        synchronized (engine) {
+            names = engine.fleet().nodes().stream().filter(io.physalia.controlplane.Node::healthy)
+                    .map(io.physalia.controlplane.Node::name).filter(addresses::containsKey).toList();
+        }
+        Map<String, Future<List<String>>> listing = new TreeMap<>();
+        for (String n : names) {
+            listing.put(n, workers.submit(() -> admin.hostedCells(n)));
+        }
+        Map<String, List<String>> hosted = new TreeMap<>();
+        for (Map.Entry<String, Future<List<String>>> e : listing.entrySet()) {
+            try {
+                hosted.put(e.getKey(), e.getValue().get(HEALTH_TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+                // not listed this round: its stale replicas wait for the next sweep
+            }
+        }
+        Map<String, List<String>> stale;
+        synchronized (engine) {
+            stale = StaleReplicas.find(engine, hosted);
+        }
+        stale.forEach((node, cells) -> {
+            for (String cell : cells) {
+                try {
+                    if (admin.drop(node, cell)) {
+                        LOG.info("colony " + name + ": node " + node + " still held a replica of cell " + cell
+                                + ", which moved away while it was down: dropped");
+                    }
+                } catch (IOException e) {
+                    LOG.fine("colony " + name + ": dropping the stale replica of " + cell + " on " + node + " failed: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
     }
 
     /** Colors whose health source looks broken, and why (repairs of their nodes wait). */

@@ -27,6 +27,13 @@ public final class OperatorMain {
         String namespace = flags.getOrDefault("namespace", env == null || env.isBlank() ? "default" : env);
         boolean election = Boolean.parseBoolean(flags.getOrDefault("leader-election", "true"));
         KubernetesClient client = new KubernetesClientBuilder().build();
+        String problem = preflight(client);
+        if (problem != null) {
+            System.err.println("physalia-operator: " + problem);
+            client.close();
+            System.exit(1);
+            return;
+        }
         PhysaliaOperator operator = new PhysaliaOperator(client, namespace, election);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -38,6 +45,32 @@ public final class OperatorMain {
         System.out.println("physalia operator reconciling namespace " + namespace + (election ? " (leader election on Lease "
                 + PhysaliaOperator.LEASE + ")" : ""));
         stopped.await();
+    }
+
+    /** Why the operator cannot start against this cluster (unreachable, CRDs missing), or null. */
+    static String preflight(KubernetesClient client) {
+        try {
+            client.getKubernetesVersion();
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return "cannot reach the Kubernetes API at " + client.getMasterUrl() + " (" + root + "); check the kubeconfig or KUBECONFIG";
+        }
+        for (String crd : java.util.List.of("colonies.physalia.io", "colors.physalia.io", "cells.physalia.io")) {
+            try {
+                if (client.apiextensions().v1().customResourceDefinitions().withName(crd).get() == null) {
+                    return "the CRD " + crd + " is not installed: run kubectl apply -f crds/ first";
+                }
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 403) {
+                    throw e;
+                }
+                return null; // not allowed to read CRDs: the informers will say if they are missing
+            }
+        }
+        return null;
     }
 
     /** Reads {@code --key value} and {@code --key=value}; throws naming an unknown flag or a bad value. */

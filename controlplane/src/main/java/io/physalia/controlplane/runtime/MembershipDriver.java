@@ -61,9 +61,31 @@ public final class MembershipDriver {
                 leavingHosts);
     }
 
-    /** Observes and takes the next step. A step that fails throws; the next call observes again. */
-    public Taken takeStep(Action action, List<String> others, boolean leavingRunning) throws IOException, InterruptedException {
+    /** A step that failed on the nodes, and which step it was (a failed add may still have been chosen). */
+    public static final class StepFailed extends IOException {
+        private final transient Step step;
+
+        StepFailed(Step step, IOException cause) {
+            super(step.describe() + ": " + cause.getMessage(), cause);
+            this.step = step;
+        }
+
+        public Step step() {
+            return step;
+        }
+    }
+
+    /** Observes and takes the next step. A step that fails throws {@link StepFailed}; the next call observes again. */
+    public Taken takeStep(Action action, List<String> others, boolean leavingRunning) throws StepFailed, InterruptedException {
         Step step = MembershipSteps.next(action, observe(action, others, leavingRunning));
+        try {
+            return perform(action, step, others);
+        } catch (IOException e) {
+            throw new StepFailed(step, e);
+        }
+    }
+
+    private Taken perform(Action action, Step step, List<String> others) throws IOException, InterruptedException {
         String cell = action.cellId();
         return switch (step) {
             case Step.Add add -> {

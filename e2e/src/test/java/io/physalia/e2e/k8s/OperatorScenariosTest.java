@@ -259,6 +259,7 @@ class OperatorScenariosTest {
             assertTrue(header.contains(column), "kubectl get cells shows " + column + ":\n" + table.output());
         }
         assertTrue(table.output().contains("7/7"), table.output());
+        System.out.println("kubectl get cells -n " + NS + "\n" + table.output()); // docs/operator.md shows it
     }
 
     @Test
@@ -308,6 +309,23 @@ class OperatorScenariosTest {
         } finally {
             runner.release(NS, victim);
         }
+        // back with the replica it held when it went down; the operator's sweep drops it
+        runner.awaitRunning(NS, victim, START);
+        plane.await(victim + " to be up (its log recovered)", SETTLE, () -> get(victim, "/healthz").statusCode() == 200);
+        plane.await(victim + " to host orders no more", SETTLE, () -> !get(victim, "/cells").body().contains("\"orders\""));
+    }
+
+    static java.net.http.HttpResponse<String> get(String pod, String path) {
+        try {
+            return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + NodePorts.http(ip(pod)) + path))
+                            .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // not up yet: the wait tries again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -330,6 +348,34 @@ class OperatorScenariosTest {
 
     @Test
     @Order(6)
+    void anOperatorStoppedMidMoveIsReplacedByOneThatResumesTheMove() throws Exception {
+        client.resources(Cell.class).inNamespace(NS).withName("orders").edit(c -> {
+            ClientLocation l = new ClientLocation();
+            l.setRack("r1-k2");
+            c.getSpec().setClientLocations(new ArrayList<>(List.of(l)));
+            return c;
+        });
+        plane.await("a move of orders to be in flight", SETTLE, () -> cell("orders").getStatus().getAction() != null);
+        operator.close(); // as if its pod were killed: nothing in memory survives
+        io.physalia.crds.ActionRecord cut = cell("orders").getStatus().getAction();
+        assertNotNull(cut, "the action in flight is recorded in the Cell's status");
+        operator = new PhysaliaOperator(client, NS, false);
+        operator.start();
+        plane.await("Cell orders to finish its move to row r1 under the new operator", Duration.ofMinutes(4), () -> {
+            Cell c = cell("orders");
+            return settled("orders") && "zone-a/r1".equals(c.getStatus().getRow())
+                    && members("orders").stream().allMatch(m -> "r1".equals(rowOf(m)));
+        });
+        List<String> after = members("orders");
+        assertEquals(7, new TreeSet<>(after).size(), "seven distinct members: " + after);
+        assertTrue(after.contains(cut.getJoining()) && !after.contains(cut.getLeaving()),
+                "the action cut short (" + cut.getLeaving() + " -> " + cut.getJoining() + ") was carried out, once: " + after);
+        Response got = clientOf("orders").get("orders", "greeting", "linearizable");
+        assertTrue(got.ok() && got.body().contains("hello"), "the write survives: " + got.body());
+    }
+
+    @Test
+    @Order(7)
     void aHundredCellsAppliedAtOnceAllGetReady() {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
