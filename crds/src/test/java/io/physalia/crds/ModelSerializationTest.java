@@ -84,4 +84,17 @@ class ModelSerializationTest {
         assertEquals(ColorPhase.RollingOut, back.getStatus().getPhase());
         assertEquals(7, back.getSpec().getReplicas());
     }
+
+    @Test
+    void aColonyStatusWithNoCellsYetSendsNoNullMap() {
+        ColonyStatus st = new ColonyStatus();
+        st.setCellsByColor(new java.util.TreeMap<>());
+        String json = Serialization.asJson(st);
+        org.junit.jupiter.api.Assertions.assertFalse(json.contains("null"), json);
+        Colony c = Serialization.unmarshal("{\"apiVersion\":\"physalia.io/v1alpha1\",\"kind\":\"Colony\",\"metadata\":{\"name\":\"x\"},"
+                + "\"status\":{\"cellsByColor\":{}}}", Colony.class);
+        c.getStatus().setCellsByColor(new java.util.TreeMap<>(java.util.Map.of("blue", 2)));
+        String again = Serialization.asJson(c);
+        org.junit.jupiter.api.Assertions.assertFalse(again.contains("null"), again);
+    }
 }

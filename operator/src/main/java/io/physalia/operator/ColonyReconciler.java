@@ -1,7 +1,6 @@
 package io.physalia.operator;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -139,9 +138,7 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
         Color c = new Color();
         c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
                 .withLabels(Map.of(Names.COLONY_LABEL, colony.getMetadata().getName(), Names.COLOR_LABEL, color))
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(colony.getApiVersion()).withKind(colony.getKind())
-                        .withName(colony.getMetadata().getName()).withUid(colony.getMetadata().getUid())
-                        .withController(true).withBlockOwnerDeletion(true).build())
+                .withOwnerReferences(ColorResources.owner(colony))
                 .build());
         ColorSpec spec = new ColorSpec();
         spec.setColony(colony.getMetadata().getName());

@@ -64,10 +64,18 @@ public final class ColorResources {
         return m;
     }
 
-    static OwnerReference owner(Color color) {
-        return new OwnerReferenceBuilder().withApiVersion(color.getApiVersion()).withKind(color.getKind())
-                .withName(color.getMetadata().getName()).withUid(color.getMetadata().getUid())
+    /** A controlling owner reference to {@code owner}: what it owns goes when it goes. */
+    static OwnerReference owner(io.fabric8.kubernetes.api.model.HasMetadata owner) {
+        return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
                 .withController(true).withBlockOwnerDeletion(true).build();
+    }
+
+    /** Name, namespace, labels and owner of the color's Service, PDB and StatefulSet. */
+    private static io.fabric8.kubernetes.api.model.ObjectMeta metadata(String colony, Color color) {
+        String c = color.getSpec().getColor();
+        return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(Names.color(colony, c))
+                .withNamespace(color.getMetadata().getNamespace()).withLabels(labels(colony, c)).withOwnerReferences(owner(color)).build();
     }
 
     public static StatefulSet statefulSet(Colony colony, Color color) {
@@ -78,8 +86,7 @@ public final class ColorResources {
         Map<String, String> podLabels = labels(colonyName, colorName);
         podLabels.put(Names.VERSION_LABEL, version);
         return new StatefulSetBuilder()
-                .withNewMetadata().withName(name).withNamespace(color.getMetadata().getNamespace())
-                    .withLabels(labels(colonyName, colorName)).withOwnerReferences(owner(color)).endMetadata()
+                .withMetadata(metadata(colonyName, color))
                 .withNewSpec()
                     .withServiceName(name)
                     .withReplicas(color.getSpec().getReplicas())
@@ -163,8 +170,7 @@ public final class ColorResources {
         String colonyName = colony.getMetadata().getName();
         String colorName = color.getSpec().getColor();
         return new ServiceBuilder()
-                .withNewMetadata().withName(Names.color(colonyName, colorName)).withNamespace(color.getMetadata().getNamespace())
-                    .withLabels(labels(colonyName, colorName)).withOwnerReferences(owner(color)).endMetadata()
+                .withMetadata(metadata(colonyName, color))
                 .withNewSpec()
                     .withClusterIP("None")
                     // peers and the operator address pods that are not ready yet (a node recovering its log)
@@ -181,8 +187,7 @@ public final class ColorResources {
         String colonyName = colony.getMetadata().getName();
         String colorName = color.getSpec().getColor();
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata().withName(Names.color(colonyName, colorName)).withNamespace(color.getMetadata().getNamespace())
-                    .withLabels(labels(colonyName, colorName)).withOwnerReferences(owner(color)).endMetadata()
+                .withMetadata(metadata(colonyName, color))
                 .withNewSpec()
                     .withMaxUnavailable(new IntOrString(1))
                     .withNewSelector().withMatchLabels(selector(colonyName, colorName)).endSelector()

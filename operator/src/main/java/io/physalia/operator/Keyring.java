@@ -1,6 +1,5 @@
 package io.physalia.operator;
 
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.physalia.client.admin.ColonyKeys;
@@ -30,9 +29,7 @@ public final class Keyring {
         return new SecretBuilder()
                 .withNewMetadata().withName(Names.keyring(colony)).withNamespace(colony.getMetadata().getNamespace())
                     .withLabels(Map.of(Names.COLONY_LABEL, colony.getMetadata().getName(), Names.MANAGED_BY_LABEL, Names.MANAGED_BY))
-                    .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(colony.getApiVersion()).withKind(colony.getKind())
-                            .withName(colony.getMetadata().getName()).withUid(colony.getMetadata().getUid())
-                            .withController(true).withBlockOwnerDeletion(true).build())
+                    .withOwnerReferences(ColorResources.owner(colony))
                 .endMetadata()
                 .withType("Opaque")
                 .withData(Map.of(Names.KEY_FILE_KEY, Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))))
