@@ -48,6 +48,13 @@ public class ColonySpec {
     @Size(max = 1024)
     private String pauseReason;
 
+    /**
+     * Kubernetes node labels a node pod's node must carry (a pool of machines kept for the
+     * colony); absent: any node with topology labels.
+     */
+    @Size(max = 16)
+    private java.util.Map<String, String> nodeSelector;
+
     public String getImage() {
         return image;
     }
@@ -118,5 +125,13 @@ public class ColonySpec {
 
     public void setPauseReason(String pauseReason) {
         this.pauseReason = pauseReason;
+    }
+
+    public java.util.Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(java.util.Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
     }
 }

@@ -536,19 +536,51 @@ public final class ColonyRuntime implements AutoCloseable {
     }
 
     /**
-     * Pushes, now and on the calling thread, the directories of {@code nodes} that differ from
-     * what they were last told; true when every one of them has its directory.
+     * Makes sure every node of {@code group} (a cell's members) knows the others, pushing now, on
+     * the calling thread, the directory of each that does not; true when every one of them does.
+     * Cheap when nothing is missing (the common case once a node knows its color's peers), so a
+     * placement of one cell among thousands does not recompute every directory.
      */
-    boolean ensurePeers(List<String> nodes) {
-        Map<String, Set<String>> desired = desiredPeers();
+    boolean ensurePeers(List<String> group) {
         boolean all = true;
-        for (String n : nodes) {
-            Map<String, NodeAdmin.Peer> want = directory(desired.getOrDefault(n, Set.of()));
-            if (!want.equals(pushedPeers.get(n))) {
-                all &= addresses.containsKey(n) && pushTo(n, want);
+        for (String n : group) {
+            Map<String, NodeAdmin.Peer> known = pushedPeers.get(n);
+            boolean complete = known != null;
+            for (String other : group) {
+                if (!complete) {
+                    break;
+                }
+                if (!other.equals(n)) {
+                    NodeAdmin.Peer p = known.get(other);
+                    String ip = addresses.get(other);
+                    complete = p != null && ip != null && p.address().equals(NodePorts.peer(ip));
+                }
+            }
+            if (!complete) {
+                all &= addresses.containsKey(n) && pushTo(n, directory(desiredPeersOf(n, group)));
             }
         }
         return all;
+    }
+
+    /** The peers {@code node} must know: as {@link #desiredPeers()} has them for it, plus {@code group}. */
+    private Set<String> desiredPeersOf(String node, List<String> group) {
+        Set<String> out = new TreeSet<>(group);
+        synchronized (engine) {
+            engine.fleet().node(node).ifPresent(n -> {
+                for (io.physalia.controlplane.Cell c : n.cells()) {
+                    out.addAll(c.memberNames());
+                    engine.inFlight(c.id()).ifPresent(a -> out.add(a.leaving()));
+                }
+            });
+            for (Action a : engine.status().inFlight()) {
+                if (a.leaving().equals(node)) {
+                    out.addAll(engine.fleet().cell(a.cellId()).map(io.physalia.controlplane.Cell::memberNames).orElse(List.of()));
+                }
+            }
+        }
+        out.remove(node);
+        return out;
     }
 
     // ---- what the Cell reconciler calls ---------------------------------------------------------

@@ -97,6 +97,7 @@ public final class ColorResources {
                         .withNewMetadata().withLabels(podLabels).endMetadata()
                         .withNewSpec()
                             .withTerminationGracePeriodSeconds(30L)
+                            .withNodeSelector(colony.getSpec().getNodeSelector())
                             .withAutomountServiceAccountToken(false)
                             .withNewSecurityContext()
                                 .withRunAsNonRoot(true).withRunAsUser(10001L).withRunAsGroup(10001L).withFsGroup(10001L)

@@ -14,6 +14,10 @@ public final class OperatorMain {
     private OperatorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("label-nodes")) {
+            System.exit(labelNodes(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         Map<String, String> flags;
         try {
             flags = flags(args);
@@ -45,6 +49,57 @@ public final class OperatorMain {
         System.out.println("physalia operator reconciling namespace " + namespace + (election ? " (leader election on Lease "
                 + PhysaliaOperator.LEASE + ")" : ""));
         stopped.await();
+    }
+
+    static final String LABEL_USAGE = "usage: physalia label-nodes --inventory FILE [--dry-run true|false]";
+
+    /** {@code label-nodes --inventory FILE [--dry-run true]}: the exit code (0 applied or nothing to do, 1 refused, 2 usage). */
+    static int labelNodes(String[] args) {
+        Map<String, String> flags = new java.util.TreeMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            int eq = a.indexOf('=');
+            String key = !a.startsWith("--") ? null : eq > 0 ? a.substring(2, eq) : a.substring(2);
+            if (key == null || (!key.equals("inventory") && !key.equals("dry-run"))) {
+                System.err.println("physalia label-nodes: unexpected argument '" + a + "'\n" + LABEL_USAGE);
+                return 2;
+            }
+            String value = eq > 0 ? a.substring(eq + 1) : key.equals("dry-run") && (i + 1 >= args.length || args[i + 1].startsWith("--"))
+                    ? "true" : i + 1 < args.length ? args[++i] : null;
+            if (value == null || (key.equals("dry-run") && !value.equals("true") && !value.equals("false"))) {
+                System.err.println("physalia label-nodes: --" + key + (value == null ? " needs a value" : " must be true or false") + "\n" + LABEL_USAGE);
+                return 2;
+            }
+            flags.put(key, value);
+        }
+        if (!flags.containsKey("inventory")) {
+            System.err.println("physalia label-nodes: --inventory is required\n" + LABEL_USAGE);
+            return 2;
+        }
+        String text;
+        try {
+            text = java.nio.file.Files.readString(java.nio.file.Path.of(flags.get("inventory")));
+        } catch (java.io.IOException e) {
+            System.err.println("physalia label-nodes: cannot read the inventory " + flags.get("inventory") + ": " + e);
+            return 2;
+        }
+        boolean dryRun = Boolean.parseBoolean(flags.getOrDefault("dry-run", "false"));
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            LabelNodes.Result r = LabelNodes.run(client, text, dryRun);
+            System.out.print(r.plan().render());
+            if (!r.plan().missing().isEmpty()) {
+                System.err.println("physalia label-nodes: refused: the inventory lists nodes the cluster does not have; nothing changed");
+                return 1;
+            }
+            System.out.println(r.applied() ? "applied" : "dry run: nothing changed");
+            return 0;
+        } catch (io.physalia.topology.TopologyException e) {
+            System.err.println("physalia label-nodes: the inventory " + flags.get("inventory") + " is refused, nothing changed:\n" + e.getMessage());
+            return 1;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            System.err.println("physalia label-nodes: the Kubernetes API refused: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** Why the operator cannot start against this cluster (unreachable, CRDs missing), or null. */

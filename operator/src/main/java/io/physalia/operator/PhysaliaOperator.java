@@ -25,7 +25,7 @@ public final class PhysaliaOperator implements AutoCloseable {
         this.colonies = new Colonies(client, nudges);
         EventRecorder events = new EventRecorder(client);
         this.operator = new Operator(o -> {
-            o.withKubernetesClient(client).withCloseClientOnStop(false).withConcurrentReconciliationThreads(8);
+            o.withKubernetesClient(client).withCloseClientOnStop(false).withConcurrentReconciliationThreads(16);
             if (leaderElection) {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE, namespace));
             }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -25,8 +24,6 @@ import io.physalia.crds.ColonySpec;
 import io.physalia.crds.Color;
 import io.physalia.operator.Names;
 import io.physalia.operator.NodePorts;
-import io.physalia.operator.PhysaliaOperator;
-import io.physalia.topology.NodeTopology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,68 +54,33 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OperatorScenariosTest {
     static final String NS = "colony-e2e";
     static final String COLONY = "demo";
-    static final String IMAGE = "physalia-node";
-    static final int PER_COLOR = 14;
-    /** 28 JVMs starting at once on 2 cores. */
-    static final Duration START = Duration.ofMinutes(5);
+    static final String IMAGE = OperatorColony.IMAGE;
+    static final int PER_COLOR = OperatorColony.PER_COLOR;
+    static final Duration START = OperatorColony.START;
     static final Duration SETTLE = Duration.ofMinutes(2);
 
+    static OperatorColony fixture;
     static ControlPlane plane;
     static KubernetesClient client;
     static PodRunner runner;
-    static PhysaliaOperator operator;
 
     @BeforeAll
     static void colony(ControlPlane controlPlane) {
+        fixture = OperatorColony.start(controlPlane, NS, COLONY, null);
         plane = controlPlane;
         client = plane.client();
-        Crds.install(plane);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        for (int row = 1; row <= 2; row++) {
-            for (int rack = 1; rack <= 7; rack++) {
-                for (int n = 1; n <= 3; n++) {
-                    // a power domain spans two or three racks of a row, and no cell of seven can have a majority in one
-                    plane.addFakeNode(new NodeTopology("r" + row + "-k" + rack + "-n" + n, "zone-a", "r" + row, "r" + row + "-k" + rack,
-                            "r" + row + "-pw" + (rack % 4)), Map.of(FakeFleet.POOL, NS));
-                }
-            }
-        }
-        runner = PodRunner.start(client, NS, Names.APP_LABEL + "=" + Names.APP);
-        runner.image(IMAGE + ":v1", ImageLaunch.physaliaNode());
-        operator = new PhysaliaOperator(client, NS, false);
-        operator.start();
-
-        Colony c = new Colony();
-        c.setMetadata(new ObjectMetaBuilder().withName(COLONY).withNamespace(NS).build());
-        ColonySpec spec = new ColonySpec();
-        spec.setImage(IMAGE);
-        spec.setVersion("v1");
-        spec.setColors(List.of("blue", "green"));
-        spec.setNodesPerColor(PER_COLOR);
-        c.setSpec(spec);
-        client.resource(c).create();
-        for (int i = 0; i < PER_COLOR; i++) {
-            for (String color : List.of("blue", "green")) {
-                String pod = COLONY + "-" + color + "-" + i;
-                plane.await("pod " + pod + " to get an IP", START, () -> ip(pod) != null);
-                runner.awaitRunning(NS, pod, START);
-            }
-        }
-        plane.await("Colony " + COLONY + " to be Ready", START, () -> condition(colony(), "Ready"));
+        runner = fixture.runner;
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.close();
-        }
-        if (runner != null) {
-            runner.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     static Colony colony() {
-        return client.resources(Colony.class).inNamespace(NS).withName(COLONY).get();
+        return fixture.colony();
     }
 
     static Cell cell(String name) {
@@ -126,8 +88,7 @@ class OperatorScenariosTest {
     }
 
     static String ip(String pod) {
-        Pod p = client.pods().inNamespace(NS).withName(pod).get();
-        return p == null || p.getStatus() == null ? null : p.getStatus().getPodIP();
+        return fixture.ip(pod);
     }
 
     static boolean condition(io.fabric8.kubernetes.api.model.HasMetadata r, String type) {
@@ -361,11 +322,10 @@ class OperatorScenariosTest {
             return c;
         });
         plane.await("a move of orders to be in flight", SETTLE, () -> cell("orders").getStatus().getAction() != null);
-        operator.close(); // as if its pod were killed: nothing in memory survives
+        fixture.stopOperator();
         io.physalia.crds.ActionRecord cut = cell("orders").getStatus().getAction();
         assertNotNull(cut, "the action in flight is recorded in the Cell's status");
-        operator = new PhysaliaOperator(client, NS, false);
-        operator.start();
+        fixture.startOperator();
         plane.await("Cell orders to finish its move to row r1 under the new operator", Duration.ofMinutes(4), () -> {
             Cell c = cell("orders");
             return settled("orders") && "zone-a/r1".equals(c.getStatus().getRow())
@@ -397,5 +357,16 @@ class OperatorScenariosTest {
         });
         Colony c = colony();
         assertTrue(c.getStatus().getCells().getTotal() >= 102, "the Colony counts its cells: " + c.getStatus().getCells().getTotal());
+    }
+
+    @Test
+    @Order(8)
+    void aDeletedCellHasItsReplicasDroppedBeforeItGoes() {
+        List<String> members = members("while-paused");
+        client.resources(Cell.class).inNamespace(NS).withName("while-paused").delete();
+        plane.await("Cell while-paused to be gone", SETTLE, () -> cell("while-paused") == null);
+        for (String m : members) {
+            assertFalse(get(m, "/cells").body().contains("\"while-paused\""), m + " still hosts the deleted cell");
+        }
     }
 }

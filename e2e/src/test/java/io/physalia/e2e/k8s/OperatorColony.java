@@ -1,0 +1,123 @@
+package io.physalia.e2e.k8s;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.physalia.crds.CellDefaults;
+import io.physalia.crds.Colony;
+import io.physalia.crds.ColonySpec;
+import io.physalia.operator.Names;
+import io.physalia.operator.PhysaliaOperator;
+import io.physalia.topology.NodeTopology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A colony for operator tests and benchmarks: a namespace, 42 fake Kubernetes nodes of its own
+ * (2 rows of 7 racks, 3 nodes a rack, power domains over 2 or 3 racks of a row; the Colony's
+ * nodeSelector keeps its pods on them), the pod runner starting a real node process for every
+ * node pod, the operator in this JVM, and a Colony of 2 colors x 14 pods, Ready.
+ */
+final class OperatorColony implements AutoCloseable {
+    static final String IMAGE = "physalia-node";
+    static final List<String> COLORS = List.of("blue", "green");
+    static final int PER_COLOR = 14;
+    /** 28 JVMs starting at once on 2 cores. */
+    static final Duration START = Duration.ofMinutes(5);
+
+    final ControlPlane plane;
+    final KubernetesClient client;
+    final String namespace;
+    final String name;
+    final PodRunner runner;
+    PhysaliaOperator operator;
+
+    private OperatorColony(ControlPlane plane, String namespace, String name, PodRunner runner, PhysaliaOperator operator) {
+        this.plane = plane;
+        this.client = plane.client();
+        this.namespace = namespace;
+        this.name = name;
+        this.runner = runner;
+        this.operator = operator;
+    }
+
+    /** Starts it all and waits until the Colony is Ready; {@code capacityPerNode} null keeps the default. */
+    static OperatorColony start(ControlPlane plane, String namespace, String name, Integer capacityPerNode) {
+        KubernetesClient client = plane.client();
+        Crds.install(plane);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        for (int row = 1; row <= 2; row++) {
+            for (int rack = 1; rack <= 7; rack++) {
+                for (int n = 1; n <= 3; n++) {
+                    plane.addFakeNode(new NodeTopology(namespace + "-r" + row + "-k" + rack + "-n" + n, "zone-a", "r" + row,
+                            "r" + row + "-k" + rack, "r" + row + "-pw" + (rack % 4)), Map.of(FakeFleet.POOL, namespace));
+                }
+            }
+        }
+        PodRunner runner = PodRunner.start(client, namespace, Names.APP_LABEL + "=" + Names.APP);
+        runner.image(IMAGE + ":v1", ImageLaunch.physaliaNode());
+        PhysaliaOperator operator = new PhysaliaOperator(client, namespace, false);
+        operator.start();
+        OperatorColony colony = new OperatorColony(plane, namespace, name, runner, operator);
+
+        Colony c = new Colony();
+        c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        ColonySpec spec = new ColonySpec();
+        spec.setImage(IMAGE);
+        spec.setVersion("v1");
+        spec.setColors(COLORS);
+        spec.setNodesPerColor(PER_COLOR);
+        spec.setNodeSelector(Map.of(FakeFleet.POOL, namespace)); // this fleet's fake nodes, not the other tests'
+        if (capacityPerNode != null) {
+            CellDefaults d = new CellDefaults();
+            d.setCapacityPerNode(capacityPerNode);
+            spec.setCellDefaults(d);
+        }
+        c.setSpec(spec);
+        client.resource(c).create();
+        for (int i = 0; i < PER_COLOR; i++) {
+            for (String color : COLORS) {
+                String pod = name + "-" + color + "-" + i;
+                plane.await("pod " + pod + " to get an IP", START, () -> colony.ip(pod) != null);
+                runner.awaitRunning(namespace, pod, START);
+            }
+        }
+        plane.await("Colony " + name + " to be Ready", START, () -> {
+            Colony now = colony.colony();
+            return now.getStatus() != null && now.getStatus().getConditions().stream()
+                    .anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
+        });
+        return colony;
+    }
+
+    Colony colony() {
+        return client.resources(Colony.class).inNamespace(namespace).withName(name).get();
+    }
+
+    String ip(String pod) {
+        Pod p = client.pods().inNamespace(namespace).withName(pod).get();
+        return p == null || p.getStatus() == null ? null : p.getStatus().getPodIP();
+    }
+
+    /** Stops the operator, as if its pod were killed: nothing in its memory survives. */
+    void stopOperator() {
+        operator.close();
+    }
+
+    /** Starts a new operator, which knows only what the cluster holds. */
+    void startOperator() {
+        operator = new PhysaliaOperator(client, namespace, false);
+        operator.start();
+    }
+
+    @Override
+    public void close() {
+        try {
+            operator.close();
+        } finally {
+            runner.close();
+        }
+    }
+}
