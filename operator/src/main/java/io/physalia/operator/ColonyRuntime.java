@@ -98,6 +98,8 @@ public final class ColonyRuntime implements AutoCloseable {
     private final Deque<ActionRecord> finished = new ArrayDeque<>();
     private final Map<String, String> cellPhases = new HashMap<>();
     private final Map<String, String> cellColors = new HashMap<>();
+    /** The leader each Cell's status shows, as its reconciler last wrote it. */
+    private final Map<String, String> cellLeaders = new HashMap<>();
     private volatile ColonySpec spec;
     private volatile boolean restored;
     private volatile String waitingFor = "the node pods to be scheduled";
@@ -185,7 +187,7 @@ public final class ColonyRuntime implements AutoCloseable {
     private long lastHealthMillis;
     private long lastPeersMillis;
     private long lastSweepMillis;
-    /** How often every healthy node is asked which cells it hosts, to drop replicas left behind. */
+    /** How often every healthy node is asked for all its replicas (stale ones, new leaders). */
     static final long SWEEP_EVERY_MILLIS = 10_000;
 
     private void safely() {
@@ -214,7 +216,7 @@ public final class ColonyRuntime implements AutoCloseable {
             }
             if (now - lastSweepMillis >= SWEEP_EVERY_MILLIS) {
                 lastSweepMillis = now;
-                sweepStaleReplicas();
+                survey();
             }
         } catch (RuntimeException e) {
             LOG.warning("colony " + name + ": control loop error: " + e);
@@ -406,37 +408,50 @@ public final class ColonyRuntime implements AutoCloseable {
     }
 
     /**
-     * Drops the replicas a node still holds for cells that moved away while it was down
-     * ({@link StaleReplicas}); never while paused. On the loop thread, which alone issues
-     * actions, so no action can pick the node for that cell between the decision and the drop.
+     * Asks every healthy node for all its replicas at once ({@code GET /admin/cells}, one call a
+     * node rather than one a cell), then: drops the replicas a node still holds for cells that
+     * moved away while it was down ({@link StaleReplicas}; never while paused; on the loop thread,
+     * which alone issues actions, so no action can pick the node for that cell between the decision
+     * and the drop), and nudges every Cell whose leader is not the one its status shows (an idle
+     * cell elects one on its first request), so a cell at rest needs no frequent reconcile of its own.
      */
-    private void sweepStaleReplicas() {
-        if (paused()) {
-            return;
-        }
+    private void survey() {
         List<String> names;
         synchronized (engine) {
             names = engine.fleet().nodes().stream().filter(io.physalia.controlplane.Node::healthy)
                     .map(io.physalia.controlplane.Node::name).filter(addresses::containsKey).toList();
         }
-        Map<String, Future<List<String>>> listing = new TreeMap<>();
+        Map<String, Future<List<io.physalia.client.admin.ReplicaStatus>>> listing = new TreeMap<>();
         for (String n : names) {
-            listing.put(n, workers.submit(() -> admin.hostedCells(n)));
+            listing.put(n, workers.submit(() -> admin.hostedReplicas(n)));
         }
         Map<String, List<String>> hosted = new TreeMap<>();
-        for (Map.Entry<String, Future<List<String>>> e : listing.entrySet()) {
+        Map<String, String> leaders = new HashMap<>();
+        for (Map.Entry<String, Future<List<io.physalia.client.admin.ReplicaStatus>>> e : listing.entrySet()) {
             try {
-                hosted.put(e.getKey(), e.getValue().get(HEALTH_TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS));
+                List<io.physalia.client.admin.ReplicaStatus> replicas = e.getValue().get(HEALTH_TIMEOUT.toMillis() * 5, TimeUnit.MILLISECONDS);
+                hosted.put(e.getKey(), replicas.stream().map(io.physalia.client.admin.ReplicaStatus::cell).toList());
+                replicas.stream().filter(io.physalia.client.admin.ReplicaStatus::leader).forEach(r -> leaders.put(r.cell(), e.getKey()));
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-                // not listed this round: its stale replicas wait for the next sweep
+                // not listed this round: the next survey asks again
             }
         }
+        List<String> newLeader = new ArrayList<>();
         Map<String, List<String>> stale;
         synchronized (engine) {
             stale = StaleReplicas.find(engine, hosted);
+            leaders.forEach((cell, leader) -> {
+                if (engine.fleet().cell(cell).isPresent() && !leader.equals(cellLeaders.get(cell))) {
+                    newLeader.add(cell);
+                }
+            });
+        }
+        newLeader.forEach(nudgeCell);
+        if (paused()) {
+            return;
         }
         stale.forEach((node, cells) -> {
             for (String cell : cells) {
@@ -664,15 +679,21 @@ public final class ColonyRuntime implements AutoCloseable {
             engine.forgetCell(cell);
             cellPhases.remove(cell);
             cellColors.remove(cell);
+            cellLeaders.remove(cell);
         }
     }
 
-    /** The phase the Cell reconciler last wrote, for the Colony's counts. */
-    public void reportPhase(String cell, String phase, String color) {
+    /** What the Cell reconciler last wrote: the phase and color for the Colony's counts, the leader for the survey. */
+    public void reportPhase(String cell, String phase, String color, String leader) {
         synchronized (engine) {
             cellPhases.put(cell, phase);
             if (color != null) {
                 cellColors.put(cell, color);
+            }
+            if (leader == null) {
+                cellLeaders.remove(cell);
+            } else {
+                cellLeaders.put(cell, leader);
             }
         }
     }

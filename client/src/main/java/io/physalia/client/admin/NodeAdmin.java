@@ -219,6 +219,40 @@ public final class NodeAdmin {
         return out;
     }
 
+    /** Replicas listed per page by {@link #hostedReplicas}: the node's own bound. */
+    static final int PAGE = 10_000;
+
+    /**
+     * Every replica {@code node} hosts, with its status, in one call per 10,000
+     * ({@code GET /admin/cells}, paged): what the control plane surveys instead of asking cell by
+     * cell.
+     */
+    public List<ReplicaStatus> hostedReplicas(String node) throws IOException, InterruptedException {
+        List<ReplicaStatus> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            String query = "/admin/cells?limit=" + PAGE + (after == null ? "" : "&after="
+                    + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> r = send("GET", address(node), query, null);
+            if (r.statusCode() != 200) {
+                throw new IOException("GET /admin/cells on " + node + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            Map<String, Object> o;
+            try {
+                o = Json.parseObject(r.body());
+                for (Object c : Json.list(o, "cells")) {
+                    out.add(ReplicaStatus.fromJson(Json.object(c)));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IOException("GET /admin/cells on " + node + ": " + e.getMessage());
+            }
+            after = Json.string(o, "next");
+            if (!Json.bool(o, "truncated") || after == null) {
+                return out;
+            }
+        }
+    }
+
     /** Whether the node answers {@code GET /healthz} with 200 within {@code timeout}. */
     public boolean healthy(String node, Duration timeout) throws InterruptedException {
         try {
