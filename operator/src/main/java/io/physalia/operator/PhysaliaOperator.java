@@ -15,6 +15,7 @@ public final class PhysaliaOperator implements AutoCloseable {
 
     private final Operator operator;
     private final Colonies colonies;
+    private final EventRecorder events;
 
     /**
      * @param namespace the namespace whose Colonies, Colors and Cells this operator reconciles
@@ -23,7 +24,7 @@ public final class PhysaliaOperator implements AutoCloseable {
     public PhysaliaOperator(KubernetesClient client, String namespace, boolean leaderElection) {
         CellNudges nudges = new CellNudges();
         this.colonies = new Colonies(client, nudges);
-        EventRecorder events = new EventRecorder(client);
+        this.events = new EventRecorder(client);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client).withCloseClientOnStop(false).withConcurrentReconciliationThreads(16);
             if (leaderElection) {
@@ -45,6 +46,7 @@ public final class PhysaliaOperator implements AutoCloseable {
             operator.stop();
         } finally {
             colonies.close();
+            events.close();
         }
     }
 }
