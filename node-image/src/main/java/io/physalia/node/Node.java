@@ -322,7 +322,7 @@ public final class Node implements AutoCloseable {
 
     /** A member as {@code node@incarnation}. */
     static String memberString(Member m) {
-        return m.node().name() + "@" + m.incarnation();
+        return m.text();
     }
 
     static Set<String> nodes(Configuration c) {

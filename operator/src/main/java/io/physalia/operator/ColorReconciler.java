@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -28,7 +27,8 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "color")
 public final class ColorReconciler implements Reconciler<Color> {
-    static final Duration REFRESH = Duration.ofSeconds(3);
+    /** The color's objects are applied again, and its nodes reported, this often (health changes show within it). */
+    static final Duration REFRESH = Duration.ofSeconds(5);
     static final String FIELD_MANAGER = "physalia-operator";
 
     private final Colonies colonies;
@@ -100,9 +100,5 @@ public final class ColorReconciler implements Reconciler<Color> {
 
     private static void apply(KubernetesClient client, io.fabric8.kubernetes.api.model.HasMetadata desired) {
         client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    }
-
-    static Map<String, String> selector(Colony colony, Color color) {
-        return ColorResources.selector(colony.getMetadata().getName(), color.getSpec().getColor());
     }
 }
