@@ -55,11 +55,13 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
     static final String READY = "Ready";
     static final String FULL_REPLICATION = "FullReplication";
 
+    private final io.fabric8.kubernetes.client.KubernetesClient client;
     private final Colonies colonies;
     private final EventRecorder events;
     private final CellNudges nudges;
 
-    CellReconciler(Colonies colonies, EventRecorder events, CellNudges nudges) {
+    CellReconciler(io.fabric8.kubernetes.client.KubernetesClient client, Colonies colonies, EventRecorder events, CellNudges nudges) {
+        this.client = client;
         this.colonies = colonies;
         this.events = events;
         this.nudges = nudges;
@@ -91,6 +93,10 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
         String name = cell.getMetadata().getName();
         Optional<ColonyRuntime> found = colonies.forCell(cell);
         if (found.isEmpty()) {
+            if (colonyExists(cell)) {
+                // the Colony's reconciler has not started its runtime yet (an operator just started): wait, quietly
+                return pending(cell, "WaitingForColony", "the colony's control plane is starting");
+            }
             return refused(cell, "NoColony", noColony(cell), REFUSED);
         }
         ColonyRuntime r = found.get();
@@ -154,6 +160,14 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
             next = UNSETTLED;
         }
         return UpdateControl.patchStatus(cell).rescheduleAfter(next);
+    }
+
+    /** Whether a Colony the Cell may belong to exists in its namespace (its runtime may not have started yet). */
+    private boolean colonyExists(Cell cell) {
+        String ns = cell.getMetadata().getNamespace();
+        String named = cell.getSpec() == null ? null : cell.getSpec().getColony();
+        var colonies = client.resources(io.physalia.crds.Colony.class).inNamespace(ns);
+        return named != null ? colonies.withName(named).get() != null : !colonies.list().getItems().isEmpty();
     }
 
     private String noColony(Cell cell) {
@@ -342,6 +356,10 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
         Optional<ColonyRuntime> found = colonies.forCell(cell);
         String name = cell.getMetadata().getName();
         if (found.isEmpty()) {
+            if (colonyExists(cell)) {
+                // its runtime is not up yet (an operator just started): drop the replicas once it is
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAITING.toMillis());
+            }
             return DeleteControl.defaultDelete(); // no colony, no nodes to drop replicas from
         }
         ColonyRuntime r = found.get();

@@ -33,7 +33,7 @@ public final class PhysaliaOperator implements AutoCloseable {
         });
         operator.register(new ColonyReconciler(colonies, events), c -> c.settingNamespace(namespace));
         operator.register(new ColorReconciler(colonies), c -> c.settingNamespace(namespace));
-        operator.register(new CellReconciler(colonies, events, nudges), c -> c.settingNamespace(namespace));
+        operator.register(new CellReconciler(client, colonies, events, nudges), c -> c.settingNamespace(namespace));
     }
 
     public void start() {
