@@ -31,39 +31,21 @@ import java.util.logging.Logger;
  */
 public final class KeyFile {
     private static final Logger LOG = Logger.getLogger(KeyFile.class.getName());
-    /** One parse of the file: immutable, swapped whole. */
-    private record Keys(ColonyKeys parsed) {
-        Keyring keyring() {
-            return parsed.keyring();
-        }
-
-        Map<Integer, byte[]> bytesById() {
-            return parsed.bytesById();
-        }
-
-        String text() {
-            return parsed.text();
-        }
-
-        byte[] signingKey() {
-            return parsed.signingKey();
-        }
-    }
-
     /** What {@link #reload} did: nothing new, new keys in use, or a new file content refused (reported once). */
     public enum Reload { UNCHANGED, APPLIED, REFUSED }
 
     private final Path file;
-    private volatile Keys keys;
+    /** One parse of the file: immutable, swapped whole. */
+    private volatile ColonyKeys keys;
     private volatile String refusedText; // the last refused content, so it is logged once, not every poll
 
-    private KeyFile(Path file, Keys keys) {
+    private KeyFile(Path file, ColonyKeys keys) {
         this.file = file;
         this.keys = keys;
     }
 
     public static KeyFile load(Path file) throws IOException {
-        return new KeyFile(file, parseKeys(read(file), file.toString()));
+        return new KeyFile(file, ColonyKeys.parse(read(file), file.toString()));
     }
 
     static KeyFile parse(Reader r, String where) throws IOException {
@@ -72,7 +54,7 @@ public final class KeyFile {
         for (int n; (n = r.read(buf)) > 0; ) {
             text.append(buf, 0, n);
         }
-        return new KeyFile(null, parseKeys(text.toString(), where));
+        return new KeyFile(null, ColonyKeys.parse(text.toString(), where));
     }
 
     private static String read(Path file) throws IOException {
@@ -80,10 +62,6 @@ public final class KeyFile {
             throw new IOException("key file " + file + " does not exist (physalia local generates one; see docs/node.md)");
         }
         return Files.readString(file, StandardCharsets.UTF_8);
-    }
-
-    private static Keys parseKeys(String text, String where) throws IOException {
-        return new Keys(ColonyKeys.parse(text, where));
     }
 
     /**
@@ -100,13 +78,13 @@ public final class KeyFile {
         } catch (IOException e) {
             return refuse("\0unreadable " + e.getMessage(), e.getMessage()); // removed or unreadable: keep the keys in use
         }
-        Keys current = keys;
+        ColonyKeys current = keys;
         if (text.equals(current.text())) {
             return Reload.UNCHANGED;
         }
-        Keys next;
+        ColonyKeys next;
         try {
-            next = parseKeys(text, file.toString());
+            next = ColonyKeys.parse(text, file.toString());
         } catch (IOException e) {
             return refuse(text, e.getMessage());
         }
@@ -159,11 +137,7 @@ public final class KeyFile {
 
     /** HMAC-SHA256 of {@code data} under the signing key. */
     public byte[] mac(byte[] data) {
-        return mac(keys.signingKey(), data);
-    }
-
-    private static byte[] mac(byte[] key, byte[] data) {
-        return ColonyKeys.mac(key, data);
+        return ColonyKeys.mac(keys.signingKey(), data);
     }
 
     /** The bearer token for node-to-node admin routes, derived from the signing key. */

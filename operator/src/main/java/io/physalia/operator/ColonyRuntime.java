@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.physalia.client.admin.NodeAdmin;
 import io.physalia.controlplane.Action;
-import io.physalia.controlplane.ActionKind;
 import io.physalia.controlplane.ControlPlane;
 import io.physalia.controlplane.EngineState;
 import io.physalia.controlplane.EngineStatus;
@@ -26,7 +25,6 @@ import io.physalia.topology.TopologyException;
 import io.physalia.topology.TopologyLabels;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -483,24 +481,17 @@ public final class ColonyRuntime implements AutoCloseable {
 
     // ---- peers ---------------------------------------------------------------------------------
 
-    /**
-     * The peers each node must know: the other members of every cell it is a member of, plus both
-     * ends of every action in flight (the leaving member still votes until it is removed).
-     */
+    /** The peers each node that is in some cell must know ({@link #desiredPeersOf}), for every node of the fleet. */
     private Map<String, Set<String>> desiredPeers() {
         Map<String, Set<String>> out = new HashMap<>();
+        List<String> nodes;
         synchronized (engine) {
-            for (io.physalia.controlplane.Cell c : engine.fleet().cells()) {
-                List<String> group = new ArrayList<>(c.memberNames());
-                engine.inFlight(c.id()).ifPresent(a -> group.add(a.leaving()));
-                for (String a : group) {
-                    Set<String> s = out.computeIfAbsent(a, k -> new TreeSet<>());
-                    for (String b : group) {
-                        if (!a.equals(b)) {
-                            s.add(b);
-                        }
-                    }
-                }
+            nodes = engine.fleet().nodes().stream().map(io.physalia.controlplane.Node::name).toList();
+        }
+        for (String n : nodes) {
+            Set<String> peers = desiredPeersOf(n, List.of());
+            if (!peers.isEmpty()) {
+                out.put(n, peers);
             }
         }
         return out;
@@ -578,7 +569,11 @@ public final class ColonyRuntime implements AutoCloseable {
         return all;
     }
 
-    /** The peers {@code node} must know: as {@link #desiredPeers()} has them for it, plus {@code group}. */
+    /**
+     * The peers {@code node} must know, plus {@code group}: the other members of every cell it is a
+     * member of, and both ends of every action in flight it is part of (the leaving member still
+     * votes until it is removed).
+     */
     private Set<String> desiredPeersOf(String node, List<String> group) {
         Set<String> out = new TreeSet<>(group);
         synchronized (engine) {
@@ -712,14 +707,6 @@ public final class ColonyRuntime implements AutoCloseable {
             int healthy = (int) engine.fleet().nodes().stream().filter(io.physalia.controlplane.Node::healthy).count();
             return new Summary(byPhase, byColor, inFlight, List.copyOf(finished), engine.status(), engine.fleet().nodes().size(), healthy);
         }
-    }
-
-    static String rfc3339(long millis) {
-        return Instant.ofEpochMilli(millis).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    }
-
-    static ActionKind kind(String text) {
-        return ActionKind.valueOf(text);
     }
 
     @Override

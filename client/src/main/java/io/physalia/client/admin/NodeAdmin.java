@@ -78,6 +78,15 @@ public final class NodeAdmin {
         return a;
     }
 
+    /** A JSON array of strings. */
+    private static String strings(List<String> items) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < items.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(Json.quote(items.get(i)));
+        }
+        return b.append(']').toString();
+    }
+
     private static String path(String cell) {
         return "/admin/cells/" + java.net.URLEncoder.encode(cell, java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -148,11 +157,7 @@ public final class NodeAdmin {
      * it was created now, false if the node already hosted it.
      */
     public boolean hostFounding(String node, String cell, List<String> members) throws IOException, InterruptedException {
-        StringBuilder b = new StringBuilder("{\"members\":[");
-        for (int i = 0; i < members.size(); i++) {
-            b.append(i == 0 ? "" : ",").append(Json.quote(members.get(i)));
-        }
-        HttpResponse<String> r = send("PUT", address(node), path(cell), b.append("]}").toString());
+        HttpResponse<String> r = send("PUT", address(node), path(cell), "{\"members\":" + strings(members) + "}");
         if (r.statusCode() != 200 && r.statusCode() != 201) {
             throw new IOException("hosting cell " + cell + " on " + node + ": HTTP " + r.statusCode() + " " + r.body());
         }
@@ -182,12 +187,10 @@ public final class NodeAdmin {
 
     /** Hosts {@code member}, added by a change, on its node, knowing only the configuration it joins. */
     public void join(String cell, Member member, List<Member> configuration) throws IOException, InterruptedException {
-        StringBuilder b = new StringBuilder("{\"member\":").append(Json.quote(member.text())).append(",\"members\":[");
-        for (int i = 0; i < configuration.size(); i++) {
-            b.append(i == 0 ? "" : ",").append(Json.quote(configuration.get(i).text()));
-        }
+        String body = "{\"member\":" + Json.quote(member.text()) + ",\"members\":"
+                + strings(configuration.stream().map(Member::text).toList()) + "}";
         String node = member.node().name();
-        HttpResponse<String> r = send("PUT", address(node), path(cell) + "/join", b.append("]}").toString());
+        HttpResponse<String> r = send("PUT", address(node), path(cell) + "/join", body);
         if (r.statusCode() / 100 != 2) {
             throw new IOException("hosting " + member.text() + " of cell " + cell + " on " + node + ": HTTP " + r.statusCode() + " " + r.body());
         }
