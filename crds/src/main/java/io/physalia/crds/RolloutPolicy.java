@@ -34,6 +34,21 @@ public class RolloutPolicy {
     @Max(86400)
     private Integer pauseBetweenColorsSeconds;
 
+    /**
+     * How long a restarted node may take to answer its health checks with every replica caught
+     * up; a node that takes longer (it crash-loops, or never gets ready) halts the rollout.
+     */
+    @Default("300")
+    @Min(5)
+    @Max(3600)
+    private Integer podReadyTimeoutSeconds;
+
+    /** Requests a color must have served in the window for its error rate and latency to be compared. */
+    @Default("100")
+    @Min(1)
+    @Max(1000000)
+    private Integer minRequestsToCompare;
+
     public Integer getValidationWindowSeconds() {
         return validationWindowSeconds;
     }
@@ -64,5 +79,21 @@ public class RolloutPolicy {
 
     public void setPauseBetweenColorsSeconds(Integer pauseBetweenColorsSeconds) {
         this.pauseBetweenColorsSeconds = pauseBetweenColorsSeconds;
+    }
+
+    public Integer getPodReadyTimeoutSeconds() {
+        return podReadyTimeoutSeconds;
+    }
+
+    public void setPodReadyTimeoutSeconds(Integer podReadyTimeoutSeconds) {
+        this.podReadyTimeoutSeconds = podReadyTimeoutSeconds;
+    }
+
+    public Integer getMinRequestsToCompare() {
+        return minRequestsToCompare;
+    }
+
+    public void setMinRequestsToCompare(Integer minRequestsToCompare) {
+        this.minRequestsToCompare = minRequestsToCompare;
     }
 }

@@ -37,10 +37,12 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
 
     private final Colonies colonies;
     private final EventRecorder events;
+    private final RolloutDriver rollouts;
 
-    ColonyReconciler(Colonies colonies, EventRecorder events) {
+    ColonyReconciler(Colonies colonies, EventRecorder events, RolloutDriver rollouts) {
         this.colonies = colonies;
         this.events = events;
+        this.rollouts = rollouts;
     }
 
     @Override
@@ -76,6 +78,19 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
         Conditions.set(st.getConditions(), PAUSED, paused, paused ? "Paused" : "Running",
                 paused ? "paused: " + reason : "the control plane acts", gen);
 
+        Duration next = REFRESH;
+        if (r.ready()) {
+            try {
+                Rollout.Decision d = rollouts.step(colony, r, paused);
+                st.setRollout(d.status());
+                next = Duration.ofMillis(Math.min(REFRESH.toMillis(), d.recheckMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        String halted = st.getRollout() != null && Rollout.HALTED.equals(st.getRollout().getPhase())
+                ? "rollout halted in color " + st.getRollout().getHaltedColor() + ": " + st.getRollout().getHaltReason() : null;
+
         ColonyRuntime.Summary s = r.summary();
         CellCounts counts = new CellCounts();
         Map<String, Integer> byPhase = s.cellsByPhase();
@@ -92,18 +107,23 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
 
         TreeMap<String, String> suspect = r.healthSuspect();
         String degraded = keyProblem != null ? keyProblem
+                : halted != null ? halted
                 : !suspect.isEmpty() ? String.join("; ", suspect.values())
                 : counts.getUnavailable() > 0 ? counts.getUnavailable() + " cells have no quorum answering"
                 : null;
         Conditions.set(st.getConditions(), DEGRADED, degraded != null, degraded != null ? "Degraded" : "Healthy",
                 degraded != null ? degraded : "no problem seen", gen);
-        boolean progressing = !r.ready() || !s.inFlight().isEmpty();
-        Conditions.set(st.getConditions(), PROGRESSING, progressing, !r.ready() ? "Starting" : progressing ? "ActionsInFlight" : "Idle",
-                !r.ready() ? "waiting for " + r.waitingFor() : s.inFlight().size() + " actions in flight", gen);
+        boolean rolling = st.getRollout() != null && st.getRollout().getColor() != null && halted == null;
+        boolean progressing = !r.ready() || !s.inFlight().isEmpty() || rolling;
+        Conditions.set(st.getConditions(), PROGRESSING, progressing,
+                !r.ready() ? "Starting" : rolling ? "RollingOut" : progressing ? "ActionsInFlight" : "Idle",
+                !r.ready() ? "waiting for " + r.waitingFor()
+                        : rolling ? st.getRollout().getMessage() + "; " + s.inFlight().size() + " actions in flight"
+                        : s.inFlight().size() + " actions in flight", gen);
         boolean ready = r.ready() && s.nodes() > 0 && s.healthyNodes() == s.nodes() && degraded == null;
         Conditions.set(st.getConditions(), READY, ready, ready ? "Ready" : "NotReady",
                 r.ready() ? s.healthyNodes() + " of " + s.nodes() + " nodes healthy" : "waiting for " + r.waitingFor(), gen);
-        return UpdateControl.patchStatus(colony).rescheduleAfter(REFRESH);
+        return UpdateControl.patchStatus(colony).rescheduleAfter(next);
     }
 
     /** Creates the keyring Secret if there is none; returns what is wrong with an existing one, or null. */
@@ -158,6 +178,7 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
     @Override
     public DeleteControl cleanup(Colony colony, Context<Colony> context) {
         colonies.remove(colony.getMetadata().getNamespace(), colony.getMetadata().getName());
+        rollouts.forget(colony.getMetadata().getName());
         return DeleteControl.defaultDelete();
     }
 }

@@ -90,6 +90,10 @@ public final class ColonyRuntime implements AutoCloseable {
     private final HealthDebounce health = new HealthDebounce(HEALTH_FAILURES, MAX_UNHEALTHY_SHARE);
     private final Map<String, Map<String, NodeAdmin.Peer>> pushedPeers = new ConcurrentHashMap<>();
     private final Map<String, Long> pushedAtMillis = new ConcurrentHashMap<>();
+    /** Health checks passed in a row, per node (the raw checks, before any debouncing). */
+    private final Map<String, Integer> passedInRow = new ConcurrentHashMap<>();
+    /** Nodes restarted on purpose (a rollout), until when their failed checks are not reported to the engine. */
+    private final Map<String, Long> restartingUntil = new ConcurrentHashMap<>();
     // guarded by engine
     private final Map<String, String> colorOf = new HashMap<>();
     private final Set<String> movedWarned = new TreeSet<>();
@@ -387,7 +391,14 @@ public final class ColonyRuntime implements AutoCloseable {
             synchronized (engine) {
                 color = colorOf.get(e.getKey());
             }
-            okByColor.computeIfAbsent(color, k -> new TreeMap<>()).put(e.getKey(), ok);
+            int before = passedInRow.getOrDefault(e.getKey(), 0);
+            passedInRow.put(e.getKey(), ok ? before + 1 : 0);
+            if (ok && before == 0) {
+                pushedPeers.remove(e.getKey()); // back (a restart forgets the directory): tell it its peers on the next push
+            }
+            // a node restarted on purpose counts as healthy while it may take to come back, so its cells are not repaired away
+            boolean planned = System.currentTimeMillis() < restartingUntil.getOrDefault(e.getKey(), 0L);
+            okByColor.computeIfAbsent(color, k -> new TreeMap<>()).put(e.getKey(), ok || planned);
         }
         List<HealthDebounce.Change> changes = health.round(okByColor);
         for (HealthDebounce.Change c : changes) {
@@ -471,6 +482,69 @@ public final class ColonyRuntime implements AutoCloseable {
     /** Colors whose health source looks broken, and why (repairs of their nodes wait). */
     public TreeMap<String, String> healthSuspect() {
         return health.suspect();
+    }
+
+    /**
+     * Whether the node answered its last two health checks (the raw checks: a node restarted on
+     * purpose is {@link #healthy} for the engine while it comes back, but not up).
+     */
+    public boolean up(String node) {
+        return addresses.containsKey(node) && passedInRow.getOrDefault(node, 0) >= 2;
+    }
+
+    /**
+     * The node is about to be restarted on purpose: until {@code untilMillis} its failed health
+     * checks do not make the engine repair its cells (they come back with it); past that, it is a
+     * failed node like any other.
+     */
+    void expectRestart(String node, long untilMillis) {
+        restartingUntil.put(node, untilMillis);
+    }
+
+    /** The node's pod is being deleted now: its earlier passed checks say nothing of its replacement. */
+    void stopping(String node) {
+        passedInRow.put(node, 0);
+    }
+
+    /** The restart is over (the node is back, or the rollout halted). */
+    void restartOver(String node) {
+        restartingUntil.remove(node);
+    }
+
+    /** The pod IP of a node pod, or null. */
+    String address(String node) {
+        return addresses.get(node);
+    }
+
+    /** The members of a cell as the engine has them (empty for an unknown cell). */
+    List<String> members(String cell) {
+        synchronized (engine) {
+            return engine.fleet().cell(cell).map(c -> List.copyOf(c.memberNames())).orElse(List.of());
+        }
+    }
+
+    /** Every replica of each node, asked of all at once; a node that does not answer is absent. */
+    Map<String, List<io.physalia.client.admin.ReplicaStatus>> replicasOf(List<String> nodes) throws InterruptedException {
+        Map<String, Future<List<io.physalia.client.admin.ReplicaStatus>>> asked = new TreeMap<>();
+        for (String n : nodes) {
+            if (addresses.containsKey(n)) {
+                asked.put(n, workers.submit(() -> admin.hostedReplicas(n)));
+            }
+        }
+        Map<String, List<io.physalia.client.admin.ReplicaStatus>> out = new TreeMap<>();
+        for (Map.Entry<String, Future<List<io.physalia.client.admin.ReplicaStatus>>> e : asked.entrySet()) {
+            try {
+                out.put(e.getKey(), e.getValue().get(HEALTH_TIMEOUT.toMillis() * 5, TimeUnit.MILLISECONDS));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+                e.getValue().cancel(true);
+            }
+        }
+        return out;
+    }
+
+    /** Runs {@code task} on the runtime's I/O workers (calls to nodes). */
+    <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
+        return workers.submit(task);
     }
 
     public boolean healthy(String node) {

@@ -89,9 +89,16 @@ public final class ColorReconciler implements Reconciler<Color> {
         st.setSelector(ColorResources.selector(colonyName, colorName).entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
         st.setPaused(runtime.map(ColonyRuntime::paused).orElse(false));
-        if (st.getPhase() == null) {
-            st.setPhase(ColorPhase.Stable);
-        }
+        var rollout = colony.getStatus() == null ? null : colony.getStatus().getRollout();
+        ColorPhase phase = rollout == null ? ColorPhase.Stable
+                : Rollout.HALTED.equals(rollout.getPhase()) && colorName.equals(rollout.getHaltedColor()) ? ColorPhase.Halted
+                : colorName.equals(rollout.getColor()) ? ColorPhase.RollingOut
+                : ColorPhase.Stable;
+        st.setPhase(phase);
+        Conditions.set(st.getConditions(), "RolledOut", phase == ColorPhase.Stable, phase.name(),
+                phase == ColorPhase.Halted ? "rollout halted: " + rollout.getHaltReason()
+                        : phase == ColorPhase.RollingOut ? rollout.getMessage()
+                        : "runs " + ColorResources.version(colony, color), gen);
         boolean allReady = ready == replicas && pods.size() == replicas;
         Conditions.set(st.getConditions(), "Ready", allReady, allReady ? "NodesHealthy" : "NodesMissing",
                 ready + " of " + replicas + " nodes pass the operator's health checks", gen);

@@ -38,10 +38,19 @@ public final class ColorResources {
 
     private ColorResources() {}
 
-    /** The version a color runs: its own override, else the colony's. */
+    /**
+     * The version a color's StatefulSet carries: its own override; else the one the colony's
+     * rollout gave it ({@code status.rollout.versions}, so a new spec.version reaches one color at
+     * a time); else, before any rollout state exists, the colony's spec.version.
+     */
     public static String version(Colony colony, Color color) {
         String own = color.getSpec().getVersion();
-        return own != null && !own.isBlank() ? own : colony.getSpec().getVersion();
+        if (own != null && !own.isBlank()) {
+            return own;
+        }
+        var rollout = colony.getStatus() == null ? null : colony.getStatus().getRollout();
+        String assigned = rollout == null || rollout.getVersions() == null ? null : rollout.getVersions().get(color.getSpec().getColor());
+        return assigned != null ? assigned : colony.getSpec().getVersion();
     }
 
     /** The image of a version: the colony's image repository tagged with the version. */

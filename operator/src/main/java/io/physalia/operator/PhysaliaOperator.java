@@ -31,7 +31,7 @@ public final class PhysaliaOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE, namespace));
             }
         });
-        operator.register(new ColonyReconciler(colonies, events), c -> c.settingNamespace(namespace));
+        operator.register(new ColonyReconciler(colonies, events, new RolloutDriver(client, events)), c -> c.settingNamespace(namespace));
         operator.register(new ColorReconciler(colonies), c -> c.settingNamespace(namespace));
         operator.register(new CellReconciler(client, colonies, events, nudges), c -> c.settingNamespace(namespace));
     }

@@ -43,16 +43,34 @@ final class OperatorColony implements AutoCloseable {
         this.operator = operator;
     }
 
+    /** The fake datacenter and the colony's size: rows of racks of Kubernetes nodes, and node pods per color. */
+    record Shape(int rows, int racks, int nodesPerRack, int perColor, int powerDomainsPerRow) {
+        /** 2 rows of 7 racks of 3 nodes (42), power domains over 2 racks (4 a row), 14 pods per color: cells of 7 in either row. */
+        static final Shape FULL = new Shape(2, 7, 3, PER_COLOR, 4);
+    }
+
     /** Starts it all and waits until the Colony is Ready; {@code capacityPerNode} null keeps the default. */
     static OperatorColony start(ControlPlane plane, String namespace, String name, Integer capacityPerNode) {
+        return start(plane, namespace, name, Shape.FULL, spec -> {
+            if (capacityPerNode != null) {
+                CellDefaults d = new CellDefaults();
+                d.setCapacityPerNode(capacityPerNode);
+                spec.setCellDefaults(d);
+            }
+        });
+    }
+
+    /** Starts a colony of the given shape, its spec adjusted by {@code customize}, and waits until it is Ready. */
+    static OperatorColony start(ControlPlane plane, String namespace, String name, Shape shape,
+            java.util.function.Consumer<ColonySpec> customize) {
         KubernetesClient client = plane.client();
         Crds.install(plane);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
-        for (int row = 1; row <= 2; row++) {
-            for (int rack = 1; rack <= 7; rack++) {
-                for (int n = 1; n <= 3; n++) {
+        for (int row = 1; row <= shape.rows(); row++) {
+            for (int rack = 1; rack <= shape.racks(); rack++) {
+                for (int n = 1; n <= shape.nodesPerRack(); n++) {
                     plane.addFakeNode(new NodeTopology(namespace + "-r" + row + "-k" + rack + "-n" + n, "zone-a", "r" + row,
-                            "r" + row + "-k" + rack, "r" + row + "-pw" + (rack % 4)), Map.of(FakeFleet.POOL, namespace));
+                            "r" + row + "-k" + rack, "r" + row + "-pw" + (rack % shape.powerDomainsPerRow())), Map.of(FakeFleet.POOL, namespace));
                 }
             }
         }
@@ -68,16 +86,12 @@ final class OperatorColony implements AutoCloseable {
         spec.setImage(IMAGE);
         spec.setVersion("v1");
         spec.setColors(COLORS);
-        spec.setNodesPerColor(PER_COLOR);
+        spec.setNodesPerColor(shape.perColor());
         spec.setNodeSelector(Map.of(FakeFleet.POOL, namespace)); // this fleet's fake nodes, not the other tests'
-        if (capacityPerNode != null) {
-            CellDefaults d = new CellDefaults();
-            d.setCapacityPerNode(capacityPerNode);
-            spec.setCellDefaults(d);
-        }
+        customize.accept(spec);
         c.setSpec(spec);
         client.resource(c).create();
-        for (int i = 0; i < PER_COLOR; i++) {
+        for (int i = 0; i < shape.perColor(); i++) {
             for (String color : COLORS) {
                 String pod = name + "-" + color + "-" + i;
                 plane.await("pod " + pod + " to get an IP", START, () -> colony.ip(pod) != null);
