@@ -57,6 +57,11 @@ final class Colonies implements AutoCloseable {
         return here.size() == 1 ? Optional.of(here.get(0)) : Optional.empty();
     }
 
+    /** Every colony's runtime now. */
+    List<ColonyRuntime> all() {
+        return List.copyOf(byKey.values());
+    }
+
     List<String> namesIn(String namespace) {
         return byKey.values().stream().filter(r -> r.namespace().equals(namespace)).map(ColonyRuntime::name).sorted().toList();
     }

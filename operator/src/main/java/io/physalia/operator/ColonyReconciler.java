@@ -83,6 +83,7 @@ public final class ColonyReconciler implements Reconciler<Colony>, Cleaner<Colon
             try {
                 Rollout.Decision d = rollouts.step(colony, r, paused);
                 st.setRollout(d.status());
+                r.reportRollout(d.status());
                 next = Duration.ofMillis(Math.min(REFRESH.toMillis(), d.recheckMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

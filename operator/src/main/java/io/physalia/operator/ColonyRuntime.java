@@ -102,6 +102,9 @@ public final class ColonyRuntime implements AutoCloseable {
     private final Map<String, String> cellColors = new HashMap<>();
     /** The leader each Cell's status shows, as its reconciler last wrote it. */
     private final Map<String, String> cellLeaders = new HashMap<>();
+    /** Actions by color, kind and result (issued, caught_up, aborted), for the operator's metrics. */
+    private final Map<List<String>, Long> actionCounts = new ConcurrentHashMap<>();
+    private volatile io.physalia.crds.RolloutStatus rollout;
     private volatile ColonySpec spec;
     private volatile boolean restored;
     private volatile String waitingFor = "the node pods to be scheduled";
@@ -209,6 +212,7 @@ public final class ColonyRuntime implements AutoCloseable {
                 issued = engine.tick(now);
             }
             for (Action a : issued) {
+                countAction(a, "issued");
                 LOG.info("colony " + name + ": issued " + a);
                 nudgeCell.accept(a.cellId());
             }
@@ -734,6 +738,7 @@ public final class ColonyRuntime implements AutoCloseable {
             } else {
                 engine.reportAborted(a.id());
             }
+            countAction(a, caughtUp ? "caught_up" : "aborted");
             ActionRecord r = ActionRecords.of(a, detail);
             finished.addFirst(r);
             while (finished.size() > FINISHED_KEPT) {
@@ -764,6 +769,38 @@ public final class ColonyRuntime implements AutoCloseable {
             } else {
                 cellLeaders.put(cell, leader);
             }
+        }
+    }
+
+    private void countAction(Action a, String result) {
+        String color;
+        synchronized (engine) {
+            color = engine.fleet().cell(a.cellId()).map(io.physalia.controlplane.Cell::color).orElse("");
+        }
+        actionCounts.merge(List.of(color, a.kind().name().toLowerCase(java.util.Locale.ROOT), result), 1L, Long::sum);
+    }
+
+    /** Actions so far, by (color, kind, result). */
+    Map<List<String>, Long> actionCounts() {
+        return Map.copyOf(actionCounts);
+    }
+
+    /** The rollout as the Colony reconciler last wrote it (for the metrics). */
+    void reportRollout(io.physalia.crds.RolloutStatus r) {
+        this.rollout = r;
+    }
+
+    io.physalia.crds.RolloutStatus rollout() {
+        return rollout;
+    }
+
+    /** Cells by color and phase, as their reconcilers last wrote them. */
+    Map<String, Map<String, Integer>> cellsByColorAndPhase() {
+        synchronized (engine) {
+            Map<String, Map<String, Integer>> out = new TreeMap<>();
+            cellPhases.forEach((cell, phase) -> out.computeIfAbsent(cellColors.getOrDefault(cell, ""), k -> new TreeMap<>())
+                    .merge(phase, 1, Integer::sum));
+            return out;
         }
     }
 

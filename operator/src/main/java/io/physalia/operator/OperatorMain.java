@@ -6,12 +6,17 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code physalia-operator [--namespace NS] [--leader-election true|false]}: runs the operator
- * against the cluster of the current kubeconfig or, inside a pod, its service account. The
- * namespace defaults to {@code POD_NAMESPACE}, then {@code default}.
+ * {@code physalia-operator [--namespace NS] [--leader-election true|false] [--metrics-port P]}:
+ * runs the operator against the cluster of the current kubeconfig or, inside a pod, its service
+ * account. The namespace defaults to {@code POD_NAMESPACE}, then {@code default}. On the metrics
+ * port (default {@value #DEFAULT_METRICS_PORT}, 0 for none) it serves {@code /metrics} (Prometheus
+ * text) and {@code /healthz} (200 once the operator started), on every replica, leader or not.
  */
 public final class OperatorMain {
     private OperatorMain() {}
+
+    static final int DEFAULT_METRICS_PORT = 8080;
+    static final String USAGE = "usage: physalia-operator [--namespace NS] [--leader-election true|false] [--metrics-port P]";
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("label-nodes")) {
@@ -23,7 +28,7 @@ public final class OperatorMain {
             flags = flags(args);
         } catch (IllegalArgumentException e) {
             System.err.println("physalia-operator: " + e.getMessage());
-            System.err.println("usage: physalia-operator [--namespace NS] [--leader-election true|false]");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
@@ -38,7 +43,18 @@ public final class OperatorMain {
             System.exit(1);
             return;
         }
+        int metricsPort = Integer.parseInt(flags.getOrDefault("metrics-port", String.valueOf(DEFAULT_METRICS_PORT)));
         PhysaliaOperator operator = new PhysaliaOperator(client, namespace, election);
+        if (metricsPort > 0) {
+            try {
+                serveMetrics(operator, metricsPort);
+            } catch (java.io.IOException e) {
+                System.err.println("physalia-operator: --metrics-port " + metricsPort + ": cannot listen: " + e.getMessage());
+                client.close();
+                System.exit(1);
+                return;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();
@@ -128,6 +144,28 @@ public final class OperatorMain {
         return null;
     }
 
+    /** {@code /metrics} and {@code /healthz} on the port, on a small thread pool of its own. */
+    private static void serveMetrics(PhysaliaOperator operator, int port) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(port), 16);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "operator-metrics");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/metrics", x -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8", operator.scrapeMetrics()));
+        server.createContext("/healthz", x -> respond(x, 200, "text/plain", "ok\n"));
+        server.start();
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange x, int status, String type, String body) throws java.io.IOException {
+        byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", type);
+        x.sendResponseHeaders(status, b.length);
+        try (var out = x.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
     /** Reads {@code --key value} and {@code --key=value}; throws naming an unknown flag or a bad value. */
     static Map<String, String> flags(String[] args) {
         Map<String, String> out = new java.util.TreeMap<>();
@@ -142,8 +180,11 @@ public final class OperatorMain {
                 throw new IllegalArgumentException("--" + key + " needs a value");
             }
             String value = eq > 0 ? a.substring(eq + 1) : args[++i];
-            if (!key.equals("namespace") && !key.equals("leader-election")) {
+            if (!key.equals("namespace") && !key.equals("leader-election") && !key.equals("metrics-port")) {
                 throw new IllegalArgumentException("unknown flag --" + key);
+            }
+            if (key.equals("metrics-port") && !value.matches("\\d{1,5}") || key.equals("metrics-port") && Integer.parseInt(value) > 65535) {
+                throw new IllegalArgumentException("--metrics-port must be a port number from 0 (none) to 65535, not '" + value + "'");
             }
             if (key.equals("leader-election") && !value.equals("true") && !value.equals("false")) {
                 throw new IllegalArgumentException("--leader-election must be true or false, not '" + value + "'");

@@ -16,6 +16,7 @@ public final class PhysaliaOperator implements AutoCloseable {
     private final Operator operator;
     private final Colonies colonies;
     private final EventRecorder events;
+    private final OperatorMetrics metrics;
 
     /**
      * @param namespace the namespace whose Colonies, Colors and Cells this operator reconciles
@@ -25,6 +26,7 @@ public final class PhysaliaOperator implements AutoCloseable {
         CellNudges nudges = new CellNudges();
         this.colonies = new Colonies(client, nudges);
         this.events = new EventRecorder(client);
+        this.metrics = new OperatorMetrics(colonies);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client).withCloseClientOnStop(false).withConcurrentReconciliationThreads(16);
             if (leaderElection) {
@@ -34,6 +36,11 @@ public final class PhysaliaOperator implements AutoCloseable {
         operator.register(new ColonyReconciler(colonies, events, new RolloutDriver(client, events)), c -> c.settingNamespace(namespace));
         operator.register(new ColorReconciler(colonies), c -> c.settingNamespace(namespace));
         operator.register(new CellReconciler(client, colonies, events, nudges), c -> c.settingNamespace(namespace));
+    }
+
+    /** The operator's metrics in the Prometheus text format (served by {@link OperatorMain} on --metrics-port). */
+    public String scrapeMetrics() {
+        return metrics.scrape();
     }
 
     public void start() {

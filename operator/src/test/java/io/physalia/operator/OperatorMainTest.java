@@ -22,6 +22,11 @@ class OperatorMainTest {
                 .getMessage().contains("true or false"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> OperatorMain.flags(new String[] {"--namespace", "Prod_1"}))
                 .getMessage().contains("not a namespace name"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> OperatorMain.flags(new String[] {"--metrics-port", "http"}))
+                .getMessage().contains("--metrics-port must be a port number"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> OperatorMain.flags(new String[] {"--metrics-port", "70000"}))
+                .getMessage().contains("--metrics-port must be a port number"));
+        assertEquals(Map.of("metrics-port", "0"), OperatorMain.flags(new String[] {"--metrics-port=0"}));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> OperatorMain.flags(new String[] {"--namespace"}))
                 .getMessage().contains("needs a value"));
     }

@@ -261,6 +261,9 @@ class OperatorRolloutTest {
                     && w.written.getOrDefault("green-cell", new AtomicLong()).get() > 0, "writes went on: " + w.written);
         }
         assertEquals(List.of("blue", "green"), rollout().getColorsDone());
+        String metrics = fixture.operator.scrapeMetrics();
+        assertTrue(metrics.contains("physalia_operator_cells{colony=\"roll\",color=\"blue\",state=\"ready\",} 1.0")
+                && metrics.contains("physalia_operator_rollout_halted{colony=\"roll\",color=\"blue\",} 0.0"), metrics);
         assertEquals(ColorPhase.Stable, color("blue").getStatus().getPhase());
         assertEquals("v2", color("green").getStatus().getVersion());
         Map<String, String> reasons = new TreeMap<>();
@@ -289,6 +292,9 @@ class OperatorRolloutTest {
                 && fixture.colony().getStatus().getConditions().stream()
                         .anyMatch(c -> "Degraded".equals(c.getType()) && "True".equals(c.getStatus()) && c.getMessage().contains("rollout halted")));
         assertEquals(ColorPhase.Stable, color("green").getStatus().getPhase());
+        String metrics = fixture.operator.scrapeMetrics();
+        assertTrue(metrics.contains("physalia_operator_rollout_halted{colony=\"roll\",color=\"blue\",} 1.0")
+                && metrics.contains("physalia_operator_rollout_halted{colony=\"roll\",color=\"green\",} 0.0"), metrics);
 
         setVersion("v2"); // the fix: back to the good version
         plane.await("the rollout back to v2 to complete", ROLL, () -> "Complete".equals(rollout().getPhase())
