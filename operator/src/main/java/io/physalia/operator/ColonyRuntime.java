@@ -71,6 +71,8 @@ public final class ColonyRuntime implements AutoCloseable {
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     /** Peer directories are pushed again this often even when unchanged: a restarted node forgets its own. */
     static final long PEERS_REFRESH_MILLIS = 10_000;
+    /** How long a node pod deleted through the API (evicted, drained) may take to come back before its cells are repaired. */
+    static final long DELETED_POD_GRACE_MILLIS = 60_000;
     private static final int FINISHED_KEPT = 20;
 
     private final KubernetesClient client;
@@ -102,6 +104,8 @@ public final class ColonyRuntime implements AutoCloseable {
     private final Map<String, String> cellColors = new HashMap<>();
     /** The leader each Cell's status shows, as its reconciler last wrote it. */
     private final Map<String, String> cellLeaders = new HashMap<>();
+    /** When a pod of each color last went away or came (a disruption budget opened before that is stale). */
+    private final Map<String, Long> podChangedAt = new ConcurrentHashMap<>();
     /** Actions by color, kind and result (issued, caught_up, aborted), for the operator's metrics. */
     private final Map<List<String>, Long> actionCounts = new ConcurrentHashMap<>();
     private volatile io.physalia.crds.RolloutStatus rollout;
@@ -127,6 +131,24 @@ public final class ColonyRuntime implements AutoCloseable {
         this.driver = new MembershipDriver(admin);
         this.pods = client.pods().inNamespace(namespace).withLabel(Names.COLONY_LABEL, name).inform();
         this.kubeNodes = client.nodes().inform();
+        pods.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<Pod>() {
+            @Override
+            public void onAdd(Pod p) {
+                podChanged(p, false);
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+                if (before.getMetadata().getDeletionTimestamp() == null && after.getMetadata().getDeletionTimestamp() != null) {
+                    podChanged(after, true);
+                }
+            }
+
+            @Override
+            public void onDelete(Pod p, boolean unknownFinalState) {
+                podChanged(p, true);
+            }
+        });
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "colony-" + name));
         this.workers = Executors.newFixedThreadPool(8, r -> daemon(r, "colony-" + name + "-io"));
         loop.scheduleWithFixedDelay(this::safely, 200, 500, TimeUnit.MILLISECONDS);
@@ -272,6 +294,44 @@ public final class ColonyRuntime implements AutoCloseable {
             }
         }
         addresses.keySet().retainAll(present);
+    }
+
+    /**
+     * A node pod went away (evicted, deleted, its Kubernetes node gone) or a new one came: the
+     * color's disruption budget closes at once, before the Color's next reconcile could see it,
+     * so a drain that evicts its next pod as soon as the replacement looks Ready to Kubernetes is
+     * refused until the operator has seen the replacement's replicas caught up.
+     */
+    private void podChanged(Pod p, boolean gone) {
+        String color = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(Names.COLOR_LABEL);
+        if (color == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        podChangedAt.put(color, now);
+        if (gone) {
+            workers.submit(() -> closeBudget(color));
+            // deleted through the API (an eviction, a drain, a restart): its StatefulSet brings it back with its
+            // data, so its cells wait for it a while before they are repaired away
+            restartingUntil.merge(p.getMetadata().getName(), now + DELETED_POD_GRACE_MILLIS, Math::max);
+        }
+    }
+
+    private void closeBudget(String color) {
+        try {
+            client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(Names.color(name, color))
+                    .edit(b -> {
+                        b.getSpec().setMaxUnavailable(new io.fabric8.kubernetes.api.model.IntOrString(0));
+                        return b;
+                    });
+        } catch (RuntimeException e) {
+            LOG.fine("colony " + name + ": closing the disruption budget of color " + color + " failed: " + e.getMessage());
+        }
+    }
+
+    /** When a pod of the color last went away or came (0: never seen). */
+    long podChangedAt(String color) {
+        return podChangedAt.getOrDefault(color, 0L);
     }
 
     /** Takes back every placed cell's state from the Cells' status, once the pods they name are in the fleet. */

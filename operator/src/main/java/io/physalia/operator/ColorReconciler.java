@@ -58,13 +58,17 @@ public final class ColorReconciler implements Reconciler<Color> {
             return UpdateControl.patchStatus(color).rescheduleAfter(REFRESH);
         }
         apply(client, ColorResources.headlessService(colony, color));
-        apply(client, ColorResources.disruptionBudget(colony, color));
         apply(client, ColorResources.statefulSet(colony, color));
 
         String colonyName = colony.getMetadata().getName();
         String colorName = color.getSpec().getColor();
+        long surveyedAt = System.currentTimeMillis();
         List<Pod> pods = client.pods().inNamespace(ns).withLabels(ColorResources.selector(colonyName, colorName)).list().getItems();
         Optional<ColonyRuntime> runtime = colonies.find(ns, colonyName);
+        String closed = budgetClosedBecause(colony, color, pods, runtime, surveyedAt);
+        apply(client, ColorResources.disruptionBudget(colony, color, closed == null));
+        Conditions.set(st.getConditions(), "DisruptionAllowed", closed == null, closed == null ? "EveryCellKeepsQuorum" : "Unsafe",
+                closed == null ? "any one node pod may be evicted: every cell keeps a caught-up quorum without it" : closed, gen);
         List<ColorNode> nodes = new ArrayList<>();
         TreeSet<String> versions = new TreeSet<>();
         int ready = 0;
@@ -103,6 +107,39 @@ public final class ColorReconciler implements Reconciler<Color> {
         Conditions.set(st.getConditions(), "Ready", allReady, allReady ? "NodesHealthy" : "NodesMissing",
                 ready + " of " + replicas + " nodes pass the operator's health checks", gen);
         return UpdateControl.patchStatus(color).rescheduleAfter(REFRESH);
+    }
+
+    /** Why no node pod of the color may be evicted now, or null when any one may. */
+    private static String budgetClosedBecause(Colony colony, Color color, List<Pod> pods, Optional<ColonyRuntime> runtime, long surveyedAt) {
+        if (runtime.isEmpty() || !runtime.get().ready()) {
+            return "the operator has not taken back the colony's cells yet";
+        }
+        ColonyRuntime r = runtime.get();
+        var rollout = colony.getStatus() == null ? null : colony.getStatus().getRollout();
+        if (rollout != null && rollout.getRestarting() != null && color.getSpec().getColor().equals(rollout.getColor())) {
+            return "the rollout restarts pod " + rollout.getRestarting().getPod();
+        }
+        if (pods.size() < color.getSpec().getReplicas()) {
+            return pods.size() + " of " + color.getSpec().getReplicas() + " node pods exist";
+        }
+        ColorSurvey survey = ColorSurvey.of(r, pods.stream().map(p -> p.getMetadata().getName()).toList());
+        for (Pod p : pods) {
+            String n = p.getMetadata().getName();
+            if (p.getMetadata().getDeletionTimestamp() != null) {
+                return "pod " + n + " is being deleted";
+            }
+            if (!survey.caughtUp(n)) {
+                return "pod " + n + " is not up with every replica caught up";
+            }
+            var v = survey.withoutNode(n);
+            if (!v.safe()) {
+                return v.reason();
+            }
+        }
+        if (r.podChangedAt(color.getSpec().getColor()) >= surveyedAt) {
+            return "a pod of the color changed while it was surveyed";
+        }
+        return null;
     }
 
     private static void apply(KubernetesClient client, io.fabric8.kubernetes.api.model.HasMetadata desired) {

@@ -192,14 +192,19 @@ public final class ColorResources {
                 .build();
     }
 
-    /** At most one node pod of the color down by choice at a time; the operator's own check comes on top. */
-    public static PodDisruptionBudget disruptionBudget(Colony colony, Color color) {
+    /**
+     * The color's one budget for voluntary disruptions (evictions, drains): at most one node pod
+     * down at a time while {@code open}, none otherwise. The operator opens it only when every
+     * pod of the color is up with its replicas caught up and any one of them could go without a
+     * cell losing its caught-up quorum, so the budget and the operator's own check agree.
+     */
+    public static PodDisruptionBudget disruptionBudget(Colony colony, Color color, boolean open) {
         String colonyName = colony.getMetadata().getName();
         String colorName = color.getSpec().getColor();
         return new PodDisruptionBudgetBuilder()
                 .withMetadata(metadata(colonyName, color))
                 .withNewSpec()
-                    .withMaxUnavailable(new IntOrString(1))
+                    .withMaxUnavailable(new IntOrString(open ? 1 : 0))
                     .withNewSelector().withMatchLabels(selector(colonyName, colorName)).endSelector()
                 .endSpec()
                 .build();

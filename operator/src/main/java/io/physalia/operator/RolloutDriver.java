@@ -3,8 +3,6 @@ package io.physalia.operator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.physalia.client.admin.ReplicaStatus;
-import io.physalia.controlplane.DisruptionCheck;
 import io.physalia.crds.Colony;
 import io.physalia.crds.Color;
 import io.physalia.crds.RolloutPolicy;
@@ -113,81 +111,15 @@ final class RolloutDriver {
             observed = seen != null && seen >= sts.getMetadata().getGeneration();
         }
         List<Pod> pods = client.pods().inNamespace(ns).withLabels(ColorResources.selector(colony, color)).list().getItems();
-        List<String> names = pods.stream().map(x -> x.getMetadata().getName()).toList();
-        Map<String, List<ReplicaStatus>> replicas_;
-        try {
-            replicas_ = runtime.replicasOf(names.stream().filter(runtime::up).toList());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            replicas_ = Map.of();
-        }
-        CaughtUp caught = new CaughtUp(runtime, replicas_);
+        ColorSurvey survey = ColorSurvey.of(runtime, pods.stream().map(x -> x.getMetadata().getName()).toList());
         List<Rollout.PodView> views = new ArrayList<>();
         for (Pod pod : pods) {
             String n = pod.getMetadata().getName();
-            boolean up = runtime.up(n) && replicas_.containsKey(n);
             views.add(new Rollout.PodView(n, pod.getMetadata().getUid(), pod.getMetadata().getLabels().get(Names.VERSION_LABEL),
-                    pod.getMetadata().getDeletionTimestamp() != null, up, runtime.healthy(n), up && caught.ofNode(n),
-                    caught.withoutNode(n)));
+                    pod.getMetadata().getDeletionTimestamp() != null, survey.up(n), runtime.healthy(n), survey.caughtUp(n),
+                    survey.withoutNode(n)));
         }
         return new Rollout.ColorView(color, pinned, replicas, stsVersion, observed, views);
-    }
-
-    /** The caught-up state of every cell of a color's nodes, from one listing of each node's replicas. */
-    private static final class CaughtUp {
-        private final ColonyRuntime runtime;
-        /** node to cell to applied slot, for the nodes that answered. */
-        private final Map<String, Map<String, Long>> applied = new HashMap<>();
-
-        CaughtUp(ColonyRuntime runtime, Map<String, List<ReplicaStatus>> listing) {
-            this.runtime = runtime;
-            listing.forEach((node, rs) -> {
-                Map<String, Long> m = new HashMap<>();
-                for (ReplicaStatus r : rs) {
-                    if (r.stopped() == null) {
-                        m.put(r.cell(), r.appliedUpTo());
-                    }
-                }
-                applied.put(node, m);
-            });
-        }
-
-        private List<DisruptionCheck.MemberState> members(String cell) {
-            List<DisruptionCheck.MemberState> out = new ArrayList<>();
-            for (String m : runtime.members(cell)) {
-                Long a = applied.getOrDefault(m, Map.of()).get(cell);
-                out.add(new DisruptionCheck.MemberState(m, a != null, a == null ? -1 : a));
-            }
-            return out;
-        }
-
-        /** The cells the engine has on the node, with their members' states. */
-        private Map<String, List<DisruptionCheck.MemberState>> cellsOf(String node) {
-            Map<String, List<DisruptionCheck.MemberState>> out = new TreeMap<>();
-            for (String cell : applied.getOrDefault(node, Map.of()).keySet()) {
-                if (runtime.members(cell).contains(node)) {
-                    out.put(cell, members(cell));
-                }
-            }
-            return out;
-        }
-
-        /** Whether every replica the node hosts for a cell it is a member of is caught up with its cell. */
-        boolean ofNode(String node) {
-            for (Map.Entry<String, List<DisruptionCheck.MemberState>> e : cellsOf(node).entrySet()) {
-                long best = e.getValue().stream().filter(DisruptionCheck.MemberState::answers)
-                        .mapToLong(DisruptionCheck.MemberState::appliedUpTo).max().orElse(-1);
-                Optional<DisruptionCheck.MemberState> self = e.getValue().stream().filter(m -> m.node().equals(node)).findFirst();
-                if (self.isEmpty() || !DisruptionCheck.caughtUp(self.get(), best)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        DisruptionCheck.Verdict withoutNode(String node) {
-            return DisruptionCheck.withoutNode(node, cellsOf(node));
-        }
     }
 
     // ---- validation metrics --------------------------------------------------------------------

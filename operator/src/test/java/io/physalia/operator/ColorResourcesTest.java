@@ -57,9 +57,10 @@ class ColorResourcesTest {
     }
 
     @Test
-    void theDisruptionBudgetAllowsOneNodeOfTheColorDown() {
-        var pdb = ColorResources.disruptionBudget(colony(), color(null));
+    void theDisruptionBudgetAllowsOneNodeOfTheColorDownOnlyWhenOpen() {
+        var pdb = ColorResources.disruptionBudget(colony(), color(null), true);
         assertEquals(1, pdb.getSpec().getMaxUnavailable().getIntVal());
+        assertEquals(0, ColorResources.disruptionBudget(colony(), color(null), false).getSpec().getMaxUnavailable().getIntVal());
         assertEquals(ColorResources.selector("prod", "blue"), pdb.getSpec().getSelector().getMatchLabels());
     }
 }

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Rollouts on a small colony of real node processes: one row of 7 racks (a power domain each), 2 colors of 3 node pods,
+ * Rollouts and drains on a small colony of real node processes: one row of 7 racks of 2 Kubernetes
+ * nodes (a power domain a rack), 2 colors of 3 node pods,
  * one cell of 3 per color. While each rollout runs, a watcher reads every member's readiness
  * twice a second (no two members of a cell may be down at once: a cell of 3 keeps its quorum) and
  * records every pod's replacement (each pod restarted once, one color after the other), and a
@@ -61,7 +62,7 @@ class OperatorRolloutTest {
 
     @BeforeAll
     static void colony(ControlPlane controlPlane) {
-        fixture = OperatorColony.start(controlPlane, NS, COLONY, new OperatorColony.Shape(1, 7, 1, 3, 7), spec -> {
+        fixture = OperatorColony.start(controlPlane, NS, COLONY, new OperatorColony.Shape(1, 7, 2, 3, 7), spec -> {
             RolloutPolicy p = new RolloutPolicy();
             p.setValidationWindowSeconds(5);
             p.setPodReadyTimeoutSeconds(20);
@@ -327,5 +328,47 @@ class OperatorRolloutTest {
             assertTrue(w.maxDown.getOrDefault("blue-cell", 9) <= 1 && w.maxDown.getOrDefault("green-cell", 9) <= 1, "" + w.maxDown);
         }
         plane.await("both cells settled", ROLL, () -> settled("blue-cell") && settled("green-cell"));
+    }
+
+    @Test
+    @Order(4)
+    void drainingTwoNodesAtOnceEvictsOnePodAtATimeAndNoCellLosesItsQuorum() throws Exception {
+        List<String> drained = new ArrayList<>();
+        for (String pod : List.of(COLONY + "-blue-0", COLONY + "-blue-1")) {
+            drained.add(client.pods().inNamespace(NS).withName(pod).get().getSpec().getNodeName());
+        }
+        plane.await("the blue budget to allow one eviction", ROLL, () -> client.policy().v1().podDisruptionBudget().inNamespace(NS)
+                .withName(COLONY + "-blue").get().getSpec().getMaxUnavailable().getIntVal() == 1);
+        Map<String, String> before = uids();
+        try (Watch w = new Watch()) {
+            List<String> args = new ArrayList<>(List.of("drain"));
+            args.addAll(drained);
+            args.addAll(List.of("--ignore-daemonsets", "--delete-emptydir-data", "--timeout=200s"));
+            Kubectl.Result r = plane.kubectl(args.toArray(String[]::new));
+            assertTrue(r.ok(), r.output());
+            System.out.println("kubectl drain " + drained + ":\n" + r.output()); // the evictions the budget refused show here
+            plane.await("both blue pods running elsewhere, and both cells settled", ROLL, () -> {
+                for (String pod : List.of(COLONY + "-blue-0", COLONY + "-blue-1")) {
+                    Pod p = client.pods().inNamespace(NS).withName(pod).get();
+                    if (p == null || p.getSpec().getNodeName() == null || drained.contains(p.getSpec().getNodeName())
+                            || !fixture.runner.running(NS, pod)) {
+                        return false;
+                    }
+                }
+                return settled("blue-cell") && settled("green-cell");
+            });
+            w.close();
+            assertEquals(List.of(COLONY + "-blue-0", COLONY + "-blue-1"), w.replaced.stream().sorted().toList(),
+                    "the two drained pods were evicted once each: " + w.replaced);
+            assertTrue(w.maxDown.getOrDefault("blue-cell", 9) <= 1, "at most one member of blue-cell down at once: " + w.maxDown);
+            assertTrue(w.written.getOrDefault("blue-cell", new AtomicLong()).get() > 0, "writes went on: " + w.written);
+        } finally {
+            for (String n : drained) {
+                plane.kubectl("uncordon", n);
+            }
+        }
+        Map<String, String> after = uids();
+        assertTrue(before.keySet().stream().filter(p -> p.contains("-green-")).allMatch(p -> before.get(p).equals(after.get(p))),
+                "green untouched");
     }
 }
