@@ -371,4 +371,23 @@ class OperatorRolloutTest {
         assertTrue(before.keySet().stream().filter(p -> p.contains("-green-")).allMatch(p -> before.get(p).equals(after.get(p))),
                 "green untouched");
     }
+
+    @Test
+    @Order(5)
+    void aDeletedKubernetesNodeGetsItsPodRescheduledAndTheCellWhole() throws Exception {
+        String pod = COLONY + "-green-0";
+        String node = client.pods().inNamespace(NS).withName(pod).get().getSpec().getNodeName();
+        String uid = client.pods().inNamespace(NS).withName(pod).get().getMetadata().getUid();
+        client.nodes().withName(node).delete();
+        plane.await("the node's process to stop", ROLL, () -> !fixture.runner.running(NS, pod)
+                || !fixture.runner.uid(NS, pod).orElse("").equals(uid));
+        plane.await("pod " + pod + " recreated on another node, running, and green-cell whole again", Duration.ofMinutes(5), () -> {
+            Pod p = client.pods().inNamespace(NS).withName(pod).get();
+            return p != null && !p.getMetadata().getUid().equals(uid) && p.getSpec().getNodeName() != null
+                    && !p.getSpec().getNodeName().equals(node) && fixture.runner.running(NS, pod) && settled("green-cell");
+        });
+        Response r = new PhysaliaClient(cell("green-cell").getStatus().getMembers().stream().map(CellMember::getNode)
+                .map(fixture::ip).filter(x -> x != null).map(NodePorts::http).toList()).get("green-cell", "k", "linearizable");
+        assertTrue(r.ok() && r.body().contains("v"), r.body());
+    }
 }
