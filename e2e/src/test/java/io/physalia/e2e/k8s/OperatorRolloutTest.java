@@ -390,4 +390,47 @@ class OperatorRolloutTest {
                 .map(fixture::ip).filter(x -> x != null).map(NodePorts::http).toList()).get("green-cell", "k", "linearizable");
         assertTrue(r.ok() && r.body().contains("v"), r.body());
     }
+
+    private static String leaseHolder() {
+        var lease = client.leases().inNamespace(NS).withName(io.physalia.operator.PhysaliaOperator.LEASE).get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    private static void applyCell(String name) {
+        Cell c = new Cell();
+        c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        CellSpec spec = new CellSpec();
+        spec.setColor("blue");
+        spec.setSize(3);
+        c.setSpec(spec);
+        client.resource(c).create();
+    }
+
+    @Test
+    @Order(6)
+    void ofTwoOperatorsOnlyTheLeaseHolderActsAndTheOtherTakesOverWhenItGoes() {
+        fixture.stopOperator();
+        java.util.concurrent.atomic.AtomicBoolean lostA = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean lostB = new java.util.concurrent.atomic.AtomicBoolean();
+        var a = new io.physalia.operator.PhysaliaOperator(client, NS,
+                java.util.Optional.of(new io.physalia.operator.PhysaliaOperator.Election("operator-a", () -> lostA.set(true))));
+        a.start();
+        plane.await("operator-a to hold the Lease", ROLL, () -> "operator-a".equals(leaseHolder()));
+        var b = new io.physalia.operator.PhysaliaOperator(client, NS,
+                java.util.Optional.of(new io.physalia.operator.PhysaliaOperator.Election("operator-b", () -> lostB.set(true))));
+        b.start();
+        fixture.operator = b; // closed with the fixture, whatever happens below
+        applyCell("ha-1");
+        plane.await("Cell ha-1 settled, placed by operator-a", ROLL, () -> settled("ha-1"));
+        assertEquals("operator-a", leaseHolder());
+        assertTrue(a.scrapeMetrics().contains("colony=\"roll\""), "operator-a runs the colony");
+        assertTrue(!b.scrapeMetrics().contains("colony=\"roll\""), "operator-b, not leading, runs nothing:\n" + b.scrapeMetrics());
+
+        a.close();
+        plane.await("operator-b to take the Lease", ROLL, () -> "operator-b".equals(leaseHolder()));
+        applyCell("ha-2");
+        plane.await("Cell ha-2 settled, placed by operator-b", ROLL, () -> settled("ha-2") && settled("ha-1"));
+        assertTrue(b.scrapeMetrics().contains("colony=\"roll\""));
+        assertTrue(!lostA.get() && !lostB.get(), "closing is not losing the Lease");
+    }
 }
