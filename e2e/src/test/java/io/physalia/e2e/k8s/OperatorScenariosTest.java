@@ -166,8 +166,11 @@ class OperatorScenariosTest {
             assertEquals(List.of("ALL"), sc.getCapabilities().getDrop());
             Service svc = client.services().inNamespace(NS).withName(name).get();
             assertEquals("None", svc.getSpec().getClusterIP(), "headless");
-            PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace(NS).withName(name).get();
-            assertEquals(1, pdb.getSpec().getMaxUnavailable().getIntVal());
+            // one budget per color; it allows one eviction once the operator sees every node up and caught up
+            plane.await("the disruption budget of " + name + " to allow one node down", SETTLE, () -> {
+                PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace(NS).withName(name).get();
+                return pdb != null && pdb.getSpec().getMaxUnavailable().getIntVal() == 1;
+            });
             // one pod of the color per rack, one node pod per Kubernetes node
             Set<String> racks = new TreeSet<>();
             for (int i = 0; i < PER_COLOR; i++) {
