@@ -18,10 +18,13 @@ public final class Main {
             usage: physalia <command> [flags]
 
               local   [--nodes 28] [--rows 2] [--colors 2] [--size 7] [--data-dir ./physalia-data] [--base-port 7400]
+                      [--prometheus-config DIR]
                       start a colony of node processes on this machine (Ctrl-C stops them all),
                       with a synthetic topology (rows of racks of two nodes) and colors, and the
                       control plane on base-port (its state is kept in the data directory);
-                      node nK serves HTTP on base-port+K and peers on base-port+100+K
+                      node nK serves HTTP on base-port+K and peers on base-port+100+K;
+                      --prometheus-config writes DIR/prometheus.yml (scraping every node), the alert
+                      rules and the Grafana dashboard: prometheus --config.file=DIR/prometheus.yml
               create  --cell C --client-rack r1-k1[,r1-k2...] [--size 7] [--color blue] [--control HOST:PORT]
                       the control plane places the cell by the rules and hosts it there
               create  [--node HOST:PORT[,HOST:PORT...]] --cell C --members n1,n2,n3   (by hand, no rules)
@@ -90,7 +93,7 @@ public final class Main {
     }
 
     private static void local(Map<String, String> f) throws Exception {
-        allow(f, "nodes", "rows", "data-dir", "base-port", "colors", "size");
+        allow(f, "nodes", "rows", "data-dir", "base-port", "colors", "size", "prometheus-config");
         int nodes = intFlag(f, "nodes", 28);
         int rows = intFlag(f, "rows", 2);
         int colors = intFlag(f, "colors", 2);
@@ -115,6 +118,11 @@ public final class Main {
         if (seating != null) {
             usage(seating);
         }
+        Path prometheusDir = f.containsKey("prometheus-config") ? Path.of(f.get("prometheus-config")) : null;
+        String prometheusProblem = prometheusDir == null ? null : PrometheusConfig.problem(prometheusDir);
+        if (prometheusProblem != null) {
+            usage(prometheusProblem);
+        }
         Path dir = Path.of(f.getOrDefault("data-dir", "physalia-data"));
         LocalColony colony = new LocalColony(dir, LocalColony.ports(nodes, base));
         ColonyControl control;
@@ -124,6 +132,16 @@ public final class Main {
             System.err.println("physalia local: " + e.getMessage());
             System.exit(1);
             return;
+        }
+        Path prometheusConfig = null;
+        if (prometheusDir != null) {
+            try {
+                prometheusConfig = PrometheusConfig.write(prometheusDir, LocalColony.COLONY, prometheusTargets(colony, control),
+                        java.time.Duration.ofSeconds(5));
+            } catch (java.io.IOException e) {
+                System.err.println("physalia local: --prometheus-config " + prometheusDir + ": cannot write the files: " + e);
+                System.exit(1);
+            }
         }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -164,11 +182,20 @@ public final class Main {
         System.out.println("  ./physalia move --cell demo --client-rack " + control.topology().nodes().stream()
                 .map(io.physalia.topology.NodeTopology::rack).max(String::compareTo).orElse("r1-k1") + control0);
         System.out.println("  ./physalia get" + nodeFlag + " --cell demo --key greeting");
+        if (prometheusConfig != null) {
+            System.out.println("\nPrometheus (scrapes every node, evaluates the alert rules; dashboard.json is for Grafana):");
+            System.out.println("  prometheus --config.file=" + prometheusConfig.toAbsolutePath());
+        }
         System.out.println("\nCtrl-C stops every node.");
         done.await();
     }
 
-    /** create (by the rules), move, start-node, status, pause, resume: talk to the local colony's control plane. */
+    /** Every node of the local colony as a Prometheus target, with its color. */
+    static List<PrometheusConfig.Target> prometheusTargets(LocalColony colony, ColonyControl control) {
+        return colony.specs().stream().map(n -> new PrometheusConfig.Target(n.name(), control.colors().get(n.name()), n.http())).toList();
+    }
+
+        /** create (by the rules), move, start-node, status, pause, resume: talk to the local colony's control plane. */
     private static int controlCommand(String cmd, Map<String, String> f) {
         try {
             String control = f.getOrDefault("control", DEFAULT_CONTROL);

@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.core.cell.Configuration;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Effects;
 import io.physalia.core.paxos.Envelope;
@@ -30,12 +31,20 @@ final class CellHost {
     private final Map<Long, Consumer<Reply>> waiting = new HashMap<>();
     private boolean stopped;
     private CompletableFuture<Void> lastPersist = CompletableFuture.completedFuture(null);
+    /** What this replica counts for in the node's {@link ReplicaCensus}: its members, and whether it leads. */
+    private Configuration countedConfig;
+    private ReplicaCensus.MemberSet countedSet;
+    private boolean countedLeading;
 
     CellHost(String cell, Shard shard, Node node, Replica replica) {
         this.cell = cell;
         this.shard = shard;
         this.node = node;
         this.replica = replica;
+        countedConfig = replica.configuration();
+        countedSet = ReplicaCensus.MemberSet.of(countedConfig);
+        node.census().add(countedSet);
+        recount();
     }
 
     Replica replica() {
@@ -86,6 +95,25 @@ final class CellHost {
             release(sends, replies);
         }
         scheduleWakeup(fx.wakeupAtMillis());
+        recount();
+    }
+
+    /** Brings the census in line with the replica after a step: leadership, and members if they changed. */
+    private void recount() {
+        ReplicaCensus census = node.census();
+        boolean leads = replica.isLeader();
+        if (leads != countedLeading) {
+            countedLeading = leads;
+            census.leading(leads);
+        }
+        Configuration c = replica.configuration();
+        if (c != countedConfig && !c.equals(countedConfig)) {
+            ReplicaCensus.MemberSet set = ReplicaCensus.MemberSet.of(c);
+            census.add(set);
+            census.remove(countedSet);
+            countedSet = set;
+        }
+        countedConfig = c;
     }
 
     private void releaseWhenDurable(CompletableFuture<Void> durable, List<Envelope> sends, List<Reply> replies) {
@@ -134,6 +162,13 @@ final class CellHost {
 
     /** Stops driving the replica (it was dropped or replaced): no timer, and no answers will come. */
     void stop() {
+        if (!stopped) {
+            node.census().remove(countedSet);
+            if (countedLeading) {
+                countedLeading = false;
+                node.census().leading(false);
+            }
+        }
         stopped = true;
         if (timerId >= 0) {
             node.vertx().cancelTimer(timerId);

@@ -68,6 +68,10 @@ final class Metrics {
         }
         gauge("physalia_cells_hosted", "Cell replicas hosted by this node.", node::cellCount);
         gauge("physalia_cells_refused", "Cells refused because their durable records are damaged.", node::refusedCount);
+        gauge("physalia_cells_leading", "Hosted replicas that lead their cell.", () -> node.census().leading());
+        gauge("physalia_cells_without_quorum",
+                "Hosted replicas whose cell has fewer members alive (by this node's pings, itself included) than a quorum.",
+                node::cellsWithoutQuorum);
         gauge("physalia_peers_alive", "Peers of the directory whose pings arrived recently.",
                 () -> node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis()));
         gauge("physalia_peers_known", "Peers in this node's directory (from --peers, then as the control plane sets it).",
@@ -88,8 +92,6 @@ final class Metrics {
         gauge("physalia_checkpoint_bytes", "Bytes of the checkpoint store's two MapDB files.",
                 () -> node.storage().checkpoints().sizeBytes());
         gauge("physalia_wakeup_timers", "Replicas with a wakeup timer set (idle cells have none).", node::pendingWakeups);
-        gauge("physalia_peer_frames_wrong_color", "Peer frames and pings refused because the other node has another color.",
-                () -> node.transport() == null ? 0 : node.transport().wrongColor.get());
         gauge("physalia_keyring_signing_key_id", "The key id this node signs frames with.",
                 () -> node.keys().keyring().signingKeyId());
         gauge("physalia_keyring_keys", "Keys this node accepts frames under.", () -> node.keys().keyring().keyIds().size());
@@ -126,6 +128,9 @@ final class Metrics {
                 "Inter-node frames and pings refused because their sender is not in this node's peer directory "
                         + "(not told of it yet, or removed).", null,
                 () -> Map.of("", node.transport() == null ? 0 : node.transport().unknownPeer.get())).register(registry);
+        new CountersRead("physalia_peer_frames_wrong_color_total",
+                "Peer frames and pings refused because they came from, or were meant for, a node of another color.", null,
+                () -> Map.of("", node.transport() == null ? 0 : node.transport().wrongColor.get())).register(registry);
         new CountersRead("physalia_frames_rejected_total",
                 "Inter-node frames and pings dropped by the wire codec, by reason (BAD_HMAC, REPLAYED, WRONG_SESSION...).",
                 "reason", () -> {

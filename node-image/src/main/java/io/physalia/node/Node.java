@@ -50,6 +50,7 @@ public final class Node implements AutoCloseable {
     private final Metrics metrics;
     private final ReplicaConfig replicaConfig = REPLICA_CONFIG;
     private final Map<String, CellHost> cells = new ConcurrentHashMap<>();
+    private final ReplicaCensus census = new ReplicaCensus();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong requestIds = new AtomicLong();
     private final ReplicaObserver observer;
@@ -420,6 +421,21 @@ public final class Node implements AutoCloseable {
 
     int cellCount() {
         return cells.size();
+    }
+
+    /** The hosted replicas counted by leadership and member set (for the metrics). */
+    ReplicaCensus census() {
+        return census;
+    }
+
+    /**
+     * Hosted replicas whose cell has fewer members alive than a quorum, by this node's pings (itself
+     * counted alive): a cell that cannot choose anything as far as this node can tell.
+     */
+    int cellsWithoutQuorum() {
+        PeerTransport t = transport;
+        long now = nowMillis();
+        return census.withoutQuorum(n -> n.equals(config.name()) || (t != null && t.alive(n, now)));
     }
 
     /** Replicas with a wakeup timer pending (read without the shards' ordering: a metric, not a decision). */

@@ -82,6 +82,7 @@ class MetricsTest {
                     everywhere.retainAll(names);
                 }
                 assertEquals(1.0, s.sum("physalia_cells_hosted", Map.of()));
+                assertEquals(0.0, s.sum("physalia_cells_without_quorum", Map.of()), "every member is up");
                 assertEquals(2.0, s.sum("physalia_peers_alive", Map.of()));
                 assertEquals(DecodeResult.Reason.values().length, s.named("physalia_frames_rejected_total").size(),
                         "every rejection reason is exported, zeros included");
@@ -96,7 +97,8 @@ class MetricsTest {
                     "physalia_batch_commands_bucket", "physalia_pipeline_fullness_bucket", "physalia_frames_rejected_total",
                     "physalia_teaching_total", "physalia_cells_hosted", "physalia_peers_alive", "physalia_key_file_reloads_total",
                     "physalia_keyring_signing_key_id", "physalia_peer_frames_dropped_total", "physalia_messages_sent_total",
-                    "physalia_log_syncs", "physalia_wakeup_timers")) {
+                    "physalia_log_syncs", "physalia_wakeup_timers", "physalia_cells_leading", "physalia_cells_without_quorum",
+                    "physalia_peer_frames_wrong_color_total")) {
                 assertTrue(everywhere.contains(name), name + " missing from some node's /metrics: " + everywhere);
             }
             assertTrue(leader != null, "some node proposed");

@@ -53,7 +53,9 @@ class NodeColorTest {
             HttpResponse<String> st = send("GET", p[2], "/admin/cells/c", null, keys.adminToken());
             assertEquals(200, st.statusCode(), st.body());
             assertTrue(st.body().contains("\"member\":\"green1@0\""), st.body());
-            assertTrue(send("GET", p[0], "/metrics", null, null).body().contains("physalia_peer_frames_wrong_color"));
+            Scrape scraped = Scrape.parse(send("GET", p[0], "/metrics", null, null).body());
+            assertTrue(scraped.sum("physalia_peer_frames_wrong_color_total", Map.of("color", "blue")) >= 3,
+                    "the refusals are a counter of the blue node: " + scraped.named("physalia_peer_frames_wrong_color_total"));
             assertTrue(send("GET", p[0], "/readyz", null, null).body().contains("\"physalia.io/color\":\"blue\""));
         }
     }

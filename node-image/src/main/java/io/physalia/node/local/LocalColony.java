@@ -28,6 +28,9 @@ public final class LocalColony implements AutoCloseable {
         }
     }
 
+    /** The colony name every local node is started with ({@code --colony}: the colony label of its metrics). */
+    public static final String COLONY = "local";
+
     private final Path root;
     private final List<NodeSpec> specs;
     private final Path keyFile;
@@ -103,7 +106,7 @@ public final class LocalColony implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "--enable-native-access=ALL-UNNAMED", // MapDB's hashing library loads native code; no warning on stderr
                 "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
-                "--name", n.name(), "--colony", "local", "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
+                "--name", n.name(), "--colony", COLONY, "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
                 "--http-port", Integer.toString(n.httpPort()), "--peers", peers, "--key-file", keyFile.toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         cmd.addAll(extraArgs.getOrDefault(n.name(), List.of()));
