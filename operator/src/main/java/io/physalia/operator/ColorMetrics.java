@@ -14,7 +14,7 @@ import java.util.TreeMap;
  */
 final class ColorMetrics {
     /** Results that are the server's failure, not the client's: no answer, no quorum, an outcome unknown. */
-    static final Set<String> SERVER_ERRORS = Set.of("outcome_unknown", "unavailable", "incomplete");
+    static final Set<String> SERVER_ERRORS = Set.of("outcome_unknown", "unavailable", "timeout", "incomplete");
 
     private ColorMetrics() {}
 
