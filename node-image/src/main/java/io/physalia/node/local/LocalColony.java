@@ -2,6 +2,7 @@ package io.physalia.node.local;
 
 import io.physalia.node.KeyFile;
 import io.physalia.node.NodeMain;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -124,6 +125,60 @@ public final class LocalColony implements AutoCloseable {
             awaitReady(i, Duration.ofSeconds(120)); // generous: a loaded 2-core machine starts a dozen JVMs slowly
             progress.accept(specs.get(i).name() + " ready at http://" + specs.get(i).http());
         }
+        awaitMesh(Duration.ofSeconds(60));
+        progress.accept("every node has heard from the peers it talks to");
+    }
+
+    /**
+     * Waits until every running node has heard from each peer it talks to (its pings carry the
+     * peer's HTTP address). Ready alone is not enough: a node that has not heard from a peer yet
+     * cannot forward a cell creation to it, so a create right after start would be partial.
+     */
+    public void awaitMesh(Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String token = KeyFile.load(keyFile).adminToken();
+        String waitingFor = "";
+        while (System.nanoTime() < deadline) {
+            waitingFor = unheardPeers(token);
+            if (waitingFor.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("nodes have not heard from all their peers after " + timeout + ": " + waitingFor);
+    }
+
+    /** "n1 has not heard from [n3]; ..." for every running node still missing a peer, or "" when none is. */
+    private String unheardPeers(String token) throws InterruptedException {
+        StringBuilder missing = new StringBuilder();
+        for (int i = 0; i < specs.size(); i++) {
+            if (!isAlive(i)) {
+                continue;
+            }
+            List<String> unheard = new ArrayList<>();
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + specs.get(i).http() + "/admin/peers"))
+                        .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    unheard.add("(GET /admin/peers answered " + r.statusCode() + ")");
+                } else {
+                    JsonObject peers = new JsonObject(r.body()).getJsonObject("peers");
+                    for (String peer : peers.fieldNames()) {
+                        JsonObject p = peers.getJsonObject(peer);
+                        if (p.getBoolean("talks", false) && p.getString("http") == null) {
+                            unheard.add(peer);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                unheard.add("(GET /admin/peers failed: " + e.getMessage() + ")");
+            }
+            if (!unheard.isEmpty()) {
+                missing.append(missing.isEmpty() ? "" : "; ").append(specs.get(i).name()).append(" has not heard from ").append(unheard);
+            }
+        }
+        return missing.toString();
     }
 
     /** Waits until node {@code i} answers /readyz with 200. */
