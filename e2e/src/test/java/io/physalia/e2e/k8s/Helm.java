@@ -1,0 +1,99 @@
+package io.physalia.e2e.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the helm built by {@code e2e/k8s-bin/build-helm.sh} (next to the control plane's binaries) on
+ * the chart {@code helm/physalia}, with helm's cache, config and data homes in a directory of its own
+ * (never the user's), against the control plane's kubeconfig when one is given.
+ */
+final class Helm {
+    /** The chart (surefire runs in the e2e module's directory). */
+    static final Path CHART = Path.of("..", "helm", "physalia").toAbsolutePath().normalize();
+
+    record Result(int exitCode, String output) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    private final Path binary;
+    private final Path home;
+    private final Path kubeconfig;
+
+    private Helm(Path binary, Path home, Path kubeconfig) {
+        this.binary = binary;
+        this.home = home;
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** Helm for the control plane's cluster, its homes under {@code home}. */
+    static Helm on(ControlPlane plane, Path home) {
+        Path binary = plane.binaries().binary("helm");
+        assertTrue(Files.isExecutable(binary), "no helm at " + binary + ": run e2e/k8s-bin/build-helm.sh");
+        return new Helm(binary, home, plane.kubeconfig());
+    }
+
+    Result run(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        command.addAll(List.of(args));
+        if (kubeconfig != null) {
+            command.add("--kubeconfig=" + kubeconfig);
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
+            builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
+            builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
+            builder.environment().remove("KUBECONFIG");
+            Process process = builder.start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                ManagedProcess.stopTree(process.toHandle(), java.time.Duration.ZERO);
+                throw new AssertionError("helm timed out: " + command);
+            }
+            return new Result(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted running " + command, e);
+        }
+    }
+
+    /** {@code helm template} of the chart with the values (YAML text) and extra flags; fails unless it renders. */
+    String template(String release, String namespace, String values, String... flags) {
+        Result r = templateResult(release, namespace, values, flags);
+        assertTrue(r.ok(), "helm template failed:\n" + r.output());
+        return r.output();
+    }
+
+    Result templateResult(String release, String namespace, String values, String... flags) {
+        List<String> args = new ArrayList<>(List.of("template", release, CHART.toString(), "-n", namespace,
+                "-f", valuesFile(values).toString()));
+        args.addAll(List.of(flags));
+        return run(args.toArray(String[]::new));
+    }
+
+    /** The values written to a fresh file under the homes' directory. */
+    Path valuesFile(String values) {
+        try {
+            Files.createDirectories(home);
+            Path file = Files.createTempFile(home, "values-", ".yaml");
+            Files.writeString(file, values);
+            return file;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
