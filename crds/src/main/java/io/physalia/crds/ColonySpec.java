@@ -55,6 +55,24 @@ public class ColonySpec {
     @Size(max = 16)
     private java.util.Map<String, String> nodeSelector;
 
+    /**
+     * Settings every node of the colony reads from its config file (the ConfigMap
+     * {@code <colony>-node-settings}), named as the node's flags without {@code --}: only those the
+     * operator does not set itself. A change reaches a node when it next starts.
+     */
+    @Size(max = 8)
+    @ValidationRule(value = "self.all(k, k in ['log-segment-bytes', 'checkpoint-log-bytes'])",
+            message = "spec.nodeSettings may set only log-segment-bytes and checkpoint-log-bytes; the operator sets every other node setting")
+    private java.util.Map<String, @Pattern(Patterns.BYTE_COUNT) String> nodeSettings;
+
+    public java.util.Map<String, String> getNodeSettings() {
+        return nodeSettings;
+    }
+
+    public void setNodeSettings(java.util.Map<String, String> nodeSettings) {
+        this.nodeSettings = nodeSettings;
+    }
+
     public String getImage() {
         return image;
     }

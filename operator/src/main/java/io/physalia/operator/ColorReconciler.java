@@ -58,6 +58,7 @@ public final class ColorReconciler implements Reconciler<Color> {
             return UpdateControl.patchStatus(color).rescheduleAfter(REFRESH);
         }
         apply(client, ColorResources.headlessService(colony, color));
+        apply(client, ColorResources.nodeSettings(colony)); // before the pods that mount it
         apply(client, ColorResources.statefulSet(colony, color));
 
         String colonyName = colony.getMetadata().getName();

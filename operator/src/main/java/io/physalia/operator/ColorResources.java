@@ -1,5 +1,7 @@
 package io.physalia.operator;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -33,6 +35,8 @@ import java.util.TreeMap;
 public final class ColorResources {
     public static final String DATA_MOUNT = "/var/lib/physalia";
     public static final String KEYS_MOUNT = "/etc/physalia/keys";
+    /** Where the node-settings ConfigMap is mounted; PHYSALIA_CONFIG names its file. */
+    public static final String CONFIG_MOUNT = "/etc/physalia/config";
     public static final String DATA_VOLUME = "data";
     static final String DATA_SIZE = "1Gi";
 
@@ -56,6 +60,29 @@ public final class ColorResources {
     /** The image of a version: the colony's image repository tagged with the version. */
     public static String image(Colony colony, String version) {
         return colony.getSpec().getImage() + ":" + version;
+    }
+
+    /**
+     * The node config file every node of the colony reads ({@code PHYSALIA_CONFIG}): the Colony's
+     * spec.nodeSettings as {@code key = value} lines, sorted. Owned by the Colony; the same for
+     * every color, so each color's reconcile applies the same object. A node reads it when it
+     * starts: a change reaches each node at its next restart.
+     */
+    public static ConfigMap nodeSettings(Colony colony) {
+        StringBuilder conf = new StringBuilder("# from Colony ").append(colony.getMetadata().getName())
+                .append(" spec.nodeSettings; read by each node when it starts\n");
+        Map<String, String> settings = colony.getSpec().getNodeSettings();
+        if (settings != null) {
+            new TreeMap<>(settings).forEach((k, v) -> conf.append(k).append(" = ").append(v).append('\n'));
+        }
+        String name = colony.getMetadata().getName();
+        return new ConfigMapBuilder()
+                .withNewMetadata().withName(Names.nodeSettings(name)).withNamespace(colony.getMetadata().getNamespace())
+                    .withLabels(Map.of(Names.COLONY_LABEL, name, Names.MANAGED_BY_LABEL, Names.MANAGED_BY))
+                    .withOwnerReferences(owner(colony))
+                .endMetadata()
+                .withData(Map.of(Names.NODE_CONFIG_KEY, conf.toString()))
+                .build();
     }
 
     /** The labels that select the pods of one color. */
@@ -115,6 +142,8 @@ public final class ColorResources {
                             .withContainers(container(colonyName, colorName, image(colony, version)))
                             .addNewVolume().withName("keys").withNewSecret().withSecretName(Names.keyring(colonyName))
                                 .withDefaultMode(0400).endSecret().endVolume()
+                            .addNewVolume().withName("settings").withNewConfigMap().withName(Names.nodeSettings(colonyName))
+                                .endConfigMap().endVolume()
                             .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                             .withNewAffinity().withNewPodAntiAffinity()
                                 // one node pod per Kubernetes node, whatever its color: a machine lost is one node lost
@@ -159,6 +188,8 @@ public final class ColorResources {
                     .endValueFrom().endEnv()
                 .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef()
                     .endValueFrom().endEnv()
+                // the settings the operator does not give as args (spec.nodeSettings)
+                .addNewEnv().withName("PHYSALIA_CONFIG").withValue(CONFIG_MOUNT + "/" + Names.NODE_CONFIG_KEY).endEnv()
                 .addNewPort().withName("http").withContainerPort(NodePorts.HTTP).endPort()
                 .addNewPort().withName("peer").withContainerPort(NodePorts.PEER).endPort()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(new IntOrString("http")).endHttpGet()
@@ -172,6 +203,7 @@ public final class ColorResources {
                 .endSecurityContext()
                 .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_MOUNT).endVolumeMount()
                 .addNewVolumeMount().withName("keys").withMountPath(KEYS_MOUNT).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("settings").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .build();
     }

@@ -18,6 +18,8 @@ public final class Names {
     public static final String PAUSED_ANNOTATION = "physalia.io/paused";
     /** The key of the key file inside the colony's keyring Secret. */
     public static final String KEY_FILE_KEY = "keys.properties";
+    /** The key of the node config file inside the node-settings ConfigMap. */
+    public static final String NODE_CONFIG_KEY = "node.conf";
 
     private Names() {}
 
@@ -28,6 +30,11 @@ public final class Names {
 
     public static String keyring(String colony) {
         return colony + "-keys";
+    }
+
+    /** The ConfigMap holding every node's config file (the Colony's spec.nodeSettings). */
+    public static String nodeSettings(String colony) {
+        return colony + "-node-settings";
     }
 
     public static String keyring(Colony colony) {

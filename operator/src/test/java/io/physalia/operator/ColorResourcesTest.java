@@ -51,6 +51,27 @@ class ColorResourcesTest {
     }
 
     @Test
+    void theNodeSettingsBecomeEveryNodesConfigFileNamedByItsEnvironment() {
+        Colony colony = colony();
+        colony.getSpec().setNodeSettings(java.util.Map.of("log-segment-bytes", "16m", "checkpoint-log-bytes", "256m"));
+        var cm = ColorResources.nodeSettings(colony);
+        assertEquals("prod-node-settings", cm.getMetadata().getName());
+        assertEquals("prod", cm.getMetadata().getOwnerReferences().get(0).getName(), "owned by the Colony");
+        List<String> lines = cm.getData().get(Names.NODE_CONFIG_KEY).lines().toList();
+        assertEquals(List.of("checkpoint-log-bytes = 256m", "log-segment-bytes = 16m"), lines.subList(1, lines.size()), "sorted, after a comment");
+        assertTrue(lines.get(0).startsWith("#"), lines.get(0));
+        colony.getSpec().setNodeSettings(null);
+        assertEquals(1, ColorResources.nodeSettings(colony).getData().get(Names.NODE_CONFIG_KEY).lines().count(), "no settings: the comment only");
+
+        var pod = ColorResources.statefulSet(colony(), color(null)).getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        assertTrue(container.getEnv().stream().anyMatch(e -> e.getName().equals("PHYSALIA_CONFIG")
+                && e.getValue().equals(ColorResources.CONFIG_MOUNT + "/" + Names.NODE_CONFIG_KEY)), container.getEnv().toString());
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("prod-node-settings")));
+        assertTrue(container.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(ColorResources.CONFIG_MOUNT) && m.getReadOnly()));
+    }
+
+    @Test
     void aColorsOwnVersionOverridesTheColonys() {
         assertEquals("registry.example/physalia-node:1.3.0-rc1",
                 ColorResources.statefulSet(colony(), color("1.3.0-rc1")).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());

@@ -20,6 +20,7 @@ import io.physalia.crds.Color;
 import io.physalia.crds.ColorSpec;
 import io.physalia.operator.ColorResources;
 import io.physalia.operator.Keyring;
+import io.physalia.operator.Names;
 import io.physalia.operator.NodePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -43,15 +44,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The node image starts: its own entrypoint, environment and user, read from the image's config,
  * run on its own root file system (read-only) with the container the operator's StatefulSet
- * gives a node pod (args, env, volume mounts, security context), and settings from the
- * environment and from a config file mounted as a ConfigMap would be. The node answers
- * {@code /readyz}; a bad line in the config file stops it with the line named.
+ * gives a node pod (args, env, volume mounts, security context), its settings from the
+ * environment and from the node-settings ConfigMap the operator writes from the Colony's
+ * spec.nodeSettings. The node answers {@code /readyz}; a setting it refuses stops it with the
+ * ConfigMap file's line named.
  */
 class NodeImageStartTest {
     /** An address of 127.0.0.0/8 no other test binds: the pod IP of this container. */
     static final String POD_IP = "127.0.91.1";
     static final String POD_NAME = "demo-blue-0";
-    static final String CONFIG_MOUNT = "/etc/physalia/config";
     /** Three JVMs may be starting elsewhere on two cores. */
     static final Duration START = Duration.ofSeconds(120);
     static final int NODE_UID = 10001;
@@ -67,7 +68,7 @@ class NodeImageStartTest {
 
     @Test
     void theImageStartsANodeFromThePodSpecTheOperatorWrites(@TempDir Path tmp) throws Exception {
-        Pod pod = pod(tmp, "checkpoint-log-bytes = 256m\n");
+        Pod pod = pod(tmp, Map.of("checkpoint-log-bytes", "256m", "log-segment-bytes", "16m"));
         try (LocalContainer node = pod.start()) {
             JsonNode ready = awaitReady(node);
             assertEquals(POD_NAME, ready.path("node").asText(), "the name from the args, $(POD_NAME) expanded: " + ready);
@@ -79,13 +80,14 @@ class NodeImageStartTest {
     }
 
     @Test
-    void aBadLineInTheConfigMapStopsTheNodeNamingIt(@TempDir Path tmp) throws Exception {
-        Pod pod = pod(tmp, "checkpoint-log-bytes = lots\n");
+    void aSettingTheNodeRefusesStopsItNamingTheConfigMapLine(@TempDir Path tmp) throws Exception {
+        // passes the CRD's pattern; only the node knows a checkpoint must hold at least one segment
+        Pod pod = pod(tmp, Map.of("checkpoint-log-bytes", "8k"));
         try (LocalContainer node = pod.start()) {
             int rc = node.waitFor(START.toSeconds());
             assertNotEquals(-1, rc, "the node should exit on a bad config file; output:\n" + node.output());
             assertNotEquals(0, rc, node.output());
-            assertTrue(node.output().contains("checkpoint-log-bytes") && node.output().contains("node.conf line 1"),
+            assertTrue(node.output().contains("checkpoint-log-bytes") && node.output().contains("node.conf line 2"),
                     "the error names the setting and the file's line:\n" + node.output());
         }
     }
@@ -98,10 +100,11 @@ class NodeImageStartTest {
         }
     }
 
-    private static Pod pod(Path tmp, String configFile) throws Exception {
+    private static Pod pod(Path tmp, Map<String, String> nodeSettings) throws Exception {
         ImageTar image = ImageTar.open(ImageTar.built("node", "jib-image.tar"), tmp);
         Path rootfs = image.unpackRootfs(tmp.resolve("rootfs"));
         Colony colony = colony();
+        colony.getSpec().setNodeSettings(nodeSettings);
         StatefulSet sts = ColorResources.statefulSet(colony, color());
         PodSpec spec = sts.getSpec().getTemplate().getSpec();
         Container c = spec.getContainers().get(0);
@@ -112,6 +115,10 @@ class NodeImageStartTest {
 
         Map<String, String> podEnv = new LinkedHashMap<>();
         for (EnvVar e : c.getEnv()) {
+            if (e.getValue() != null) {
+                podEnv.put(e.getName(), e.getValue());
+                continue;
+            }
             String field = e.getValueFrom().getFieldRef().getFieldPath();
             podEnv.put(e.getName(), switch (field) {
                 case "metadata.name" -> POD_NAME;
@@ -119,11 +126,8 @@ class NodeImageStartTest {
                 default -> throw new AssertionError("the test does not know field " + field);
             });
         }
-        // the ConfigMap a user would mount, named by the environment
-        Path config = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(config.resolve("node.conf"), configFile);
-        podEnv.put("PHYSALIA_CONFIG", CONFIG_MOUNT + "/node.conf");
-        podEnv.put("PHYSALIA_SYNC", "true");
+        assertEquals(ColorResources.CONFIG_MOUNT + "/" + Names.NODE_CONFIG_KEY, podEnv.get("PHYSALIA_CONFIG"), "the pod names its config file");
+        podEnv.put("PHYSALIA_SYNC", "true"); // and a setting from the environment alone
 
         List<String> args = new ArrayList<>();
         for (String a : c.getArgs()) {
@@ -150,13 +154,23 @@ class NodeImageStartTest {
                     }
                 });
                 mounts.add(new LocalContainer.Mount(vm.getMountPath(), dir, true));
+            } else if (v.getConfigMap() != null) { // the node-settings ConfigMap, as the operator writes it
+                assertEquals(Names.nodeSettings("demo"), v.getConfigMap().getName());
+                Path dir = Files.createDirectories(tmp.resolve("configmap"));
+                ColorResources.nodeSettings(colony).getData().forEach((file, text) -> {
+                    try {
+                        Files.writeString(dir.resolve(file), text);
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                mounts.add(new LocalContainer.Mount(vm.getMountPath(), dir, true));
             } else if (v.getEmptyDir() != null) {
                 tmpfs.add(vm.getMountPath());
             } else {
                 throw new AssertionError("the test does not know volume " + v);
             }
         }
-        mounts.add(new LocalContainer.Mount(CONFIG_MOUNT, config, true));
         assertTrue(data != null, "the node pod mounts its claim");
         return new Pod(image, rootfs, args, podEnv, mounts, tmpfs, data, tmp.resolve("node.log"));
     }

@@ -200,6 +200,20 @@ class CrdValidationTest {
     }
 
     @Test
+    void colonyNodeSettingsTakeOnlyTheSettingsTheOperatorLeavesToThem() {
+        Colony sync = colony("node-sync", List.of("blue"));
+        sync.getSpec().setNodeSettings(java.util.Map.of("sync", "false"));
+        assertRejected(sync, "spec.nodeSettings may set only log-segment-bytes and checkpoint-log-bytes");
+        Colony notBytes = colony("node-lots", List.of("blue"));
+        notBytes.getSpec().setNodeSettings(java.util.Map.of("log-segment-bytes", "lots"));
+        assertRejected(notBytes, "spec.nodeSettings.log-segment-bytes", "should match");
+        Colony good = colony("node-settings", List.of("blue"));
+        good.getSpec().setNodeSettings(java.util.Map.of("log-segment-bytes", "16m", "checkpoint-log-bytes", "256m"));
+        colonies().resource(good).create();
+        assertEquals("16m", colonies().withName("node-settings").get().getSpec().getNodeSettings().get("log-segment-bytes"));
+    }
+
+    @Test
     void goodColonyIsAcceptedWithDefaultsFilled() {
         colonies().resource(colony("defaults", List.of("blue", "green", "red"))).create();
         ColonySpec spec = colonies().withName("defaults").get().getSpec();

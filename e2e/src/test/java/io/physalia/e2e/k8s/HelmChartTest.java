@@ -92,6 +92,7 @@ class HelmChartTest {
               colors: [blue, green]
               nodesPerColor: 5
               nodeSelector: {pool: physalia}
+              nodeSettings: {log-segment-bytes: 16m}
               cellDefaults: {size: 5, capacityPerNode: 2000}
               rateLimits: {globalBurst: 20, globalRefillMillis: 500, colorBurst: 2, colorRefillMillis: 6000}
               rollout: {validationWindowSeconds: 120, maxErrorRatePercent: 2, maxLatencyRegressionPercent: 25,
@@ -242,6 +243,7 @@ class HelmChartTest {
         assertEquals(List.of("update"), verbs(role, "physalia.io", "colonies/finalizers"));
         assertEquals(List.of("get", "create", "patch"), verbs(role, "apps", "statefulsets"));
         assertEquals(List.of("get", "create"), verbs(role, "", "secrets"), "a keyring is created once and never rewritten");
+        assertEquals(List.of("get", "create", "patch"), verbs(role, "", "configmaps"), "the node settings are applied server-side");
         assertEquals(List.of("get", "list", "watch", "delete"), verbs(role, "", "pods"));
         assertEquals(List.of("create", "patch"), verbs(role, "", "events"));
         assertEquals(List.of("get", "create", "update", "patch"), verbs(role, "coordination.k8s.io", "leases"));
@@ -273,6 +275,7 @@ class HelmChartTest {
         assertEquals(List.of("blue", "green"), spec.get("colors"));
         assertEquals(5, spec.get("nodesPerColor"));
         assertEquals(Map.of("pool", "physalia"), spec.get("nodeSelector"));
+        assertEquals(Map.of("log-segment-bytes", "16m"), spec.get("nodeSettings"));
         assertEquals(Map.of("size", 5, "capacityPerNode", 2000), spec.get("cellDefaults"));
         assertEquals(6000, path(spec, "rateLimits", "colorRefillMillis"));
         assertEquals(900, path(spec, "rollout", "podReadyTimeoutSeconds"));
@@ -363,6 +366,8 @@ class HelmChartTest {
                 Arguments.of("colony: {cellDefaults: {size: 4}}", "at '/colony/cellDefaults/size': value must be one of 3, 5, 7, 9, 11, 13, 15"),
                 Arguments.of("colony: {rollout: {validationWindow: 60}}", "at '/colony/rollout': additional properties 'validationWindow' not allowed"),
                 Arguments.of("colony: {rateLimits: {colorBurst: 0}}", "at '/colony/rateLimits/colorBurst': minimum: got 0, want 1"),
+                Arguments.of("colony: {nodeSettings: {sync: 'false'}}", "invalid propertyName 'sync'"),
+                Arguments.of("colony: {nodeSettings: {log-segment-bytes: lots}}", "at '/colony/nodeSettings/log-segment-bytes': 'lots' does not match pattern"),
                 Arguments.of("colony: {version: 'v 1'}", "at '/colony/version': 'v 1' does not match pattern"),
                 Arguments.of("networkPolicy: {clientNamespaces: [Not_A_Namespace]}", "at '/networkPolicy/clientNamespaces/0'"),
                 Arguments.of("monitoring: {podMonitor: {interval: 30 seconds}}", "at '/monitoring/podMonitor/interval'"),

@@ -199,7 +199,7 @@ class HelmInstallTest {
     @Test
     @Order(2)
     void theServiceAccountMayDoNoMore() {
-        for (String allowed : List.of("delete pods", "list pods", "patch statefulsets.apps", "create secrets", "get secrets",
+        for (String allowed : List.of("delete pods", "list pods", "patch statefulsets.apps", "create secrets", "get secrets", "patch configmaps",
                 "patch poddisruptionbudgets.policy", "create colors.physalia.io", "patch cells.physalia.io --subresource=status",
                 "update colonies.physalia.io --subresource=finalizers", "update leases.coordination.k8s.io", "create events", "list nodes",
                 "get customresourcedefinitions.apiextensions.k8s.io/colonies.physalia.io")) {
@@ -207,7 +207,7 @@ class HelmInstallTest {
         }
         for (String refused : List.of("list secrets", "update secrets", "delete secrets", "create pods", "create pods/eviction",
                 "delete statefulsets.apps", "delete services", "delete colonies.physalia.io", "create cells.physalia.io",
-                "update colonies.physalia.io", "get configmaps", "patch nodes", "delete nodes",
+                "update colonies.physalia.io", "delete configmaps", "list configmaps", "patch nodes", "delete nodes",
                 "get customresourcedefinitions.apiextensions.k8s.io/other.example.io", "create customresourcedefinitions.apiextensions.k8s.io",
                 "get persistentvolumeclaims")) {
             assertEquals("no", canI(refused, NS), refused);
