@@ -200,7 +200,7 @@ final class Discovery {
             entriesPushed.addAndGet(entries.size());
             return;
         }
-        String addr = node.transport().httpAddress(owner);
+        String addr = node.adminAddress(owner); // an /admin/discovery route
         if (addr == null) {
             retryLater(entries, "owner " + owner + " has not been heard from");
             return;
@@ -278,7 +278,7 @@ final class Discovery {
     }
 
     private Future<DiscoveryEntry> askOwner(String owner, String cell) {
-        String addr = node.transport().httpAddress(owner);
+        String addr = node.adminAddress(owner); // an /admin/discovery route
         if (addr == null) {
             return Future.succeededFuture(null);
         }

@@ -66,7 +66,16 @@ final class HttpApi {
         this.peersApi = new PeersApi(adminApi, node);
     }
 
+    /** One server with every route: the admin routes share the HTTP port with the clients'. */
     HttpServer server() {
+        return server(true, true);
+    }
+
+    /**
+     * A server with the client routes, the admin routes ({@code /admin/*}), or both; health,
+     * readiness and metrics are on every server (probes and scrapes reach either port).
+     */
+    HttpServer server(boolean clientRoutes, boolean adminRoutes) {
         Router r = Router.router(vertx);
         r.route().handler(Metrics::stampRequest);
         r.get("/healthz").handler(rc -> {
@@ -88,31 +97,40 @@ final class HttpApi {
                 rc.fail(done.cause());
             }
         }));
-        r.get("/cells").handler(rc -> json(rc, 200, new JsonObject().put("node", node.config().name())
-                .put("cells", new JsonArray(node.hostedCells())).put("refused", new JsonArray(node.refusedCells()))));
-        r.route("/cells/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-        BodyHandler adminBodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
-        BodyHandler peerBodies = BodyHandler.create().setBodyLimit(PeersApi.MAX_BODY_BYTES); // a directory of 10,000 peers
-        r.route("/admin/*").handler(rc -> (rc.request().path().equals("/admin/peers") ? peerBodies : adminBodies).handle(rc));
-        r.put("/cells/:cell").handler(this::createCell);
-        r.put("/admin/cells/:cell").handler(adminApi::adminHost);
-        r.post("/admin/cells/:cell/members").handler(adminApi::adminMembership);
-        r.put("/admin/cells/:cell/join").handler(adminApi::adminJoin);
-        r.delete("/admin/cells/:cell").handler(adminApi::adminDrop);
-        r.get("/admin/cells/:cell").handler(adminApi::adminStatus);
-        r.get("/admin/cells").handler(adminApi::adminCells);
-        r.put("/admin/peers").handler(peersApi::put);
-        r.get("/admin/peers").handler(peersApi::get);
-        r.post("/admin/discovery").handler(discovery::accept);
-        r.get("/admin/discovery/cells/:cell").handler(discovery::localLookup);
-        r.get("/discovery").handler(discovery::status);
-        r.get("/discovery/cells/:cell").handler(discovery::lookup);
-        r.get("/cells/:cell").handler(this::cellStatus);
-        r.post("/cells/:cell/txn").handler(this::txn);
-        r.get("/cells/:cell/keys").handler(this::scan);
-        r.get("/cells/:cell/keys/:key").handler(this::getKey);
-        r.get("/cells/:cell/leases/:lease").handler(leases::inspect);
-        r.post("/cells/:cell/leases/:lease/:action").handler(leases::change);
+        if (adminRoutes) {
+            BodyHandler adminBodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+            BodyHandler peerBodies = BodyHandler.create().setBodyLimit(PeersApi.MAX_BODY_BYTES); // a directory of 10,000 peers
+            r.route("/admin/*").handler(rc -> (rc.request().path().equals("/admin/peers") ? peerBodies : adminBodies).handle(rc));
+            r.put("/admin/cells/:cell").handler(adminApi::adminHost);
+            r.post("/admin/cells/:cell/members").handler(adminApi::adminMembership);
+            r.put("/admin/cells/:cell/join").handler(adminApi::adminJoin);
+            r.delete("/admin/cells/:cell").handler(adminApi::adminDrop);
+            r.get("/admin/cells/:cell").handler(adminApi::adminStatus);
+            r.get("/admin/cells").handler(adminApi::adminCells);
+            r.put("/admin/peers").handler(peersApi::put);
+            r.get("/admin/peers").handler(peersApi::get);
+            r.post("/admin/discovery").handler(discovery::accept);
+            r.get("/admin/discovery/cells/:cell").handler(discovery::localLookup);
+        }
+        if (clientRoutes) {
+            r.get("/cells").handler(rc -> json(rc, 200, new JsonObject().put("node", node.config().name())
+                    .put("cells", new JsonArray(node.hostedCells())).put("refused", new JsonArray(node.refusedCells()))));
+            r.route("/cells/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+            r.put("/cells/:cell").handler(this::createCell);
+            r.get("/discovery").handler(discovery::status);
+            r.get("/discovery/cells/:cell").handler(discovery::lookup);
+            r.get("/cells/:cell").handler(this::cellStatus);
+            r.post("/cells/:cell/txn").handler(this::txn);
+            r.get("/cells/:cell/keys").handler(this::scan);
+            r.get("/cells/:cell/keys/:key").handler(this::getKey);
+            r.get("/cells/:cell/leases/:lease").handler(leases::inspect);
+            r.post("/cells/:cell/leases/:lease/:action").handler(leases::change);
+        } else {
+            r.route("/cells/*").handler(rc -> error(rc, 404, "this is the admin port; the client routes are on port " + node.config().httpPort()));
+        }
+        if (!adminRoutes) {
+            r.route("/admin/*").handler(rc -> error(rc, 404, "the admin routes are on the admin port " + node.config().adminPort()));
+        }
         r.route().last().handler(rc -> error(rc, 404, "no such route: " + rc.request().method() + " " + rc.request().path()));
         r.errorHandler(413, rc -> error(rc, 413, "request body is larger than "
                 + (rc.request().path().equals("/admin/peers") ? PeersApi.MAX_BODY_BYTES : MAX_BODY_BYTES) + " bytes"));
@@ -210,7 +228,7 @@ final class HttpApi {
     }
 
     private Future<String> forwardCreate(String peer, String cell, String body) {
-        String addr = node.transport().httpAddress(peer);
+        String addr = node.adminAddress(peer);
         if (addr == null) {
             return Future.succeededFuture("error: node " + peer + " has not been heard from");
         }
@@ -467,7 +485,9 @@ final class HttpApi {
                 json(rc, 200, TxnJson.render(r.result()).put("appliedUpTo", r.appliedUpTo()).put("servedLocally", r.servedLocally()));
             }
             case Reply.Redirect r -> {
-                String addr = r.leaderHint() == null ? null : node.transport().httpAddress(r.leaderHint().name());
+                // an admin request (a membership change) goes on to the leader's admin routes, a client's to its client routes
+                String addr = r.leaderHint() == null ? null : rc.request().path().startsWith("/admin/")
+                        ? node.adminAddress(r.leaderHint().name()) : node.transport().httpAddress(r.leaderHint().name());
                 if (addr != null) {
                     rc.response().putHeader("Location", "http://" + addr + rc.request().uri());
                     json(rc, 307, new JsonObject().put("error", "not the leader").put("leader", r.leaderHint().name()));

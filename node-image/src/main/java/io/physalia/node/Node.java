@@ -58,6 +58,8 @@ public final class Node implements AutoCloseable {
     private final PeerDirectory peers;
     private PeerTransport transport;
     private HttpServer http;
+    /** The admin routes' own server, when {@link NodeConfig#separateAdminPort()}; else null. */
+    private HttpServer admin;
     private volatile boolean ready;
 
     /** The node's monotonic clock, in milliseconds. */
@@ -139,8 +141,14 @@ public final class Node implements AutoCloseable {
         String advertisedHttp = config.bindHost() + ":" + config.httpPort();
         transport = new PeerTransport(vertx, config, peers, keys, advertisedHttp, this::deliver);
         transport.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        http = new HttpApi(this).server();
+        HttpApi api = new HttpApi(this);
+        boolean apart = config.separateAdminPort();
+        http = api.server(true, !apart);
         http.listen(config.httpPort(), config.bindHost()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        if (apart) {
+            admin = api.server(false, true);
+            admin.listen(config.adminPort(), config.bindHost()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
         for (CellHost h : cells.values()) {
             h.shard.context.runOnContext(v -> h.start()); // a recovered member still without state asks for it
         }
@@ -153,6 +161,19 @@ public final class Node implements AutoCloseable {
         if (h != null) {
             h.shard.context.runOnContext(v -> h.onMessage(env));
         }
+    }
+
+    /**
+     * Where another node serves its admin routes: its advertised HTTP host with the colony's admin
+     * port when admin routes have their own port (every node of such a colony uses the same one,
+     * {@link NodeConfig#adminPort()}), else its HTTP address; null if it has not been heard from.
+     */
+    String adminAddress(String peer) {
+        String http = transport == null ? null : transport.httpAddress(peer);
+        if (http == null || !config.separateAdminPort()) {
+            return http;
+        }
+        return http.substring(0, http.lastIndexOf(':')) + ":" + config.adminPort();
     }
 
     Shard shardFor(String cell) {

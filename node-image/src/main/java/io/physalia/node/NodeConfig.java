@@ -17,11 +17,16 @@ import java.util.regex.Pattern;
  *              listener; empty when the control plane tells it its peers at runtime
  *              ({@code PUT /admin/peers}, {@link PeerDirectory})
  * @param colony the colony's name, a label on every metric
+ * @param adminPort where the admin routes ({@code /admin/*}) are served: {@code httpPort} (the
+ *                  default) serves them with the client routes; another port serves them apart,
+ *                  so a network policy can keep clients off them. Every node of a colony that
+ *                  sets it uses the same port: a node reaches another's admin routes at that
+ *                  node's advertised host and this port.
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                          Map<String, HostPort> peers, Path keyFile, long parentPid,
                          Map<String, String> labels, Map<String, String> peerColors, String colony,
-                         StorageOptions storage) {
+                         StorageOptions storage, int adminPort) {
 
     /** The label that carries a node's color (the same key as topology-labels' scheme). */
     public static final String COLOR_LABEL = "physalia.io/color";
@@ -35,6 +40,22 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         if (storage == null) {
             throw new IllegalArgumentException("storage options are required");
         }
+        if (adminPort < 0 || adminPort > 65535 || (adminPort != httpPort && adminPort == peerPort)) {
+            throw new IllegalArgumentException("admin port " + adminPort + " must be a port apart from the peer port " + peerPort);
+        }
+    }
+
+    /** A node whose admin routes share the HTTP port with the client routes. */
+    public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                      Map<String, HostPort> peers, Path keyFile, long parentPid,
+                      Map<String, String> labels, Map<String, String> peerColors, String colony,
+                      StorageOptions storage) {
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony, storage, httpPort);
+    }
+
+    /** Whether the admin routes have a port of their own. */
+    public boolean separateAdminPort() {
+        return adminPort != httpPort;
     }
 
     /** A node of the default colony with the default storage sizes. */
@@ -63,7 +84,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
 
     /** The same node with other storage sizes. */
     public NodeConfig withStorage(StorageOptions s) {
-        return new NodeConfig(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony, s);
+        return new NodeConfig(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony, s, adminPort);
     }
 
     /** A node without labels or colors: it talks to every peer. */
@@ -101,6 +122,8 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
               --data-dir   where the node log and checkpoints live (created if missing)
               --peer-port  TCP port for other nodes (HMAC-authenticated frames)
               --http-port  HTTP port for clients, health, metrics and the admin routes
+              --admin-port serve the admin routes (/admin/*) on this port instead, apart from the
+                           clients' (health and metrics on both); the same on every node
               --peers      peers known from the start and their peer ports (this node may be listed;
                            it is skipped); optional: the control plane sets the peers at runtime
                            (PUT /admin/peers), and a restarted node knows only this list until told
@@ -125,7 +148,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
     /** The setting names, as flags spell them without {@code --}. */
     static final java.util.Set<String> KEYS = java.util.Set.of("name", "data-dir", "peer-port", "http-port", "peers",
             "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors", "colony", "log-segment-bytes",
-            "checkpoint-log-bytes");
+            "checkpoint-log-bytes", "admin-port");
 
     /** Parses flags, the process environment and the config file (see {@link ConfigSources}). */
     public static NodeConfig parse(String[] args) throws BadConfig {
@@ -146,6 +169,14 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         int httpPort = port(flags, "http-port", problems);
         if (peerPort > 0 && peerPort == httpPort) {
             problems.add(flags.where("peer-port") + " and " + flags.where("http-port") + " must differ");
+        }
+        int adminPort = httpPort;
+        if (flags.has("admin-port")) {
+            adminPort = port(flags, "admin-port", problems);
+            if (adminPort > 0 && (adminPort == httpPort || adminPort == peerPort)) {
+                problems.add(flags.where("admin-port") + " must differ from " + flags.where("http-port") + " and " + flags.where("peer-port")
+                        + " (leave it out to serve the admin routes on the HTTP port)");
+            }
         }
         String keyFile = required(flags, "key-file", problems);
         String sync = flags.getOrDefault("sync", "true");
@@ -204,7 +235,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
             throw new BadConfig(String.join("\n", problems));
         }
         return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
-                peers, Path.of(keyFile), parentPid, labels, peerColors, colony, new StorageOptions(segmentBytes, checkpointBytes));
+                peers, Path.of(keyFile), parentPid, labels, peerColors, colony, new StorageOptions(segmentBytes, checkpointBytes), adminPort);
     }
 
     /** A byte-count flag, its default if absent, or -1 after adding the problem. */

@@ -34,6 +34,25 @@ class NodeConfigTest {
     }
 
     @Test
+    void theAdminPortIsOptionalAndApartFromTheOthers() throws Exception {
+        NodeConfig shared = parse(GOOD);
+        assertEquals(7401, shared.adminPort(), "absent: the admin routes share the HTTP port");
+        assertTrue(!shared.separateAdminPort());
+        String[] apart = java.util.Arrays.copyOf(GOOD, GOOD.length + 2);
+        apart[GOOD.length] = "--admin-port";
+        apart[GOOD.length + 1] = "7402";
+        assertEquals(7402, parse(apart).adminPort());
+        assertTrue(parse(apart).separateAdminPort());
+        for (String bad : new String[] {"7401", "7501"}) {
+            apart[GOOD.length + 1] = bad;
+            NodeConfig.BadConfig e = assertThrows(NodeConfig.BadConfig.class, () -> parse(apart));
+            assertTrue(e.getMessage().contains("--admin-port must differ from --http-port and --peer-port"), e.getMessage());
+        }
+        apart[GOOD.length + 1] = "0";
+        assertTrue(assertThrows(NodeConfig.BadConfig.class, () -> parse(apart)).getMessage().contains("--admin-port 0 is not a port"));
+    }
+
+    @Test
     void colonyNamesTheMetricsAndIsValidated() throws Exception {
         assertEquals(NodeConfig.DEFAULT_COLONY, parse(GOOD).colony());
         String[] named = java.util.Arrays.copyOf(GOOD, GOOD.length + 2);

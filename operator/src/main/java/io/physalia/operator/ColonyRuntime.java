@@ -89,6 +89,8 @@ public final class ColonyRuntime implements AutoCloseable {
     private final ExecutorService workers;
     /** Pod name to pod IP, for every node pod with an IP. */
     private final Map<String, String> addresses = new ConcurrentHashMap<>();
+    /** Where each node pod serves its admin API, from its own args (a pod from before --admin-port serves it on its HTTP port). */
+    private final Map<String, String> adminAddresses = new ConcurrentHashMap<>();
     private final HealthDebounce health = new HealthDebounce(HEALTH_FAILURES, MAX_UNHEALTHY_SHARE);
     private final Map<String, Map<String, NodeAdmin.Peer>> pushedPeers = new ConcurrentHashMap<>();
     private final Map<String, Long> pushedAtMillis = new ConcurrentHashMap<>();
@@ -125,8 +127,7 @@ public final class ColonyRuntime implements AutoCloseable {
         this.engine = new ControlPlane(new Fleet(), new RateLimits.Config(rl.getGlobalBurst(), rl.getGlobalRefillMillis(),
                 rl.getColorBurst(), rl.getColorRefillMillis()), PlacementPolicy.DEFAULT, new SplittableRandom(name.hashCode()));
         this.admin = new NodeAdmin(keys::adminToken, n -> {
-            String ip = addresses.get(n);
-            return ip == null ? null : NodePorts.http(ip);
+            return adminAddresses.get(n);
         });
         this.driver = new MembershipDriver(admin);
         this.pods = client.pods().inNamespace(namespace).withLabel(Names.COLONY_LABEL, name).inform();
@@ -265,6 +266,7 @@ public final class ColonyRuntime implements AutoCloseable {
             }
             if (ip != null && !ip.isBlank()) {
                 addresses.put(podName, ip);
+                adminAddresses.put(podName, NodePorts.adminAddress(p, ip));
                 present.add(podName);
             }
             if (nodeName == null) {
@@ -294,6 +296,7 @@ public final class ColonyRuntime implements AutoCloseable {
             }
         }
         addresses.keySet().retainAll(present);
+        adminAddresses.keySet().retainAll(present);
     }
 
     /**

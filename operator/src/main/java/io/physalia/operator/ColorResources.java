@@ -179,6 +179,7 @@ public final class ColorResources {
                         "--name", "$(POD_NAME)",
                         "--bind", "$(POD_IP)",
                         "--http-port", String.valueOf(NodePorts.HTTP),
+                        "--admin-port", String.valueOf(NodePorts.ADMIN),
                         "--peer-port", String.valueOf(NodePorts.PEER),
                         "--data-dir", DATA_MOUNT + "/data",
                         "--key-file", KEYS_MOUNT + "/" + Names.KEY_FILE_KEY,
@@ -191,6 +192,7 @@ public final class ColorResources {
                 // the settings the operator does not give as args (spec.nodeSettings)
                 .addNewEnv().withName("PHYSALIA_CONFIG").withValue(CONFIG_MOUNT + "/" + Names.NODE_CONFIG_KEY).endEnv()
                 .addNewPort().withName("http").withContainerPort(NodePorts.HTTP).endPort()
+                .addNewPort().withName("admin").withContainerPort(NodePorts.ADMIN).endPort()
                 .addNewPort().withName("peer").withContainerPort(NodePorts.PEER).endPort()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(new IntOrString("http")).endHttpGet()
                     .withPeriodSeconds(2).endReadinessProbe()
@@ -219,6 +221,7 @@ public final class ColorResources {
                     .withPublishNotReadyAddresses(true)
                     .withSelector(selector(colonyName, colorName))
                     .addNewPort().withName("http").withPort(NodePorts.HTTP).withTargetPort(new IntOrString(NodePorts.HTTP)).endPort()
+                    .addNewPort().withName("admin").withPort(NodePorts.ADMIN).withTargetPort(new IntOrString(NodePorts.ADMIN)).endPort()
                     .addNewPort().withName("peer").withPort(NodePorts.PEER).withTargetPort(new IntOrString(NodePorts.PEER)).endPort()
                 .endSpec()
                 .build();

@@ -297,21 +297,23 @@ class HelmChartTest {
             assertEquals(pods, path(policy, "spec", "podSelector", "matchLabels"));
             assertEquals(List.of("Ingress"), path(policy, "spec", "policyTypes"));
             List<Map<String, Object>> ingress = cast(path(policy, "spec", "ingress"));
-            assertEquals(2, ingress.size());
+            assertEquals(3, ingress.size());
             assertEquals(List.of(Map.of("port", 7600, "protocol", "TCP")), ingress.get(0).get("ports"));
             assertEquals(List.of(Map.of("podSelector", Map.of("matchLabels", pods))), ingress.get(0).get("from"),
                     "peers: the same colony and color only");
-            assertEquals(List.of(Map.of("port", 7400, "protocol", "TCP")), ingress.get(1).get("ports"));
-            assertEquals(List.of(
-                    Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "physalia-operator",
-                            "app.kubernetes.io/instance", RELEASE))),
-                    Map.of("podSelector", Map.of("matchLabels", pods)),
+            Map<String, Object> operator = Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "physalia-operator",
+                    "app.kubernetes.io/instance", RELEASE)));
+            assertEquals(List.of(Map.of("port", 7401, "protocol", "TCP")), ingress.get(1).get("ports"));
+            assertEquals(List.of(operator, Map.of("podSelector", Map.of("matchLabels", pods))), ingress.get(1).get("from"),
+                    "the admin API: the operator and the color's nodes only");
+            assertEquals(List.of(Map.of("port", 7400, "protocol", "TCP")), ingress.get(2).get("ports"));
+            assertEquals(List.of(operator, Map.of("podSelector", Map.of("matchLabels", pods)),
                     Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "shop"))),
                     Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "billing")))),
-                    ingress.get(1).get("from"), "HTTP: the operator, the color's nodes and the client namespaces");
+                    ingress.get(2).get("from"), "HTTP: the operator (rollout metrics), the color's nodes (those from before --admin-port) and the client namespaces");
         }
         List<Map<String, Object>> noClients = cast(path(first(of(render(COLONY_TWO_COLORS), "NetworkPolicy")), "spec", "ingress"));
-        assertEquals(2, Manifests.<List<?>>cast(noClients.get(1).get("from")).size(), "no client namespace named: none let in");
+        assertEquals(2, Manifests.<List<?>>cast(noClients.get(2).get("from")).size(), "no client namespace named: none let in");
     }
 
     @Test
