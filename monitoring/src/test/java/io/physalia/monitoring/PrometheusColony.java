@@ -1,0 +1,225 @@
+package io.physalia.monitoring;
+
+import io.physalia.cli.PrometheusConfig;
+import io.physalia.client.PhysaliaClient;
+import io.physalia.client.Response;
+import io.physalia.node.local.FreePorts;
+import io.physalia.node.local.LocalColony;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * A real Prometheus (Debian's, found on PATH) against a local colony of six real node processes,
+ * two colors of three (n1-n3 blue, n4-n6 green), two cells of 3 in each color (b1, b2 on blue;
+ * g1, g2 on green), one writer each on b1 and g1. Prometheus finds the nodes through the
+ * file-based service discovery that {@code physalia local --prometheus-config} writes
+ * ({@link PrometheusConfig}, scraping and evaluating every second) and loads the rules file with
+ * every {@code for:} shortened to {@value #FOR_IN_TEST} (the one change), so alerts fire within
+ * seconds. Shared by PrometheusColonyTest and DashboardSnapshot, so both see the same colony.
+ */
+final class PrometheusColony implements AutoCloseable {
+    static final String FOR_IN_TEST = "3s";
+    /** The colors' names, as a Grafana multi-value variable renders "All" for them. */
+    static final String COLORS = "blue|green";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final LocalColony colony;
+    private final List<Thread> writers = new ArrayList<>();
+    private Process server;
+    private String prometheus;
+
+    private PrometheusColony(LocalColony colony) {
+        this.colony = colony;
+    }
+
+    /**
+     * Starts the nodes, creates the cells, starts a writer on b1 and on g1 (one write per
+     * {@code writeEvery}, each), then Prometheus; returns once it is ready. On failure, whatever
+     * was started is stopped.
+     */
+    static PrometheusColony start(Path dir, Duration writeEvery, Consumer<String> progress) throws Exception {
+        Path prometheusBin = Tools.onPath("prometheus");
+        PrometheusColony c = new PrometheusColony(new LocalColony(dir.resolve("colony"), LocalColony.freePorts(6)));
+        try {
+            c.startAll(dir, prometheusBin, writeEvery, progress);
+            return c;
+        } catch (Exception | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Path dir, Path prometheusBin, Duration writeEvery, Consumer<String> progress) throws Exception {
+        Map<String, String> colors = new TreeMap<>();
+        for (LocalColony.NodeSpec n : colony.specs()) {
+            colors.put(n.name(), Integer.parseInt(n.name().substring(1)) <= 3 ? "blue" : "green");
+        }
+        String peerColors = colors.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        colors.forEach((n, c) -> colony.nodeArgs(n, List.of("--labels", "physalia.io/color=" + c, "--peer-colors", peerColors)));
+        colony.startAll(line -> { });
+        progress.accept("6 nodes ready");
+        PhysaliaClient blue = client(0, 3);
+        PhysaliaClient green = client(3, 6);
+        createCells(blue, List.of("b1", "b2"), List.of("n1", "n2", "n3"));
+        createCells(green, List.of("g1", "g2"), List.of("n4", "n5", "n6"));
+        writers.add(writer(blue, "b1", writeEvery));
+        writers.add(writer(green, "g1", writeEvery));
+
+        Path config = prometheusFiles(dir.resolve("prometheus"), colors);
+        prometheus = "127.0.0.1:" + FreePorts.ports(1)[0];
+        server = new ProcessBuilder(prometheusBin.toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("prometheus").resolve("data"), "--web.listen-address=" + prometheus,
+                "--log.level=warn")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus").resolve("prometheus.out").toFile()).start();
+        await("Prometheus ready", 60, () -> server.isAlive() && status("/-/ready") == 200);
+        progress.accept("Prometheus ready at http://" + prometheus);
+    }
+
+    private static void createCells(PhysaliaClient client, List<String> cells, List<String> members) throws Exception {
+        for (String cell : cells) {
+            Response r = client.createCell(cell, members);
+            if (r.status() != 201) {
+                throw new IllegalStateException("create " + cell + ": " + r.status() + " " + r.body());
+            }
+        }
+    }
+
+    /** kill -9 of node {@code i} (0-based: 0-2 are blue's n1-n3, 3-5 green's n4-n6). */
+    void kill9(int i) throws InterruptedException {
+        colony.kill9(i);
+    }
+
+    /**
+     * The files {@code physalia local --prometheus-config} writes, scraping every second, with
+     * the one change: the rules' {@code for:} durations shortened to {@value #FOR_IN_TEST}.
+     */
+    private Path prometheusFiles(Path dir, Map<String, String> colors) throws IOException {
+        List<PrometheusConfig.Target> targets = colony.specs().stream()
+                .map(n -> new PrometheusConfig.Target(n.name(), colors.get(n.name()), n.http())).toList();
+        Path config = PrometheusConfig.write(dir, LocalColony.COLONY, targets, Duration.ofSeconds(1));
+        Path rules = dir.resolve(PrometheusConfig.RULES);
+        String original = Files.readString(rules);
+        String shortened = original.replaceAll("(?m)^(\\s+for:) \\d+[smh]$", "$1 " + FOR_IN_TEST);
+        if (shortened.equals(original) || shortened.matches("(?s).*for: \\d+m.*")) {
+            throw new IllegalStateException("not every for: of " + rules + " shortened: the rules' format changed?");
+        }
+        Files.writeString(rules, shortened);
+        return config;
+    }
+
+    private PhysaliaClient client(int from, int to) {
+        return new PhysaliaClient(colony.specs().subList(from, to).stream().map(LocalColony.NodeSpec::http).toList());
+    }
+
+    /**
+     * Writes to {@code cell} once per {@code every} until closed (failures, once its quorum is
+     * gone, included: clients keep asking).
+     */
+    private static Thread writer(PhysaliaClient client, String cell, Duration every) {
+        Thread t = new Thread(() -> {
+            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                try {
+                    client.put(cell, "k" + (i % 10), "{\"int\":\"" + i + "\"}");
+                    Thread.sleep(every.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // the cell lost its quorum: keep asking, as clients do
+                }
+            }
+        }, "writer-" + cell);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Every alert Prometheus holds, pending or firing. */
+    List<JsonObject> alerts() {
+        try {
+            JsonArray a = new JsonObject(get("/api/v1/alerts")).getJsonObject("data").getJsonArray("alerts");
+            List<JsonObject> out = new ArrayList<>();
+            a.forEach(o -> out.add((JsonObject) o));
+            return out;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("Prometheus's alerts: " + e, e);
+        }
+    }
+
+    /** The answer of {@code /api/v1/query} (an error answer included: a query that does not parse is a 400). */
+    JsonObject query(String promql) throws IOException, InterruptedException {
+        return new JsonObject(get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)));
+    }
+
+    /** The answer of {@code /api/v1/query_range} from {@code start} to {@code end}, a point per {@code step}. */
+    JsonObject queryRange(String promql, Instant start, Instant end, Duration step) throws IOException, InterruptedException {
+        return new JsonObject(get("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds()));
+    }
+
+    /** The one value of an instant query, NaN if it has none (or Prometheus is not answering). */
+    double value(String promql) {
+        try {
+            JsonArray result = query(promql).getJsonObject("data").getJsonArray("result");
+            return result.size() == 1 ? Double.parseDouble(result.getJsonObject(0).getJsonArray("value").getString(1)) : Double.NaN;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + prometheus + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://" + prometheus + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Stops the writers, Prometheus, then the nodes. */
+    @Override
+    public void close() throws InterruptedException {
+        writers.forEach(Thread::interrupt);
+        if (server != null) {
+            server.destroy();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        colony.close();
+    }
+}
