@@ -13,7 +13,7 @@ record Dashboard(JsonObject json) {
     static final Path FILE = Tools.module().resolve("dashboard.json");
 
     /** One query of one panel. */
-    record Query(String panel, String refId, String expr) {
+    record Query(String panel, String refId, String expr, String legend) {
         /** Over the operator's metrics only: none exist where no operator runs. */
         boolean operatorOnly() {
             return expr.contains("physalia_operator_") && !expr.replace("physalia_operator_", "").contains("physalia_")
@@ -25,7 +25,12 @@ record Dashboard(JsonObject json) {
          * {@code colors} (a regex, as Grafana renders a multi-value variable), over 1-minute rates.
          */
         String substituted(String colony, String colors) {
-            return expr.replace("$__rate_interval", "1m").replace("${colony}", colony).replace("$colony", colony)
+            return substituted(colony, colors, "1m");
+        }
+
+        /** As {@link #substituted(String, String)}, with rates over {@code rateInterval}. */
+        String substituted(String colony, String colors, String rateInterval) {
+            return expr.replace("$__rate_interval", rateInterval).replace("${colony}", colony).replace("$colony", colony)
                     .replace("${color}", colors).replace("$color", colors);
         }
     }
@@ -49,9 +54,29 @@ record Dashboard(JsonObject json) {
             }
             for (Object t : p.getJsonArray("targets", new JsonArray())) {
                 JsonObject target = (JsonObject) t;
-                out.add(new Query(p.getString("title"), target.getString("refId"), target.getString("expr")));
+                out.add(new Query(p.getString("title"), target.getString("refId"), target.getString("expr"),
+                        target.getString("legendFormat", "")));
             }
         }
+    }
+
+    /** A panel as laid out on Grafana's grid (24 columns wide); a row has no unit and no queries. */
+    record Panel(String title, String type, String unit, int x, int y, int w, int h, List<Query> queries) {}
+
+    /** The top-level panels, in the file's order (this dashboard's rows are not collapsed: no nesting). */
+    List<Panel> panels() {
+        List<Panel> out = new ArrayList<>();
+        for (Object o : json.getJsonArray("panels")) {
+            JsonObject p = (JsonObject) o;
+            List<Query> queries = new ArrayList<>();
+            collect(new JsonArray().add(p), queries);
+            JsonObject grid = p.getJsonObject("gridPos");
+            String unit = p.getJsonObject("fieldConfig", new JsonObject()).getJsonObject("defaults", new JsonObject())
+                    .getString("unit", "short");
+            out.add(new Panel(p.getString("title"), p.getString("type"), unit, grid.getInteger("x"), grid.getInteger("y"),
+                    grid.getInteger("w"), grid.getInteger("h"), queries));
+        }
+        return out;
     }
 
     List<String> variables() {
