@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -216,15 +215,10 @@ public final class Node implements AutoCloseable {
             }
             CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, members, observer));
             cells.put(cell, h);
-            h.persistIdentity().whenComplete((x, err) -> s.context.runOnContext(y -> {
-                if (err != null) {
-                    storageFailed(err);
-                    p.fail("storage failed: " + err);
-                } else {
-                    discovery.hosted(cell);
-                    p.complete(HostResult.CREATED);
-                }
-            }));
+            h.persistIdentity(() -> { // a failed write stops the node (storageFailed) and never gets here
+                discovery.hosted(cell);
+                p.complete(HostResult.CREATED);
+            });
         });
         return p.future();
     }
@@ -259,17 +253,11 @@ public final class Node implements AutoCloseable {
             refused.remove(cell); // a new incarnation starts from a fresh identity record
             CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, joined, observer));
             cells.put(cell, h);
-            CompletableFuture<Void> identity = h.persistIdentity();
+            h.persistIdentity(() -> {
+                discovery.hosted(cell);
+                p.complete(HostResult.CREATED);
+            });
             h.start(); // asks a member for a snapshot; its output waits for the identity record
-            identity.whenComplete((x, err) -> s.context.runOnContext(y -> {
-                if (err != null) {
-                    storageFailed(err);
-                    p.fail("storage failed: " + err);
-                } else {
-                    discovery.hosted(cell);
-                    p.complete(HostResult.CREATED);
-                }
-            }));
         });
         return p.future();
     }

@@ -1,6 +1,7 @@
 package io.physalia.node;
 
 import io.physalia.core.cell.NodeId;
+import io.physalia.core.driver.PeerLiveness;
 import io.physalia.core.paxos.Envelope;
 import io.physalia.core.wire.DecodeResult;
 import io.physalia.core.wire.FrameLayout;
@@ -39,7 +40,7 @@ import java.util.logging.Logger;
  *
  * <p>Liveness is per node pair, never per cell: every node pings every directory peer every
  * {@link #PING_EVERY_MILLIS}; a peer is alive if a ping from it arrived within
- * {@link #PEER_DEAD_AFTER_MILLIS}. A ping ({@link PeerPing}) names the sender and its HTTP
+ * {@link #PEER_DEAD_AFTER_MILLIS} (core's {@link PeerLiveness}, the rule SimWorld runs too). A ping ({@link PeerPing}) names the sender and its HTTP
  * address (for redirects); being a frame, it is signed and verified with the same keyring as
  * everything else, so key rotation never silences it.
  *
@@ -69,7 +70,7 @@ final class PeerTransport {
     private final PeerPing ping;
     private final Consumer<Envelope> inbound;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+    private final PeerLiveness liveness = new PeerLiveness(PING_EVERY_MILLIS, PEER_DEAD_AFTER_MILLIS, new ConcurrentHashMap<>());
     private final Map<String, String> httpOf = new ConcurrentHashMap<>();
     private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
     /** The dial loop of each peer dialled; touched only on {@link #context}. */
@@ -140,8 +141,7 @@ final class PeerTransport {
             return true;
         }
         // the directory is checked too: a ping handled just before its sender was removed must not count
-        Long heard = lastHeard.get(node);
-        return heard != null && nowMillis - heard <= PEER_DEAD_AFTER_MILLIS && directory.talksTo(node);
+        return liveness.alive(node, nowMillis) && directory.talksTo(node);
     }
 
     /** Directory peers this node talks to that are alive. */
@@ -191,7 +191,7 @@ final class PeerTransport {
             }
         }
         // what was heard from nodes no longer in the directory is of no use (and must not pile up)
-        lastHeard.keySet().retainAll(now.keySet());
+        liveness.retainOnly(now.keySet());
         httpOf.keySet().retainAll(now.keySet());
     }
 
@@ -596,7 +596,7 @@ final class PeerTransport {
         if (!fromPeer(peer)) {
             return;
         }
-        lastHeard.put(peer, Node.nowMillis());
+        liveness.heard(peer, Node.nowMillis());
         httpOf.put(peer, p.httpAddress());
     }
 }
