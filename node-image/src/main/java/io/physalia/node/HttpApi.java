@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.client.admin.ReplicaStatus;
 import io.physalia.core.cell.CommandResult;
 import io.physalia.core.cell.Command;
 import io.physalia.core.cell.Configuration;
@@ -83,7 +84,7 @@ final class HttpApi {
             json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "storage failed").put("node", node.config().name()));
         });
         r.get("/readyz").handler(rc -> {
-            int alive = node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis());
+            int alive = node.transport() == null ? 0 : node.transport().alivePeers(node.nowMillis());
             json(rc, node.isReady() ? 200 : 503, new JsonObject().put("ready", node.isReady())
                     .put("labels", new JsonObject(new LinkedHashMap<>(node.config().labels())))
                     .put("node", node.config().name()).put("peersAlive", alive).put("peers", node.peers().size())
@@ -385,18 +386,18 @@ final class HttpApi {
         }
         Context here = vertx.getOrCreateContext();
         node.replicaStatus(cell).onComplete(ar -> here.runOnContext(v -> {
-            JsonObject st = ar.succeeded() ? ar.result() : null;
+            ReplicaStatus st = ar.succeeded() ? ar.result() : null;
             if (st == null) {
                 notHosted(rc, cell, "status");
                 return;
             }
             JsonArray members = new JsonArray();
-            for (Object m : st.getJsonArray("configuration")) {
-                String name = ((String) m).substring(0, ((String) m).lastIndexOf('@'));
+            for (Member m : st.configuration()) {
+                String name = m.node().name();
                 members.add(new JsonObject().put("node", name).put("http", node.transport().httpAddress(name)));
             }
-            highWater(rc, st.getLong("appliedUpTo"));
-            json(rc, 200, st.put("members", members));
+            highWater(rc, st.appliedUpTo());
+            json(rc, 200, new JsonObject(st.toJson()).put("members", members));
         }));
     }
 

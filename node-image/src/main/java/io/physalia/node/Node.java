@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.client.admin.ReplicaStatus;
 import io.physalia.core.cell.Batch;
 import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.Member;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -36,18 +36,16 @@ import java.util.logging.Logger;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
-    private static final long BASE_NANOS = System.nanoTime();
-
     private final NodeConfig config;
     private final KeyFile keys;
     private final Vertx vertx;
-    private static final ReplicaConfig REPLICA_CONFIG = ReplicaConfig.DEFAULT;
+    private final NodeRuntime runtime;
 
     private final NodeStorage storage;
     private final NodeLog log;
     private final Shard[] shards;
     private final Metrics metrics;
-    private final ReplicaConfig replicaConfig = REPLICA_CONFIG;
+    private final ReplicaConfig replicaConfig;
     private final Map<String, CellHost> cells = new ConcurrentHashMap<>();
     private final ReplicaCensus census = new ReplicaCensus();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -62,16 +60,18 @@ public final class Node implements AutoCloseable {
     private volatile boolean ready;
 
     /** The node's monotonic clock, in milliseconds. */
-    static long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - BASE_NANOS);
+    long nowMillis() {
+        return runtime.monotonicMillis().getAsLong();
     }
 
-    private Node(NodeConfig config, KeyFile keys, NodeStorage storage) {
+    private Node(NodeConfig config, KeyFile keys, NodeStorage storage, NodeRuntime runtime) {
         this.config = config;
         this.keys = keys;
         this.storage = storage;
         this.log = storage.log();
-        this.vertx = Vertx.vertx();
+        this.runtime = runtime;
+        this.vertx = runtime.vertx();
+        this.replicaConfig = runtime.replicaConfig();
         this.peers = new PeerDirectory(config);
         int n = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         this.shards = new Shard[n];
@@ -96,9 +96,21 @@ public final class Node implements AutoCloseable {
 
     /** Opens storage, recovers every cell and starts listening; returns once both ports are open. */
     public static Node start(NodeConfig config) throws Exception {
-        KeyFile keys = KeyFile.load(config.keyFile());
-        NodeStorage storage = NodeStorage.open(config.dataDir(), config.storage(), REPLICA_CONFIG);
-        Node node = new Node(config, keys, storage);
+        return start(config, NodeRuntime.production());
+    }
+
+    /** {@link #start(NodeConfig)} with the node's clock, randomness, Vert.x and replica settings given. */
+    public static Node start(NodeConfig config, NodeRuntime runtime) throws Exception {
+        KeyFile keys;
+        NodeStorage storage;
+        try {
+            keys = KeyFile.load(config.keyFile());
+            storage = NodeStorage.open(config.dataDir(), config.storage(), runtime.replicaConfig());
+        } catch (Exception e) {
+            runtime.vertx().close();
+            throw e;
+        }
+        Node node = new Node(config, keys, storage, runtime);
         try {
             node.recover(storage.recovered());
             storage.releaseRecords();
@@ -138,7 +150,7 @@ public final class Node implements AutoCloseable {
 
     private void listen() throws Exception {
         String advertisedHttp = config.bindHost() + ":" + config.httpPort();
-        transport = new PeerTransport(vertx, config, peers, keys, advertisedHttp, this::deliver);
+        transport = new PeerTransport(vertx, runtime.monotonicMillis(), config, peers, keys, advertisedHttp, this::deliver);
         transport.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         HttpApi api = new HttpApi(this);
         boolean apart = config.separateAdminPort();
@@ -181,7 +193,7 @@ public final class Node implements AutoCloseable {
 
     Context context() {
         long now = nowMillis();
-        return new Context(now, ThreadLocalRandom.current(), peer -> transport != null && transport.alive(peer.name(), now));
+        return new Context(now, runtime.random().get(), peer -> transport != null && transport.alive(peer.name(), now));
     }
 
     // ---- hosting and requests ----------------------------------------------------------------
@@ -290,21 +302,17 @@ public final class Node implements AutoCloseable {
     }
 
     /** The replica's member, applied prefix, leadership and configuration, read on its context; null if not hosted. */
-    Future<io.vertx.core.json.JsonObject> replicaStatus(String cell) {
-        Promise<io.vertx.core.json.JsonObject> p = Promise.promise();
+    Future<ReplicaStatus> replicaStatus(String cell) {
         CellHost h = cells.get(cell);
         if (h == null) {
-            p.complete(null);
-            return p.future();
+            return Future.succeededFuture(null);
         }
+        Promise<ReplicaStatus> p = Promise.promise();
         h.shard.context.runOnContext(v -> {
             Replica r = h.replica();
-            io.vertx.core.json.JsonArray members = new io.vertx.core.json.JsonArray();
-            r.configuration().members().forEach(m -> members.add(memberString(m)));
-            p.complete(new io.vertx.core.json.JsonObject().put("cell", cell).put("node", config.name())
-                    .put("member", memberString(r.member())).put("appliedUpTo", r.appliedUpTo())
-                    .put("leader", r.isLeader()).put("leaderHint", r.leaderHint() == null ? null : r.leaderHint().name())
-                    .put("epoch", r.state().latestEpoch().fromSlot()).put("configuration", members).put("stopped", r.stoppedReason()));
+            p.complete(new ReplicaStatus(cell, config.name(), r.member(), r.appliedUpTo(), r.isLeader(),
+                    r.leaderHint() == null ? null : r.leaderHint().name(), r.state().latestEpoch().fromSlot(),
+                    r.configuration().members(), r.stoppedReason()));
         });
         return p.future();
     }
@@ -328,11 +336,6 @@ public final class Node implements AutoCloseable {
             }
         });
         return p.future();
-    }
-
-    /** A member as {@code node@incarnation}. */
-    static String memberString(Member m) {
-        return m.text();
     }
 
     static Set<String> nodes(Configuration c) {

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -63,6 +64,7 @@ final class PeerTransport {
     private static final Logger LOG = Logger.getLogger(PeerTransport.class.getName());
 
     private final Vertx vertx;
+    private final LongSupplier monotonicMillis;
     private final NodeConfig config;
     private final PeerDirectory directory;
     private final KeyFile keys;
@@ -101,9 +103,10 @@ final class PeerTransport {
     private io.vertx.core.Context context;
     private volatile boolean stopped;
 
-    PeerTransport(Vertx vertx, NodeConfig config, PeerDirectory directory, KeyFile keys, String advertisedHttp,
-                  Consumer<Envelope> inbound) {
+    PeerTransport(Vertx vertx, LongSupplier monotonicMillis, NodeConfig config, PeerDirectory directory, KeyFile keys,
+                  String advertisedHttp, Consumer<Envelope> inbound) {
         this.vertx = vertx;
+        this.monotonicMillis = monotonicMillis;
         this.config = config;
         this.directory = directory;
         this.keys = keys;
@@ -596,7 +599,7 @@ final class PeerTransport {
         if (!fromPeer(peer)) {
             return;
         }
-        liveness.heard(peer, Node.nowMillis());
+        liveness.heard(peer, monotonicMillis.getAsLong());
         httpOf.put(peer, p.httpAddress());
     }
 }
