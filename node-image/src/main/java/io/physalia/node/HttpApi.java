@@ -317,12 +317,17 @@ final class HttpApi {
                 if (read.found() != null) {
                     o.put("value", TxnJson.render(read.found().value())).put("version", read.found().version());
                 }
-                highWater(rc, rr.appliedUpTo());
-                json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
+                readAnswer(rc, rr, o);
             } else {
                 txnAnswer(rc, reply);
             }
         });
+    }
+
+    /** A read's 200: {@code o} with where in the log it was read, and the session's high-water header. */
+    private static void readAnswer(RoutingContext rc, Reply.ReadResult rr, JsonObject o) {
+        highWater(rc, rr.appliedUpTo());
+        json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
     }
 
     /**
@@ -360,8 +365,7 @@ final class HttpApi {
             if (reply instanceof Reply.ReadResult rr && rr.result().results().size() == 1
                     && rr.result().results().get(0) instanceof OpResult.ScanPage page) {
                 JsonObject o = TxnJson.render(page).put("cell", cell).put("revision", rr.result().revision());
-                highWater(rc, rr.appliedUpTo());
-                json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
+                readAnswer(rc, rr, o);
             } else {
                 txnAnswer(rc, reply);
             }
