@@ -3,9 +3,6 @@ package io.physalia.core;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,14 +11,7 @@ import org.junit.jupiter.api.Test;
  * top. A lower layer never reaches up.
  */
 class CoreLayersTest {
-    private static JavaClasses core;
-
-    @BeforeAll
-    static void importCore() {
-        core = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.physalia.core");
-    }
+    private final JavaClasses core = CoreClasses.get();
 
     @Test
     void theKeyValueStoreKnowsNothingAboveIt() {
