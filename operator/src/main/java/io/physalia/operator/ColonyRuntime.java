@@ -107,7 +107,7 @@ public final class ColonyRuntime implements AutoCloseable {
     /** The leader each Cell's status shows, as its reconciler last wrote it. */
     private final Map<String, String> cellLeaders = new HashMap<>();
     /** When a pod of each color last went away or came (a disruption budget opened before that is stale). */
-    private final Map<String, Long> podChangedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> podChangedAtMillis = new ConcurrentHashMap<>();
     /** Actions by color, kind and result (issued, caught_up, aborted), for the operator's metrics. */
     private final Map<List<String>, Long> actionCounts = new ConcurrentHashMap<>();
     private volatile io.physalia.crds.RolloutStatus rollout;
@@ -311,7 +311,7 @@ public final class ColonyRuntime implements AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        podChangedAt.put(color, now);
+        podChangedAtMillis.put(color, now);
         if (gone) {
             workers.submit(() -> closeBudget(color));
             // deleted through the API (an eviction, a drain, a restart): its StatefulSet brings it back with its
@@ -333,8 +333,8 @@ public final class ColonyRuntime implements AutoCloseable {
     }
 
     /** When a pod of the color last went away or came (0: never seen). */
-    long podChangedAt(String color) {
-        return podChangedAt.getOrDefault(color, 0L);
+    long podChangedAtMillis(String color) {
+        return podChangedAtMillis.getOrDefault(color, 0L);
     }
 
     /** Takes back every placed cell's state from the Cells' status, once the pods they name are in the fleet. */
