@@ -1,6 +1,7 @@
 package io.physalia.node;
 
 import io.physalia.core.cell.Configuration;
+import io.physalia.core.cell.NodeId;
 import io.physalia.core.driver.Durability;
 import io.physalia.core.driver.Outbox;
 import io.physalia.core.driver.ReplicaDriver;
@@ -68,6 +69,12 @@ final class CellHost implements Durability, Outbox, Timers {
 
     void onRequest(ClientRequest request, Consumer<Reply> answer) {
         driver.onClientRequest(request, answer, node.context());
+        recount();
+    }
+
+    /** The node heard from {@code peer} again after a silence. */
+    void onPeerReturned(NodeId peer) {
+        driver.onPeerReturned(peer, node.context());
         recount();
     }
 

@@ -4,6 +4,7 @@ import io.physalia.client.admin.ReplicaStatus;
 import io.physalia.core.cell.Batch;
 import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.Member;
+import io.physalia.core.cell.NodeId;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Context;
 import io.physalia.core.paxos.DurableRecord;
@@ -150,7 +151,8 @@ public final class Node implements AutoCloseable {
 
     private void listen() throws Exception {
         String advertisedHttp = config.bindHost() + ":" + config.httpPort();
-        transport = new PeerTransport(vertx, runtime.monotonicMillis(), config, peers, keys, advertisedHttp, this::deliver);
+        transport = new PeerTransport(vertx, runtime.monotonicMillis(), config, peers, keys, advertisedHttp, this::deliver,
+                this::peerReturned);
         transport.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         HttpApi api = new HttpApi(this);
         boolean apart = config.separateAdminPort();
@@ -172,6 +174,20 @@ public final class Node implements AutoCloseable {
         if (h != null) {
             h.shard.context.runOnContext(v -> h.onMessage(env));
         }
+    }
+
+    /**
+     * {@code peer}'s pings came back after a silence: every replica hears it on its own shard
+     * (one task per shard, not per cell), and the leaders of cells it is a member of tell it
+     * their chosen prefix (an idle cell would otherwise leave it behind).
+     */
+    private void peerReturned(String peer) {
+        NodeId id = new NodeId(peer);
+        Map<Shard, List<CellHost>> byShard = new java.util.IdentityHashMap<>();
+        for (CellHost h : cells.values()) {
+            byShard.computeIfAbsent(h.shard, s -> new java.util.ArrayList<>()).add(h);
+        }
+        byShard.forEach((s, hosts) -> s.context.runOnContext(v -> hosts.forEach(h -> h.onPeerReturned(id))));
     }
 
     /**

@@ -65,6 +65,11 @@ final class PeerTransport {
 
     private final Vertx vertx;
     private final LongSupplier monotonicMillis;
+    /**
+     * Told each peer that can hear this node again: its pings came back after a silence over a
+     * link still up, or a link to it was (re)established. Its cells may have outcomes it missed.
+     */
+    private final Consumer<String> peerReturned;
     private final NodeConfig config;
     private final PeerDirectory directory;
     private final KeyFile keys;
@@ -104,8 +109,9 @@ final class PeerTransport {
     private volatile boolean stopped;
 
     PeerTransport(Vertx vertx, LongSupplier monotonicMillis, NodeConfig config, PeerDirectory directory, KeyFile keys,
-                  String advertisedHttp, Consumer<Envelope> inbound) {
+                  String advertisedHttp, Consumer<Envelope> inbound, Consumer<String> peerReturned) {
         this.vertx = vertx;
+        this.peerReturned = peerReturned;
         this.monotonicMillis = monotonicMillis;
         this.config = config;
         this.directory = directory;
@@ -389,6 +395,7 @@ final class PeerTransport {
                     conn = new Outgoing(peer, s, session);
                     outgoing.put(peer, conn);
                     conn.send((codec, sess, seq) -> codec.encodePing(ping, sess, seq)); // alive at once, not a tick later
+                    peerReturned.accept(peer); // a link of ours came (back) up: the peer may have missed outcomes
                 });
                 s.closeHandler(v -> {
                     vertx.cancelTimer(helloTimer);
@@ -599,7 +606,9 @@ final class PeerTransport {
         if (!fromPeer(peer)) {
             return;
         }
-        liveness.heard(peer, monotonicMillis.getAsLong());
+        if (liveness.heard(peer, monotonicMillis.getAsLong()) && outgoing.containsKey(peer)) {
+            peerReturned.accept(peer); // its pings are back over a link that stayed up (a partition healed)
+        }
         httpOf.put(peer, p.httpAddress());
     }
 }

@@ -42,9 +42,14 @@ public final class PeerLiveness {
         return deadAfterMillis;
     }
 
-    /** Something from {@code peer} arrived at {@code nowMillis}. */
-    public void heard(String peer, long nowMillis) {
-        lastHeardAtMillis.put(peer, nowMillis);
+    /**
+     * Something from {@code peer} arrived at {@code nowMillis}. Returns true if the peer was not
+     * alive just before (never heard, or silent too long): its link came back, and cells it
+     * shares with this node may have outcomes to tell it.
+     */
+    public boolean heard(String peer, long nowMillis) {
+        Long before = lastHeardAtMillis.put(peer, nowMillis);
+        return before == null || nowMillis - before > deadAfterMillis;
     }
 
     public boolean alive(String peer, long nowMillis) {

@@ -1,6 +1,7 @@
 package io.physalia.core.driver;
 
 import io.physalia.core.Invariants;
+import io.physalia.core.cell.NodeId;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Context;
 import io.physalia.core.paxos.DurableRecord;
@@ -111,6 +112,13 @@ public final class ReplicaDriver {
         wakeupAtMillis = Effects.NEVER; // fired: nothing is scheduled any more
         if (!stopped) {
             apply(replica.onWakeup(ctx), ctx);
+        }
+    }
+
+    /** The node heard from {@code peer} again after it was silent (see {@link Replica#onPeerReturned}). */
+    public void onPeerReturned(NodeId peer, Context ctx) {
+        if (!stopped) {
+            apply(replica.onPeerReturned(peer, ctx), ctx);
         }
     }
 

@@ -166,6 +166,33 @@ public final class Replica {
         return finish(step);
     }
 
+    /**
+     * The node's link to {@code peer} came back after it was silent (liveness: dead, then heard
+     * again). An idle cell sends nothing by itself, so a member cut off while the last slots
+     * were chosen would stay behind until the next write; the leader tells it the chosen prefix
+     * under its own ballot (the Commit it broadcasts when its pipeline drains, so just as safe),
+     * and the member asks to be taught whatever it missed. Only the leader speaks: a Commit
+     * under any other ballot could make a member take a value accepted under that ballot for
+     * the chosen one.
+     */
+    public Effects onPeerReturned(NodeId peer, Context ctx) {
+        Step step = new Step(ctx, new Effects());
+        if (stoppedReason != null || !proposer.isLeader() || peer.equals(self.node())) {
+            return step.fx;
+        }
+        try {
+            Message.Commit c = new Message.Commit(proposer.ballot(), learner.chosenUpTo());
+            for (Member m : learner.state().configFor(learner.chosenUpTo()).members()) {
+                if (m.node().equals(peer)) {
+                    send(m, c, step);
+                }
+            }
+        } catch (RuntimeException e) {
+            stop(e, step);
+        }
+        return finish(step);
+    }
+
     private Effects finish(Step step) {
         if (stoppedReason == null) {
             step.fx.wakeupAt(proposer.nextWakeup(step.now()));

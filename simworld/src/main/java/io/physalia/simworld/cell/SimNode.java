@@ -2,6 +2,7 @@ package io.physalia.simworld.cell;
 
 import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.Member;
+import io.physalia.core.cell.NodeId;
 import io.physalia.core.driver.Durability;
 import io.physalia.core.driver.Outbox;
 import io.physalia.core.driver.PeerLiveness;
@@ -241,7 +242,12 @@ public final class SimNode {
         if (!up) {
             return;
         }
-        liveness.heard(d.from(), clock.monotonicMillis());
+        if (liveness.heard(d.from(), clock.monotonicMillis()) && !d.from().startsWith("client")) {
+            peerReturned(d.from());
+        }
+        if (!up) {
+            return; // a replica's step may have crashed this node (a full disk)
+        }
         switch (d.message()) {
             case Packet.Ping p -> { }
             case Packet.Cell c -> deliver(c.envelope());
@@ -266,6 +272,17 @@ public final class SimNode {
                 h.driver.onClientRequest(req.request(), answerTo(d.from()), context());
             }
             case Packet.Response r -> { }
+        }
+    }
+
+    /** A peer's link came back: every replica hosted here hears it (the leaders of its cells tell it what it missed). */
+    private void peerReturned(String peer) {
+        NodeId id = new NodeId(peer);
+        for (String cell : new ArrayList<>(replicas.keySet())) { // cell order: the seed replays the run
+            Hosted h = hosted.get(cell);
+            if (up && h != null) {
+                h.driver.onPeerReturned(id, context());
+            }
         }
     }
 
