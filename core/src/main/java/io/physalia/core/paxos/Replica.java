@@ -181,7 +181,7 @@ public final class Replica {
             return step.fx;
         }
         try {
-            Message.Commit c = new Message.Commit(proposer.ballot(), learner.chosenUpTo());
+            Message.Commit c = new Message.Commit(proposer.phase().ballot(), learner.chosenUpTo());
             for (Member m : learner.state().configFor(learner.chosenUpTo()).members()) {
                 if (m.node().equals(peer)) {
                     send(m, c, step);
