@@ -93,7 +93,7 @@ final class Proposer {
         if (c.backingOff) {
             Invariants.check(c.backoffUntilMillis > step.now(), "a refused candidate backs off into the future");
         } else {
-            Invariants.check(c.ballot.isAfter(highestSeen) && c.ballot.proposer().equals(replica.self()),
+            Invariants.check(c.ballot.isAfter(highestSeen) && c.ballot.proposer().equals(replica.member()),
                     "candidate ballot %s must be our own and above every ballot seen (%s)", c.ballot, highestSeen);
             highestSeen = c.ballot;
         }
@@ -117,7 +117,7 @@ final class Proposer {
                 l.nextSlot, replica.learner().chosenUpTo());
         Invariants.check(l.inFlight.size() <= config.alpha(), "more than alpha slots in flight");
         phase = l;
-        replica.setLeaderHint(replica.self().node(), step.now());
+        replica.setLeaderHint(replica.member().node(), step.now());
         return l;
     }
 
@@ -172,7 +172,7 @@ final class Proposer {
             return;
         }
         noteBallot(replica.acceptor().promised());
-        becomeCandidate(Candidate.campaigning(Ballot.next(highestSeen, replica.self()), backoffUntil), step);
+        becomeCandidate(Candidate.campaigning(Ballot.next(highestSeen, replica.member()), backoffUntil), step);
         activeUntilMillis = Math.max(activeUntilMillis, step.now() + config.requestTimeoutMillis());
         sendPrepare(from, replica.membersAround(from), step);
     }
@@ -264,7 +264,7 @@ final class Proposer {
         // (re-read the phase each round: our own acceptor answers inline and may end this leadership)
         while (phase instanceof Leader l && l.nextSlot < replica.learner().chosenUpTo() + config.alpha()) {
             Configuration c = replica.learner().state().configFor(l.nextSlot);
-            if (!c.contains(replica.self())) {
+            if (!c.contains(replica.member())) {
                 // Removed from the cell from this slot on. Slots already proposed under the old
                 // configuration must be chosen first: stepping down now would drop them, and a
                 // retry would bring us back to propose them again, forever.
@@ -342,7 +342,7 @@ final class Proposer {
         l.inFlight.put(slot, f);
         Invariants.check(l.inFlight.size() <= config.alpha(), "%d slots in flight, alpha is %d", l.inFlight.size(),
                 config.alpha());
-        replica.observer().proposed(replica.cell(), replica.self(), slot, value, l.inFlight.size(), config.alpha());
+        replica.observer().proposed(replica.cell(), replica.member(), slot, value, l.inFlight.size(), config.alpha());
         sendAccepts(l, slot, f, c, step);
     }
 
@@ -424,13 +424,13 @@ final class Proposer {
             // Acceptors may still refuse everyone but us on our lease, so the rival cannot win
             // phase 1: it only took this one acceptor. Take it back with a higher ballot rather
             // than hand clients to a proposer that cannot lead until our lease runs out.
-            loseInFlight(step, replica.self().node());
+            loseInFlight(step, replica.member().node());
             campaign(step);
             return;
         }
         NodeId rival = n.promised().proposer().node();
         boolean rivalLeads = n.promised().isAfter(mine) || n.leaseMillisLeft() > 0;
-        if (rivalLeads && !rival.equals(replica.self().node()) && replica.isAlive(rival, step)) {
+        if (rivalLeads && !rival.equals(replica.member().node()) && replica.isAlive(rival, step)) {
             stepDown(step, rival);
             return;
         }
@@ -541,6 +541,11 @@ final class Proposer {
                         next = Math.min(next, w.deadlineMillis());
                     }
                 }
+                for (List<Waiter> ws : l.pendingWaiters.values()) { // chosen, not yet applied here
+                    for (Waiter w : ws) {
+                        next = Math.min(next, w.deadlineMillis());
+                    }
+                }
             }
             case Follower f -> { }
         }
@@ -563,13 +568,27 @@ final class Proposer {
         }
         if (phase instanceof Leader l) {
             for (InFlight f : l.inFlight.values()) {
-                for (Iterator<Waiter> it = f.waiters.iterator(); it.hasNext(); ) {
-                    Waiter w = it.next();
-                    if (now >= w.deadlineMillis()) {
-                        it.remove();
-                        step.fx.reply(new Reply.OutcomeUnknown(w.requestId(), replica.self().node()));
-                    }
+                expire(f.waiters, step);
+            }
+            // Chosen behind a slot still open here: it will apply, but maybe not before the
+            // promised answer time; the client retries with the same seq for its result.
+            for (Iterator<List<Waiter>> it = l.pendingWaiters.values().iterator(); it.hasNext(); ) {
+                List<Waiter> ws = it.next();
+                expire(ws, step);
+                if (ws.isEmpty()) {
+                    it.remove();
                 }
+            }
+        }
+    }
+
+    /** Answers the waiters whose time ran out: proposed, so their outcome is unknown. */
+    private void expire(List<Waiter> waiters, Step step) {
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (step.now() >= w.deadlineMillis()) {
+                it.remove();
+                step.fx.reply(new Reply.OutcomeUnknown(w.requestId(), replica.member().node()));
             }
         }
     }

@@ -505,16 +505,13 @@ public final class Replica {
         return observer;
     }
 
-    Member self() {
-        return self;
-    }
-
     // ---- read-only views for drivers and checkers --------------------------------------------
 
     public String cell() {
         return cell;
     }
 
+    /** This replica's member (node and incarnation): the one identity it votes and leads as. */
     public Member member() {
         return self;
     }

@@ -106,7 +106,7 @@ final class Teaching {
     /** Rotate teachers: the last one did not answer in time. */
     private Member otherTeacher(Step step) {
         List<Member> others = new ArrayList<>(replica.learner().state().latestConfiguration().members());
-        others.remove(replica.self());
+        others.remove(replica.member());
         if (others.isEmpty()) {
             return lastTeacher;
         }
