@@ -42,6 +42,27 @@ public final class Reconfigurer {
         running = false;
     }
 
+    /**
+     * After the faults, the step a real control plane's next look would take (its membership
+     * steps observe the configuration and host any joiner not hosted): host every added member
+     * of the latest configuration that its node does not host. Such a member exists when the
+     * stand-in stopped, or never heard the outcome of its add, after the add was chosen. Safe
+     * for the same reason joining is: a replica that is not hosted never sent anything, and a
+     * new one learns the state by snapshot. Founding members (incarnation 0) are left alone.
+     */
+    public void hostAddedMembers() {
+        Configuration c = latest();
+        if (c == null) {
+            return;
+        }
+        for (Member m : c.members()) {
+            SimNode n = world.nodes().get(m.node().name());
+            if (m.incarnation() > 0 && n != null) {
+                hostWhenUp(n, m, c, 200);
+            }
+        }
+    }
+
     public int replacements() {
         return replacements;
     }

@@ -160,6 +160,9 @@ public final class Swarm {
         for (String node : names) {
             w.restart(node);
         }
+        if (reconfigurer != null) {
+            reconfigurer.hostAddedMembers(); // an add chosen but not yet hosted when the stand-in stopped
+        }
         load.stop();
         if (!w.runUntilClientsIdle(20_000)) {
             throw new AssertionError(w.failurePrefix() + "clients still waiting 20s after the faults ended");
