@@ -14,6 +14,7 @@ import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.controlplane.StaleReplicas;
 import io.physalia.controlplane.runtime.MembershipDriver;
+import io.physalia.core.cell.CellLimits;
 import io.physalia.node.KeyFile;
 import io.physalia.node.local.LocalColony;
 import io.physalia.topology.Location;
@@ -40,7 +41,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -63,7 +63,6 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     /** Consecutive failed health checks (one a second) after which a running node counts as unhealthy. */
     static final int HEALTH_FAILURES = 5;
     static final int CAPACITY_REPLICAS = 100;
-    static final Pattern CELL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int EVENTS_KEPT = 30;
     private static final int ACTIONS_KEPT = 20;
 
@@ -442,15 +441,11 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
      * hosting fails, the same create again hosts it on the placed members.
      */
     String create(String cell, List<String> clientRacks, int size, String color) throws Exception {
-        if (size < 3 || size > 15 || size % 2 == 0) {
-            throw new IllegalArgumentException("size must be odd, from 3 to 15; got " + size);
-        }
+        CellLimits.validatePlacedSize("size", size);
         if (color != null && !colors.containsValue(color)) {
             throw new IllegalArgumentException("no node has color '" + color + "' (colors: " + new java.util.TreeSet<>(colors.values()) + ")");
         }
-        if (!CELL_NAME.matcher(cell).matches()) {
-            throw new IllegalArgumentException("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
+        CellLimits.validateCellName(cell);
         List<Location> clients = clientLocations(clientRacks);
         PlacementResult result;
         List<String> members;

@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.core.cell.CellLimits;
 import io.physalia.core.cell.Command;
 import io.physalia.core.cell.CommandResult;
 import io.physalia.core.cell.Configuration;
@@ -127,8 +128,9 @@ final class AdminApi {
             HttpApi.checkCell(cell);
             JsonObject b = HttpApi.body(rc);
             self = parseMember(b.getValue("member"), "member");
-            if (!(b.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > 15) {
-                throw new TxnJson.BadRequest("members must be the joined configuration: 1-15 members as node@incarnation");
+            if (!(b.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > CellLimits.MAX_MEMBERS) {
+                throw new TxnJson.BadRequest("members must be the joined configuration: " + CellLimits.MIN_MEMBERS + "-"
+                        + CellLimits.MAX_MEMBERS + " members as node@incarnation");
             }
             List<Member> ms = new ArrayList<>();
             for (Object o : a) {

@@ -1,6 +1,7 @@
 package io.physalia.node;
 
 import io.physalia.client.admin.ReplicaStatus;
+import io.physalia.core.cell.CellLimits;
 import io.physalia.core.cell.CommandResult;
 import io.physalia.core.cell.Command;
 import io.physalia.core.cell.Configuration;
@@ -30,10 +31,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 /**
  * The node's HTTP server (docs/openapi.yaml): the router, the client routes for transactions,
@@ -44,7 +45,6 @@ import java.util.regex.Pattern;
  * routes in {@link AdminApi}.
  */
 final class HttpApi {
-    static final Pattern CELL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final long MAX_BODY_BYTES = 1024 * 1024;
     static final long ANSWER_TIMEOUT_MILLIS = 10_000;
     /** Response header: the session's high-water mark after this answer (pass it as minSlot). */
@@ -170,8 +170,8 @@ final class HttpApi {
             }
             members.add(Member.founding(n));
         }
-        if (members.size() > 15) {
-            throw new TxnJson.BadRequest("request.members: at most 15 members");
+        if (members.size() > CellLimits.MAX_MEMBERS) {
+            throw new TxnJson.BadRequest("request.members: at most " + CellLimits.MAX_MEMBERS + " members");
         }
         return new Configuration(members);
     }
@@ -557,8 +557,9 @@ final class HttpApi {
     }
 
     static void checkCell(String cell) throws TxnJson.BadRequest {
-        if (!CELL.matcher(cell).matches()) {
-            throw new TxnJson.BadRequest("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        Optional<String> problem = CellLimits.cellNameProblem(cell);
+        if (problem.isPresent()) {
+            throw new TxnJson.BadRequest(problem.get());
         }
     }
 
