@@ -14,6 +14,7 @@ import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.controlplane.StaleReplicas;
 import io.physalia.controlplane.runtime.MembershipDriver;
+import io.physalia.controlplane.runtime.WorkerPool;
 import io.physalia.core.cell.CellLimits;
 import io.physalia.node.KeyFile;
 import io.physalia.node.local.LocalColony;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -65,6 +67,10 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     static final int CAPACITY_REPLICAS = 100;
     private static final int EVENTS_KEPT = 30;
     private static final int ACTIONS_KEPT = 20;
+    /** Threads that call nodes; more than the actions the rate limits let start at once. */
+    static final int WORKER_THREADS = 8;
+    /** Tasks waiting for a worker, past which the submitting thread runs the task itself. */
+    static final int WORKER_QUEUE_LIMIT = 256;
 
     private final LocalColony colony;
     private final Topology topology;
@@ -77,7 +83,11 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     private final NodeAdmin admin;
     private final ActionRunner runner;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-loop"));
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "control-action"));
+    /** Actions' steps and the node checks; bounded, so a loop that outpaces slow nodes runs their work itself. */
+    private final ExecutorService workers = WorkerPool.bounded("control-action", WORKER_THREADS, WORKER_QUEUE_LIMIT);
+    /** Set while a health check or a listing of hosted cells runs, so a slow one is never queued again behind itself. */
+    private final AtomicBoolean checkingHealth = new AtomicBoolean();
+    private final AtomicBoolean listingHosted = new AtomicBoolean();
     // guarded by engine
     private final Deque<String> events = new ArrayDeque<>();
     private final Deque<ControlStateFile.Finished> finished = new ArrayDeque<>();
@@ -204,8 +214,27 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
             }
         }
         loop.scheduleWithFixedDelay(this::step, 200, 250, TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(() -> workers.submit(this::checkHealth), 0, 1, TimeUnit.SECONDS);
-        loop.scheduleWithFixedDelay(() -> workers.submit(this::listHostedCells), 2, 2, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(() -> unlessRunning(checkingHealth, this::checkHealth), 0, 1, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(() -> unlessRunning(listingHosted, this::listHostedCells), 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** Submits {@code task} unless the last one submitted under {@code running} has not finished. */
+    private void unlessRunning(AtomicBoolean running, Runnable task) {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    running.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
+        }
     }
 
     private static long now() {

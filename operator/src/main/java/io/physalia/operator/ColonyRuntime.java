@@ -15,6 +15,7 @@ import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.controlplane.StaleReplicas;
 import io.physalia.controlplane.runtime.MembershipDriver;
+import io.physalia.controlplane.runtime.WorkerPool;
 import io.physalia.crds.ActionRecord;
 import io.physalia.crds.Cell;
 import io.physalia.crds.Colony;
@@ -74,6 +75,10 @@ public final class ColonyRuntime implements AutoCloseable {
     /** How long a node pod deleted through the API (evicted, drained) may take to come back before its cells are repaired. */
     static final long DELETED_POD_GRACE_MILLIS = 60_000;
     private static final int FINISHED_KEPT = 20;
+    /** Threads that call the colony's nodes. */
+    static final int WORKER_THREADS = 8;
+    /** Calls waiting for a thread (a few per node each tick), past which the caller makes the call itself. */
+    static final int WORKER_QUEUE_LIMIT = 1024;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -151,7 +156,7 @@ public final class ColonyRuntime implements AutoCloseable {
             }
         });
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "colony-" + name));
-        this.workers = Executors.newFixedThreadPool(8, r -> daemon(r, "colony-" + name + "-io"));
+        this.workers = WorkerPool.bounded("colony-" + name + "-io", WORKER_THREADS, WORKER_QUEUE_LIMIT);
         loop.scheduleWithFixedDelay(this::safely, 200, 500, TimeUnit.MILLISECONDS);
     }
 
