@@ -254,7 +254,8 @@ public final class Node implements AutoCloseable {
     /**
      * Hosts {@code self}, a member added by a membership change, of {@code cell}; it knows only
      * the configuration it joins and learns the cell's state by snapshot. A replica of an older
-     * incarnation hosted here is replaced; the same member is {@code EXISTS}.
+     * incarnation hosted here is replaced; the same member is {@code EXISTS}. A cell refused here
+     * (damaged records) is not joined until it is dropped: the damage may be this very member's.
      */
     Future<HostResult> join(String cell, Member self, Configuration joined) {
         Promise<HostResult> p = Promise.promise();
@@ -262,6 +263,14 @@ public final class Node implements AutoCloseable {
         s.context.runOnContext(v -> {
             if (!self.node().name().equals(config.name()) || !joined.contains(self)) {
                 p.fail("member " + self + " is not this node's member of the configuration " + joined.members());
+                return;
+            }
+            if (refused.contains(cell)) {
+                // The damaged records may be those of this very member: hosting it afresh would let it
+                // promise and accept again from nothing. Only an explicit drop says the old member is gone.
+                p.fail("cell " + cell + " is refused on " + config.name() + ": its durable records are damaged, so this node"
+                        + " cannot tell what it promised as which member; remove its member from the cell, drop the cell"
+                        + " here (DELETE /admin/cells/" + cell + "), then add this node again as a new member");
                 return;
             }
             CellHost existing = cells.get(cell);
@@ -278,7 +287,6 @@ public final class Node implements AutoCloseable {
                 }
                 existing.stop();
             }
-            refused.remove(cell); // a new incarnation starts from a fresh identity record
             CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, joined, observer));
             cells.put(cell, h);
             h.persistIdentity(() -> {
@@ -292,24 +300,29 @@ public final class Node implements AutoCloseable {
 
     /**
      * Stops hosting {@code cell} and makes that durable (a restart does not host it again; the
-     * next checkpoint removes its state). Completes once durable; false if it was not hosted.
+     * next checkpoint removes its state). Completes once durable; false if it was neither hosted
+     * nor refused. Dropping a refused cell ends its refusal: its damaged records are dead.
      */
     Future<Boolean> drop(String cell) {
         Promise<Boolean> p = Promise.promise();
         Shard s = shardFor(cell);
         s.context.runOnContext(v -> {
             CellHost h = cells.remove(cell);
-            if (h == null) {
+            boolean wasRefused = refused.contains(cell);
+            if (h == null && !wasRefused) {
                 p.complete(false);
                 return;
             }
-            h.stop();
-            discovery.dropped(cell, h.replica()); // leaves a forwarding pointer
+            if (h != null) {
+                h.stop();
+                discovery.dropped(cell, h.replica()); // leaves a forwarding pointer
+            }
             log.appendDrop(cell).whenComplete((x, err) -> s.context.runOnContext(y -> {
                 if (err != null) {
                     storageFailed(err);
                     p.fail("storage failed: " + err);
                 } else {
+                    refused.remove(cell); // the drop is durable: the damaged records are dead, at the next start too
                     p.complete(true);
                 }
             }));
