@@ -8,6 +8,7 @@ import io.physalia.benchmarks.ratis.RatisCluster;
 import io.physalia.benchmarks.ratis.RatisIdle;
 import io.physalia.benchmarks.ratis.RatisLatency;
 import io.physalia.benchmarks.ratis.RatisThroughput;
+import io.physalia.node.local.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

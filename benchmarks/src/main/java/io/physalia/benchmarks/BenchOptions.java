@@ -1,5 +1,6 @@
 package io.physalia.benchmarks;
 
+import io.physalia.core.cell.CellLimits;
 import io.physalia.node.CommandLineFlags;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
             problems.add("unknown subcommand '" + command + "' (expected one of " + String.join(", ", COMMANDS) + ")");
         }
         Map<String, String> flags = CommandLineFlags.parse(args, 1, FLAGS, problems);
-        int nodes = intFlag(flags, "nodes", 7, 1, 15, problems);
+        int nodes = intFlag(flags, "nodes", 7, 1, CellLimits.MAX_MEMBERS, problems);
         int payload = intFlag(flags, "payload-bytes", 100, 1, 32_768, problems);
         int warmupOps = intFlag(flags, "warmup-ops", 1000, 0, 10_000_000, problems);
         int samples = intFlag(flags, "samples", 10_000, 1, 10_000_000, problems);

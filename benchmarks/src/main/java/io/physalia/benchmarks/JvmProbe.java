@@ -1,5 +1,6 @@
 package io.physalia.benchmarks;
 
+import io.physalia.node.local.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

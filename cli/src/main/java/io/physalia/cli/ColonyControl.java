@@ -14,6 +14,8 @@ import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.controlplane.StaleReplicas;
 import io.physalia.controlplane.runtime.MembershipDriver;
+import io.physalia.controlplane.runtime.WorkerPool;
+import io.physalia.core.cell.CellLimits;
 import io.physalia.node.KeyFile;
 import io.physalia.node.local.LocalColony;
 import io.physalia.topology.Location;
@@ -39,8 +41,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -63,9 +65,12 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     /** Consecutive failed health checks (one a second) after which a running node counts as unhealthy. */
     static final int HEALTH_FAILURES = 5;
     static final int CAPACITY_REPLICAS = 100;
-    static final Pattern CELL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int EVENTS_KEPT = 30;
     private static final int ACTIONS_KEPT = 20;
+    /** Threads that call nodes; more than the actions the rate limits let start at once. */
+    static final int WORKER_THREADS = 8;
+    /** Tasks waiting for a worker, past which the submitting thread runs the task itself. */
+    static final int WORKER_QUEUE_LIMIT = 256;
 
     private final LocalColony colony;
     private final Topology topology;
@@ -78,7 +83,11 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     private final NodeAdmin admin;
     private final ActionRunner runner;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-loop"));
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "control-action"));
+    /** Actions' steps and the node checks; bounded, so a loop that outpaces slow nodes runs their work itself. */
+    private final ExecutorService workers = WorkerPool.bounded("control-action", WORKER_THREADS, WORKER_QUEUE_LIMIT);
+    /** Set while a health check or a listing of hosted cells runs, so a slow one is never queued again behind itself. */
+    private final AtomicBoolean checkingHealth = new AtomicBoolean();
+    private final AtomicBoolean listingHosted = new AtomicBoolean();
     // guarded by engine
     private final Deque<String> events = new ArrayDeque<>();
     private final Deque<ControlStateFile.Finished> finished = new ArrayDeque<>();
@@ -205,8 +214,27 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
             }
         }
         loop.scheduleWithFixedDelay(this::step, 200, 250, TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(() -> workers.submit(this::checkHealth), 0, 1, TimeUnit.SECONDS);
-        loop.scheduleWithFixedDelay(() -> workers.submit(this::listHostedCells), 2, 2, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(() -> unlessRunning(checkingHealth, this::checkHealth), 0, 1, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(() -> unlessRunning(listingHosted, this::listHostedCells), 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** Submits {@code task} unless the last one submitted under {@code running} has not finished. */
+    private void unlessRunning(AtomicBoolean running, Runnable task) {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    running.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
+        }
     }
 
     private static long now() {
@@ -442,15 +470,11 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
      * hosting fails, the same create again hosts it on the placed members.
      */
     String create(String cell, List<String> clientRacks, int size, String color) throws Exception {
-        if (size < 3 || size > 15 || size % 2 == 0) {
-            throw new IllegalArgumentException("size must be odd, from 3 to 15; got " + size);
-        }
+        CellLimits.validatePlacedSize("size", size);
         if (color != null && !colors.containsValue(color)) {
             throw new IllegalArgumentException("no node has color '" + color + "' (colors: " + new java.util.TreeSet<>(colors.values()) + ")");
         }
-        if (!CELL_NAME.matcher(cell).matches()) {
-            throw new IllegalArgumentException("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
+        CellLimits.validateCellName(cell);
         List<Location> clients = clientLocations(clientRacks);
         PlacementResult result;
         List<String> members;

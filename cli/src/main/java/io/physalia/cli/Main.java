@@ -1,5 +1,6 @@
 package io.physalia.cli;
 
+import io.physalia.core.cell.CellLimits;
 import io.physalia.node.CommandLineFlags;
 import io.physalia.node.local.LocalColony;
 import java.nio.file.Path;
@@ -108,9 +109,7 @@ public final class Main {
         if (rows < 1 || rows > nodes) {
             usage("--rows must be 1..--nodes (" + nodes + ")");
         }
-        if (size < 3 || size > 15 || size % 2 == 0) {
-            usage("--size must be odd, from 3 to 15");
-        }
+        CellLimits.placedSizeProblem("--size", size).ifPresent(Main::usage);
         if (base < 1024 || base + 100 + nodes > 65535) {
             usage("--base-port must leave room for ports base+1..base+" + (100 + nodes));
         }

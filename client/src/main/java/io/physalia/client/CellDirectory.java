@@ -1,6 +1,6 @@
 package io.physalia.client;
 
-import java.util.LinkedHashMap;
+import io.physalia.core.BoundedMap;
 import java.util.Map;
 
 /**
@@ -12,12 +12,7 @@ import java.util.Map;
 final class CellDirectory {
     static final int MAX_CELLS = 100_000;
 
-    private final Map<String, CellLocation> cells = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CellLocation> eldest) {
-            return size() > MAX_CELLS;
-        }
-    };
+    private final Map<String, CellLocation> cells = BoundedMap.leastRecentlyUsed(MAX_CELLS);
 
     synchronized CellLocation get(String cell) {
         return cells.get(cell);

@@ -182,7 +182,7 @@ public final class PhysaliaClient {
         // the leader first when it must answer; otherwise spread the load (eventual reads, seeds)
         int start = c.leaderAnswers() && c.cell() != null && directory.get(c.cell()) != null ? 0 : random.nextInt(candidates.size());
         for (int round = 0; ; round++) {
-            long retryAfter = 0;
+            long retryAfterMillis = 0;
             boolean retry = false;
             int notHosted = 0;
             Response notHostedAnswer = null;
@@ -205,9 +205,9 @@ public final class PhysaliaClient {
                     }
                     case RETRY -> {
                         retry = true;
-                        retryAfter = o.retryAfterMillis();
+                        retryAfterMillis = o.retryAfterMillis();
                     }
-                    case NEXT -> retryAfter = Math.max(retryAfter, o.retryAfterMillis());
+                    case NEXT -> retryAfterMillis = Math.max(retryAfterMillis, o.retryAfterMillis());
                 }
             }
             if (!retry && notHosted == candidates.size()) {
@@ -231,7 +231,7 @@ public final class PhysaliaClient {
                 lastAnswer = "retry budget exhausted (too many retries across this client's calls); last: " + lastAnswer;
                 break;
             }
-            sleep(Math.max(retryAfter, backoff.delayMillis(round, random)));
+            sleep(Math.max(retryAfterMillis, backoff.delayMillis(round, random)));
         }
         throw maybeApplied
                 ? new PhysaliaException.OutcomeUnknown("outcome unknown: " + lastAnswer, c.session() == null ? null
@@ -265,18 +265,18 @@ public final class PhysaliaClient {
                     }
                     return new Outcome(Kind.NOT_HOSTED, answer, 0, false, node + ": " + r.body(), null);
                 }
-                long retryAfter = r.headers().firstValue("Retry-After").map(PhysaliaClient::seconds).orElse(0L);
+                long retryAfterMillis = r.headers().firstValue("Retry-After").map(PhysaliaClient::seconds).orElse(0L);
                 if (st == 503) {
                     // this replica cannot serve now (election, behind the session, refused): another may
-                    return new Outcome(Kind.NEXT, null, retryAfter, false, node + ": HTTP 503 " + r.body(), null);
+                    return new Outcome(Kind.NEXT, null, retryAfterMillis, false, node + ": HTTP 503 " + r.body(), null);
                 }
                 if (st == 429) {
-                    return new Outcome(Kind.RETRY, null, retryAfter, false, node + ": HTTP 429 " + r.body(), null);
+                    return new Outcome(Kind.RETRY, null, retryAfterMillis, false, node + ": HTTP 429 " + r.body(), null);
                 }
                 if (st == 504) {
                     boolean unknown = c.write() && r.headers().firstValue("Physalia-Outcome").orElse("").equals("unknown");
                     // retry: a write carries (client, seq), so it applies at most once
-                    return new Outcome(Kind.RETRY, null, retryAfter, unknown, node + ": HTTP 504 " + r.body(), null);
+                    return new Outcome(Kind.RETRY, null, retryAfterMillis, unknown, node + ": HTTP 504 " + r.body(), null);
                 }
                 if (st >= 200 && st < 300 && c.cell() != null) {
                     r.headers().firstValue("Physalia-High-Water").ifPresent(h -> c.session().observe(c.cell(), h));

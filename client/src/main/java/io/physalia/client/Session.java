@@ -162,7 +162,7 @@ public final class Session {
             throws PhysaliaException {
         long s = nextSeq();
         String body = "{\"client\":" + Json.quote(clientId) + ",\"seq\":" + s + ",\"holder\":" + Json.quote(holder) + "," + field + "}";
-        long sentAt = System.nanoTime(); // before the first send: the grant cannot start earlier
+        long sentAtNanos = System.nanoTime(); // before the first send: the grant cannot start earlier
         Response r = client.send(new PhysaliaClient.Call("POST", cellPath(cell) + "/leases/" + PhysaliaClient.enc(lease) + "/" + action,
                 body, true, cell, this, s, true));
         if (r.status() != 409 || !r.body().contains("\"lease\"")) {
@@ -171,7 +171,7 @@ public final class Session {
         Map<String, Object> o = Json.parseObject(r.body());
         long duration = Json.number(o, "durationMillis", durationMillis);
         return new LeaseResult(cell, lease, LeaseStatus.valueOf(Json.string(o, "status")), Json.string(o, "holder"),
-                Json.number(o, "token", 0), Json.number(o, "version", 0), duration, sentAt, r.body());
+                Json.number(o, "token", 0), Json.number(o, "version", 0), duration, sentAtNanos, r.body());
     }
 
     /** Who holds {@code lease}, read at the given consistency. */

@@ -1,5 +1,6 @@
 package io.physalia.controlplane;
 
+import io.physalia.core.BoundedMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,12 +11,17 @@ import java.util.TreeMap;
 /**
  * The engine's actions and their states. At most one action per cell is in flight: a cell never
  * loses a second member to the control plane before the first change is reported caught-up.
+ * The states of the last {@link #FINISHED_KEPT} finished actions are kept; older ones are only
+ * counted, so a control plane that runs for years holds a fixed amount of history.
  */
 final class ActionQueue {
+    /** How many finished actions' states {@link #state} still answers for. */
+    static final int FINISHED_KEPT = 4096;
+
     private long nextId = 1;
     private final TreeMap<String, Action> inFlightByCell = new TreeMap<>();
     private final Map<Long, Action> inFlightById = new HashMap<>();
-    private final Map<Long, ActionState> finished = new HashMap<>();
+    private final Map<Long, ActionState> finished = BoundedMap.oldestFirstOut(FINISHED_KEPT);
     private long caughtUp;
     private long aborted;
     private final Map<ActionKind, Long> issued = new HashMap<>();
@@ -39,8 +45,8 @@ final class ActionQueue {
     Action finish(long id, ActionState state) {
         Action a = inFlightById.remove(id);
         if (a == null) {
-            throw new IllegalArgumentException("action " + id + " is not in flight"
-                    + (finished.containsKey(id) ? " (already " + finished.get(id) + ")" : ""));
+            throw new IllegalArgumentException("action " + id + " is not in flight" + (finished.containsKey(id)
+                    ? " (already " + finished.get(id) + ")" : id > 0 && id < nextId ? " (it finished earlier; its state is no longer kept)" : " (never issued)"));
         }
         inFlightByCell.remove(a.cellId());
         finished.put(id, state);
@@ -52,6 +58,7 @@ final class ActionQueue {
         return a;
     }
 
+    /** The action's state; empty for an action never issued, or one of more than {@link #FINISHED_KEPT} finished since. */
     Optional<ActionState> state(long id) {
         if (inFlightById.containsKey(id)) {
             return Optional.of(ActionState.IN_FLIGHT);

@@ -278,6 +278,7 @@ public final class ControlPlane {
         return actions.inFlight(cellId);
     }
 
+    /** The action's state; empty if it was never issued, or finished before the last {@value ActionQueue#FINISHED_KEPT} actions that finished. */
     public Optional<ActionState> state(long actionId) {
         return actions.state(actionId);
     }

@@ -1,5 +1,6 @@
 package io.physalia.controlplane;
 
+import io.physalia.core.cell.CellLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,8 +16,6 @@ import java.util.TreeSet;
 public final class Rules {
     /** A cell spreads over at least this many racks. */
     public static final int MIN_RACKS = 3;
-    public static final int MIN_CELL_SIZE = 3;
-    public static final int MAX_CELL_SIZE = 15;
 
     private Rules() {}
 
@@ -25,11 +24,9 @@ public final class Rules {
         return size / 2;
     }
 
+    /** A placed cell is odd-sized within {@link CellLimits}. */
     static void checkSize(int size) {
-        if (size < MIN_CELL_SIZE || size > MAX_CELL_SIZE || size % 2 == 0) {
-            throw new IllegalArgumentException("cell size must be odd, from " + MIN_CELL_SIZE + " to "
-                    + MAX_CELL_SIZE + "; got " + size);
-        }
+        CellLimits.validatePlacedSize("cell size", size);
     }
 
     /**

@@ -50,4 +50,13 @@ class ControlPlanePurityTest {
                 .because("the runtime drives the engine, never the other way round")
                 .check(CLASSES);
     }
+
+    /** Placement and repair reason about members and nodes, never about how a cell reaches consensus. */
+    @Test
+    void theEngineKnowsMembersNotConsensus() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(
+                        "io.physalia.core.paxos..", "io.physalia.core.driver..", "io.physalia.core.wire..", "io.physalia.core.kv..")
+                .because("the control plane sees cells through their members and the nodes' admin answers")
+                .check(CLASSES);
+    }
 }

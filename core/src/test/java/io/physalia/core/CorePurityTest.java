@@ -3,10 +3,7 @@ package io.physalia.core;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,16 +12,9 @@ import org.junit.jupiter.api.Test;
  * randomness. Time and randomness arrive as arguments.
  */
 class CorePurityTest {
-    private static JavaClasses core;
+    private final JavaClasses core = CoreClasses.get();
 
-    @BeforeAll
-    static void importCore() {
-        core = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.physalia.core");
-    }
-
-    private static void check(ArchRule rule) {
+    private void check(ArchRule rule) {
         rule.check(core);
     }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.physalia.core.cell.CellLimits;
 
 /**
  * A cell: one tiny Multi-Paxos database, its partition key being {@code metadata.name}. The user
@@ -20,8 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("pcell")
 @Categories(Colony.CATEGORY)
 // Kubernetes allows 253 characters in a name; the engine's cell names stop at 128.
-@ValidationRule(value = "size(self.metadata.name) <= " + Patterns.CELL_NAME_MAX_LENGTH,
-        message = "metadata.name must be at most " + Patterns.CELL_NAME_MAX_LENGTH + " characters (a cell name)")
+@ValidationRule(value = "size(self.metadata.name) <= " + CellLimits.CELL_NAME_MAX_LENGTH,
+        message = "metadata.name must be at most " + CellLimits.CELL_NAME_MAX_LENGTH + " characters (a cell name)")
 @AdditionalPrinterColumn(name = "Color", jsonPath = ".status.color", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Row", jsonPath = ".status.row", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Members", jsonPath = ".status.membersReady", type = AdditionalPrinterColumn.Type.STRING)

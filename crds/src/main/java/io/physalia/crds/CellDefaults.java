@@ -5,15 +5,17 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.physalia.core.cell.CellLimits;
 
 /** Colony.spec.cellDefaults: what a Cell gets when it does not say. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CellDefaults {
     /** Replicas of a cell; odd, so that a majority survives the loss of the minority. */
     @Default("7")
-    @Min(3)
-    @Max(15)
-    @ValidationRule(value = "self % 2 == 1", message = "spec.cellDefaults.size must be odd (3, 5, ... 15)")
+    @Min(CellLimits.MIN_PLACED_MEMBERS)
+    @Max(CellLimits.MAX_MEMBERS)
+    @ValidationRule(value = "self % 2 == 1", message = "spec.cellDefaults.size must be odd (" + CellLimits.MIN_PLACED_MEMBERS + ", "
+            + (CellLimits.MIN_PLACED_MEMBERS + 2) + ", ... " + CellLimits.MAX_MEMBERS + ")")
     private Integer size;
 
     /** Cells one node may hold. */

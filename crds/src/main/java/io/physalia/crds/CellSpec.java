@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.physalia.core.cell.CellLimits;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,9 +29,10 @@ public class CellSpec {
     private String color;
 
     /** Replicas; absent means the Colony's cellDefaults.size (kept absent, so a later default change applies). */
-    @Min(3)
-    @Max(15)
-    @ValidationRule(value = "self % 2 == 1", message = "spec.size must be odd (3, 5, ... 15)")
+    @Min(CellLimits.MIN_PLACED_MEMBERS)
+    @Max(CellLimits.MAX_MEMBERS)
+    @ValidationRule(value = "self % 2 == 1", message = "spec.size must be odd (" + CellLimits.MIN_PLACED_MEMBERS + ", "
+            + (CellLimits.MIN_PLACED_MEMBERS + 2) + ", ... " + CellLimits.MAX_MEMBERS + ")")
     private Integer size;
 
     /** Where the cell's clients are: placement puts the cell in their row, or the nearest one. */

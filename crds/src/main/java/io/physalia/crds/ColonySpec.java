@@ -13,6 +13,28 @@ import java.util.List;
 /** What the user asks of a colony. Optional fields are boxed and null when absent (the server fills defaults). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ColonySpec {
+    /**
+     * The node's own rule on its storage sizes (StorageOptions), checked at admission so that a
+     * bad pair is refused here instead of crash-looping every node at its next restart. Sizes are
+     * compared as doubles: a 12-digit count in GiB does not fit a CEL int. (CRD rules have no
+     * {@code cel.bind}, so each size is spelled out where it is used.)
+     */
+    static final String NODE_SETTINGS_SIZES = "!self.all(k, self[k].matches('^[0-9]{1,12}[kmgKMG]?$')) || ("
+            + Sizes.SEGMENT + " >= 4096.0 && " + Sizes.SEGMENT + " <= 1073741824.0 && "
+            + Sizes.CHECKPOINT + " >= " + Sizes.SEGMENT + " && " + Sizes.CHECKPOINT + " <= 68719476736.0)";
+
+    /** CEL for the two sizes in bytes, the node's defaults where unset. */
+    private static final class Sizes {
+        static final String SEGMENT_TEXT = "('log-segment-bytes' in self ? self['log-segment-bytes'].lowerAscii() : '32m')";
+        static final String CHECKPOINT_TEXT = "('checkpoint-log-bytes' in self ? self['checkpoint-log-bytes'].lowerAscii() : '128m')";
+        static final String SEGMENT = "(double(int(" + SEGMENT_TEXT + ".replace('k', '').replace('m', '').replace('g', ''))) * ("
+                + SEGMENT_TEXT + ".endsWith('g') ? 1073741824.0 : " + SEGMENT_TEXT + ".endsWith('m') ? 1048576.0 : "
+                + SEGMENT_TEXT + ".endsWith('k') ? 1024.0 : 1.0))";
+        static final String CHECKPOINT = "(double(int(" + CHECKPOINT_TEXT + ".replace('k', '').replace('m', '').replace('g', ''))) * ("
+                + CHECKPOINT_TEXT + ".endsWith('g') ? 1073741824.0 : " + CHECKPOINT_TEXT + ".endsWith('m') ? 1048576.0 : "
+                + CHECKPOINT_TEXT + ".endsWith('k') ? 1024.0 : 1.0))";
+    }
+
     @Required
     @Size(min = 1)
     private String image;
@@ -63,7 +85,9 @@ public class ColonySpec {
     @Size(max = 8)
     @ValidationRule(value = "self.all(k, k in ['log-segment-bytes', 'checkpoint-log-bytes'])",
             message = "spec.nodeSettings may set only log-segment-bytes and checkpoint-log-bytes; the operator sets every other node setting")
-    private java.util.Map<String, @Pattern(Patterns.BYTE_COUNT) String> nodeSettings;
+    @ValidationRule(value = NODE_SETTINGS_SIZES, message = "spec.nodeSettings: log-segment-bytes must be from 4k to 1g, and"
+            + " checkpoint-log-bytes at least log-segment-bytes and at most 64g (unset, they are 32m and 128m), as the node requires")
+    private java.util.Map<String, @Pattern(Patterns.BYTE_COUNT) @Size(max = 13) String> nodeSettings;
 
     public java.util.Map<String, String> getNodeSettings() {
         return nodeSettings;

@@ -27,7 +27,4 @@ public final class Patterns {
 
     /** A node's byte-count setting: digits with an optional k, m or g (KiB, MiB, GiB), as the node parses them. */
     public static final String BYTE_COUNT = "^[0-9]{1,12}[kmgKMG]?$";
-
-    /** Longest cell name: cell names in the engine are {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}. */
-    public static final int CELL_NAME_MAX_LENGTH = 128;
 }

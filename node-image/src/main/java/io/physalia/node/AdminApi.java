@@ -1,8 +1,10 @@
 package io.physalia.node;
 
+import io.physalia.core.cell.CellLimits;
 import io.physalia.core.cell.Command;
 import io.physalia.core.cell.CommandResult;
 import io.physalia.core.cell.Configuration;
+import io.physalia.client.admin.ReplicaStatus;
 import io.physalia.core.cell.Member;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Reply;
@@ -43,23 +45,21 @@ final class AdminApi {
     }
 
     private Member parseMember(Object o, String where) throws TxnJson.BadRequest {
-        if (!(o instanceof String s) || s.indexOf('@') <= 0) {
+        if (!(o instanceof String s)) {
             throw new TxnJson.BadRequest(where + " must be a member as \"node@incarnation\"");
         }
-        String name = s.substring(0, s.lastIndexOf('@'));
-        if (!node.knows(name)) {
-            throw new TxnJson.BadRequest(where + ": unknown node '" + name + "' (known: " + api.known() + ")");
-        }
+        Member m;
         try {
-            long inc = Long.parseLong(s.substring(s.lastIndexOf('@') + 1));
-            if (inc < 0) {
-                throw new NumberFormatException();
-            }
-            return new Member(new io.physalia.core.cell.NodeId(name), inc);
-        } catch (NumberFormatException e) {
-            throw new TxnJson.BadRequest(where + ": incarnation of '" + s + "' must be a non-negative integer");
+            m = Member.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new TxnJson.BadRequest(where + ": " + e.getMessage());
         }
+        if (!node.knows(m.node().name())) {
+            throw new TxnJson.BadRequest(where + ": unknown node '" + m.node().name() + "' (known: " + api.known() + ")");
+        }
+        return m;
     }
+
 
     /**
      * {@code POST /admin/cells/{cell}/members} with {@code {"add": "n5"}} or {@code {"remove":
@@ -105,7 +105,7 @@ final class AdminApi {
                 if (m.pending() != null) {
                     pending = new JsonArray();
                     for (Member x : m.pending().members()) {
-                        pending.add(Node.memberString(x));
+                        pending.add(x.text());
                     }
                 }
                 HttpApi.json(rc, 200, new JsonObject().put("cell", cell).put("applied", m.applied()).put("detail", m.detail())
@@ -128,8 +128,9 @@ final class AdminApi {
             HttpApi.checkCell(cell);
             JsonObject b = HttpApi.body(rc);
             self = parseMember(b.getValue("member"), "member");
-            if (!(b.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > 15) {
-                throw new TxnJson.BadRequest("members must be the joined configuration: 1-15 members as node@incarnation");
+            if (!(b.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > CellLimits.MAX_MEMBERS) {
+                throw new TxnJson.BadRequest("members must be the joined configuration: " + CellLimits.MIN_MEMBERS + "-"
+                        + CellLimits.MAX_MEMBERS + " members as node@incarnation");
             }
             List<Member> ms = new ArrayList<>();
             for (Object o : a) {
@@ -144,7 +145,7 @@ final class AdminApi {
         node.join(cell, self, joined).onComplete(ar -> here.runOnContext(v -> {
             if (ar.succeeded()) {
                 HttpApi.json(rc, ar.result() == Node.HostResult.CREATED ? 201 : 200, new JsonObject().put("cell", cell)
-                        .put("member", Node.memberString(self)).put("result", ar.result().name().toLowerCase()));
+                        .put("member", self.text()).put("result", ar.result().name().toLowerCase()));
             } else {
                 HttpApi.error(rc, 409, ar.cause().getMessage());
             }
@@ -171,7 +172,7 @@ final class AdminApi {
             if (ar.result() == null) {
                 HttpApi.error(rc, 404, "cell " + cell + " is not hosted on node " + node.config().name());
             } else {
-                HttpApi.json(rc, 200, ar.result());
+                HttpApi.json(rc, 200, new JsonObject(ar.result().toJson()));
             }
         }));
     }
@@ -217,16 +218,16 @@ final class AdminApi {
         }
         List<String> page = names.subList(from, Math.min(names.size(), from + limit));
         boolean truncated = from + page.size() < names.size();
-        List<io.vertx.core.Future<JsonObject>> statuses = new ArrayList<>(page.size());
+        List<io.vertx.core.Future<ReplicaStatus>> statuses = new ArrayList<>(page.size());
         for (String cell : page) {
             statuses.add(node.replicaStatus(cell));
         }
         Context here = node.vertx().getOrCreateContext();
         io.vertx.core.Future.join(statuses).onComplete(ar -> here.runOnContext(v -> {
             JsonArray cells = new JsonArray();
-            for (io.vertx.core.Future<JsonObject> s : statuses) {
+            for (io.vertx.core.Future<ReplicaStatus> s : statuses) {
                 if (s.succeeded() && s.result() != null) { // null: dropped since the list was taken
-                    cells.add(s.result());
+                    cells.add(new JsonObject(s.result().toJson()));
                 }
             }
             HttpApi.json(rc, 200, new JsonObject().put("node", node.config().name()).put("cells", cells)

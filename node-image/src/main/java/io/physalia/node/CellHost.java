@@ -1,46 +1,46 @@
 package io.physalia.node;
 
 import io.physalia.core.cell.Configuration;
+import io.physalia.core.cell.NodeId;
+import io.physalia.core.driver.Durability;
+import io.physalia.core.driver.Outbox;
+import io.physalia.core.driver.ReplicaDriver;
+import io.physalia.core.driver.Timers;
 import io.physalia.core.paxos.ClientRequest;
-import io.physalia.core.paxos.Effects;
+import io.physalia.core.paxos.DurableRecord;
 import io.physalia.core.paxos.Envelope;
-import io.physalia.core.paxos.Message;
 import io.physalia.core.paxos.Replica;
 import io.physalia.core.paxos.Reply;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * Drives one cell replica. Every method runs on the cell's shard context (one event loop), so
- * the replica needs no locks. The loop: step the replica, hand its records to the node log,
- * and only when they (and every earlier record of this cell) are durable, send its messages and
- * deliver its replies. One wakeup timer at most, replaced on every step; none when idle.
+ * Hosts one cell replica on this node: its {@link ReplicaDriver} (the rule SimWorld runs too)
+ * with the node's log, peer transport and Vert.x timers as ports, and the replica's share of
+ * the node's {@link ReplicaCensus}. Every method runs on the cell's shard context (one event
+ * loop), so the replica needs no locks.
  */
-final class CellHost {
+final class CellHost implements Durability, Outbox, Timers {
     private static final Logger LOG = Logger.getLogger(CellHost.class.getName());
+    private static final long NO_TIMER = -1;
 
     final String cell;
     final Shard shard;
     private final Node node;
-    private Replica replica;
-    private volatile long timerId = -1;
-    private final Map<Long, Consumer<Reply>> waiting = new HashMap<>();
-    private boolean stopped;
-    private CompletableFuture<Void> lastPersist = CompletableFuture.completedFuture(null);
+    private final ReplicaDriver driver;
+    private volatile long timerId = NO_TIMER; // volatile: the wakeup metric reads it off the shard
     /** What this replica counts for in the node's {@link ReplicaCensus}: its members, and whether it leads. */
     private Configuration countedConfig;
     private ReplicaCensus.MemberSet countedSet;
     private boolean countedLeading;
+    private boolean stopped;
 
     CellHost(String cell, Shard shard, Node node, Replica replica) {
         this.cell = cell;
         this.shard = shard;
         this.node = node;
-        this.replica = replica;
+        this.driver = new ReplicaDriver(replica, this, this, this, this::failed);
         countedConfig = replica.configuration();
         countedSet = ReplicaCensus.MemberSet.of(countedConfig);
         node.census().add(countedSet);
@@ -48,58 +48,72 @@ final class CellHost {
     }
 
     Replica replica() {
-        return replica;
+        return driver.replica();
     }
 
-    /** Makes the replica's identity durable; the future completes (on any thread) when it is. */
-    CompletableFuture<Void> persistIdentity() {
-        lastPersist = node.log().append(cell, List.of(replica.identityRecord()));
-        return lastPersist;
+    /** Makes a new replica's identity durable, then runs {@code onDurable} on the cell's context. */
+    void persistIdentity(Runnable onDurable) {
+        driver.persistIdentity(onDurable);
     }
 
-    /** Starts driving the replica (a joining member asks for its state at once). On the cell's context. */
+    /** Starts driving the replica (a joining member asks for its state at once). */
     void start() {
-        apply(replica.start(node.context()));
+        driver.start(node.context());
+        recount();
     }
 
     void onMessage(Envelope env) {
-        apply(replica.onMessage(env, node.context()));
+        driver.onMessage(env, node.context());
+        recount();
     }
 
     void onRequest(ClientRequest request, Consumer<Reply> answer) {
-        waiting.put(request.requestId(), answer);
-        apply(replica.onClientRequest(request, node.context()));
+        driver.onClientRequest(request, answer, node.context());
+        recount();
+    }
+
+    /** The node heard from {@code peer} again after a silence. */
+    void onPeerReturned(NodeId peer) {
+        driver.onPeerReturned(peer, node.context());
+        recount();
     }
 
     /** Drops an answer nobody waits for any more (the HTTP layer timed out). */
     void forget(long requestId) {
-        waiting.remove(requestId);
+        driver.forget(requestId);
     }
 
-    private void apply(Effects fx) {
-        if (stopped) {
-            return;
+    /**
+     * Stops driving the replica (it was dropped or replaced): no timer, nothing more sent, and
+     * callers still waiting are answered now.
+     */
+    void stop() {
+        if (!stopped) {
+            stopped = true;
+            node.census().remove(countedSet);
+            if (countedLeading) {
+                countedLeading = false;
+                node.census().leading(false);
+            }
         }
-        if (fx.stoppedReason() != null) {
-            LOG.severe("cell " + cell + " stopped: " + fx.stoppedReason());
-            node.metrics().cellsStopped.inc();
-        }
-        List<Envelope> sends = fx.send();
-        List<Reply> replies = fx.replies();
-        if (!fx.persist().isEmpty()) {
-            lastPersist = node.log().append(cell, fx.persist());
-            releaseWhenDurable(lastPersist, sends, replies);
-        } else if (!lastPersist.isDone()) {
-            releaseWhenDurable(lastPersist, sends, replies); // earlier records this output may depend on
-        } else {
-            release(sends, replies);
-        }
-        scheduleWakeup(fx.wakeupAtMillis());
-        recount();
+        driver.stop();
+    }
+
+    boolean hasTimer() {
+        return timerId != NO_TIMER;
+    }
+
+    private void failed(String reason) {
+        LOG.severe("cell " + cell + " stopped: " + reason);
+        node.metrics().cellsStopped.inc();
     }
 
     /** Brings the census in line with the replica after a step: leadership, and members if they changed. */
     private void recount() {
+        if (stopped) {
+            return;
+        }
+        Replica replica = driver.replica();
         ReplicaCensus census = node.census();
         boolean leads = replica.isLeader();
         if (leads != countedLeading) {
@@ -116,68 +130,40 @@ final class CellHost {
         countedConfig = c;
     }
 
-    private void releaseWhenDurable(CompletableFuture<Void> durable, List<Envelope> sends, List<Reply> replies) {
-        if (sends.isEmpty() && replies.isEmpty()) {
-            return;
-        }
-        durable.whenComplete((v, err) -> shard.context.runOnContext(x -> {
+    // ---- the driver's ports -----------------------------------------------------------------
+
+    @Override
+    public boolean persist(List<DurableRecord> records, long ticket) {
+        node.log().append(cell, records).whenComplete((v, err) -> shard.context.runOnContext(x -> {
             if (err != null) {
                 node.storageFailed(err); // never release output whose records may not be durable
             } else {
-                release(sends, replies);
+                driver.durable(ticket);
             }
         }));
+        return true;
     }
 
-    private void release(List<Envelope> sends, List<Reply> replies) {
-        for (Envelope e : sends) {
-            node.metrics().sent(e);
-            node.transport().send(e);
-        }
-        for (Reply r : replies) {
-            Consumer<Reply> answer = waiting.remove(r.requestId());
-            if (answer != null) {
-                answer.accept(r);
-            }
-        }
+    @Override
+    public void send(Envelope e) {
+        node.metrics().sent(e);
+        node.transport().send(e);
     }
 
-    private void scheduleWakeup(long atMillis) {
-        if (timerId >= 0) {
-            node.vertx().cancelTimer(timerId);
-            timerId = -1;
-        }
-        if (atMillis == Effects.NEVER) {
-            return;
-        }
-        long delay = Math.max(1, atMillis - Node.nowMillis());
-        timerId = node.vertx().setTimer(delay, id -> {
-            timerId = -1;
-            if (stopped) {
-                return;
-            }
-            apply(replica.onWakeup(node.context()));
+    @Override
+    public void schedule(long delayMillis) {
+        timerId = node.vertx().setTimer(delayMillis, id -> {
+            timerId = NO_TIMER;
+            driver.onWakeup(node.context());
+            recount();
         });
     }
 
-    /** Stops driving the replica (it was dropped or replaced): no timer, and no answers will come. */
-    void stop() {
-        if (!stopped) {
-            node.census().remove(countedSet);
-            if (countedLeading) {
-                countedLeading = false;
-                node.census().leading(false);
-            }
-        }
-        stopped = true;
-        if (timerId >= 0) {
+    @Override
+    public void cancel() {
+        if (timerId != NO_TIMER) {
             node.vertx().cancelTimer(timerId);
-            timerId = -1;
+            timerId = NO_TIMER;
         }
-        waiting.clear();
-    }
-
-    boolean hasTimer() {
-        return timerId >= 0;
     }
 }

@@ -164,7 +164,7 @@ final class Discovery {
         if (due.isEmpty() || !flushing.compareAndSet(false, true)) {
             return;
         }
-        long now = Node.nowMillis();
+        long now = node.nowMillis();
         List<Future<DiscoveryEntry>> built = new ArrayList<>();
         for (Map.Entry<String, Long> d : due.entrySet()) {
             if (d.getValue() <= now && due.remove(d.getKey(), d.getValue())) {
@@ -222,7 +222,7 @@ final class Discovery {
     private void retryLater(List<DiscoveryEntry> entries, String why) {
         pushesFailed.incrementAndGet();
         LOG.fine(() -> "discovery: " + why + "; retrying in " + RETRY_AFTER_MILLIS + " ms");
-        long at = Node.nowMillis() + RETRY_AFTER_MILLIS;
+        long at = node.nowMillis() + RETRY_AFTER_MILLIS;
         for (DiscoveryEntry e : entries) {
             if (node.hosts(e.cell())) {
                 due.putIfAbsent(e.cell(), at);

@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.core.cell.CellLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -14,8 +15,6 @@ import java.util.TreeSet;
  * {@code leader} is a hint only (null when unknown); it never decides which entry wins.
  */
 record DiscoveryEntry(String cell, long epoch, List<Located> members, String leader) {
-    static final int MAX_MEMBERS = 15;
-
     record Located(String node, String http) {}
 
     DiscoveryEntry {
@@ -67,15 +66,15 @@ record DiscoveryEntry(String cell, long epoch, List<Located> members, String lea
                 throw new TxnJson.BadRequest(at + " has unknown field '" + f + "' (allowed: cell, epoch, leader, members)");
             }
         }
-        if (!(o.getValue("cell") instanceof String cell) || !HttpApi.CELL.matcher(cell).matches()) {
-            throw new TxnJson.BadRequest(at + ".cell must be a cell name (1-128 letters, digits, '.', '_' or '-')");
+        if (!(o.getValue("cell") instanceof String cell) || !CellLimits.isCellName(cell)) {
+            throw new TxnJson.BadRequest(at + ".cell must be a cell name (1-" + CellLimits.CELL_NAME_MAX_LENGTH + " letters, digits, '.', '_' or '-')");
         }
         long epoch = TxnJson.longValue(o.getValue("epoch"), at + ".epoch");
         if (epoch < 0) {
             throw new TxnJson.BadRequest(at + ".epoch must be a non-negative integer");
         }
-        if (!(o.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > MAX_MEMBERS) {
-            throw new TxnJson.BadRequest(at + ".members must hold 1-" + MAX_MEMBERS + " members");
+        if (!(o.getValue("members") instanceof JsonArray a) || a.isEmpty() || a.size() > CellLimits.MAX_MEMBERS) {
+            throw new TxnJson.BadRequest(at + ".members must hold " + CellLimits.MIN_MEMBERS + "-" + CellLimits.MAX_MEMBERS + " members");
         }
         List<Located> members = new ArrayList<>();
         Set<String> seen = new TreeSet<>();

@@ -1,6 +1,6 @@
 package io.physalia.node;
 
-import java.util.LinkedHashMap;
+import io.physalia.core.BoundedMap;
 import java.util.Map;
 
 /**
@@ -12,12 +12,7 @@ import java.util.Map;
 final class ForwardingPointers {
     static final int MAX_POINTERS = 100_000;
 
-    private final Map<String, DiscoveryEntry> pointers = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DiscoveryEntry> eldest) {
-            return size() > MAX_POINTERS;
-        }
-    };
+    private final Map<String, DiscoveryEntry> pointers = BoundedMap.oldestFirstOut(MAX_POINTERS);
 
     synchronized void put(DiscoveryEntry movedTo) {
         pointers.remove(movedTo.cell());

@@ -1,5 +1,7 @@
 package io.physalia.node;
 
+import io.physalia.client.admin.ReplicaStatus;
+import io.physalia.core.cell.CellLimits;
 import io.physalia.core.cell.CommandResult;
 import io.physalia.core.cell.Command;
 import io.physalia.core.cell.Configuration;
@@ -29,10 +31,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 /**
  * The node's HTTP server (docs/openapi.yaml): the router, the client routes for transactions,
@@ -43,7 +45,6 @@ import java.util.regex.Pattern;
  * routes in {@link AdminApi}.
  */
 final class HttpApi {
-    static final Pattern CELL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final long MAX_BODY_BYTES = 1024 * 1024;
     static final long ANSWER_TIMEOUT_MILLIS = 10_000;
     /** Response header: the session's high-water mark after this answer (pass it as minSlot). */
@@ -83,7 +84,7 @@ final class HttpApi {
             json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "storage failed").put("node", node.config().name()));
         });
         r.get("/readyz").handler(rc -> {
-            int alive = node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis());
+            int alive = node.transport() == null ? 0 : node.transport().alivePeers(node.nowMillis());
             json(rc, node.isReady() ? 200 : 503, new JsonObject().put("ready", node.isReady())
                     .put("labels", new JsonObject(new LinkedHashMap<>(node.config().labels())))
                     .put("node", node.config().name()).put("peersAlive", alive).put("peers", node.peers().size())
@@ -169,8 +170,8 @@ final class HttpApi {
             }
             members.add(Member.founding(n));
         }
-        if (members.size() > 15) {
-            throw new TxnJson.BadRequest("request.members: at most 15 members");
+        if (members.size() > CellLimits.MAX_MEMBERS) {
+            throw new TxnJson.BadRequest("request.members: at most " + CellLimits.MAX_MEMBERS + " members");
         }
         return new Configuration(members);
     }
@@ -316,12 +317,17 @@ final class HttpApi {
                 if (read.found() != null) {
                     o.put("value", TxnJson.render(read.found().value())).put("version", read.found().version());
                 }
-                highWater(rc, rr.appliedUpTo());
-                json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
+                readAnswer(rc, rr, o);
             } else {
                 txnAnswer(rc, reply);
             }
         });
+    }
+
+    /** A read's 200: {@code o} with where in the log it was read, and the session's high-water header. */
+    private static void readAnswer(RoutingContext rc, Reply.ReadResult rr, JsonObject o) {
+        highWater(rc, rr.appliedUpTo());
+        json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
     }
 
     /**
@@ -359,8 +365,7 @@ final class HttpApi {
             if (reply instanceof Reply.ReadResult rr && rr.result().results().size() == 1
                     && rr.result().results().get(0) instanceof OpResult.ScanPage page) {
                 JsonObject o = TxnJson.render(page).put("cell", cell).put("revision", rr.result().revision());
-                highWater(rc, rr.appliedUpTo());
-                json(rc, 200, o.put("appliedUpTo", rr.appliedUpTo()).put("servedLocally", rr.servedLocally()));
+                readAnswer(rc, rr, o);
             } else {
                 txnAnswer(rc, reply);
             }
@@ -385,18 +390,18 @@ final class HttpApi {
         }
         Context here = vertx.getOrCreateContext();
         node.replicaStatus(cell).onComplete(ar -> here.runOnContext(v -> {
-            JsonObject st = ar.succeeded() ? ar.result() : null;
+            ReplicaStatus st = ar.succeeded() ? ar.result() : null;
             if (st == null) {
                 notHosted(rc, cell, "status");
                 return;
             }
             JsonArray members = new JsonArray();
-            for (Object m : st.getJsonArray("configuration")) {
-                String name = ((String) m).substring(0, ((String) m).lastIndexOf('@'));
+            for (Member m : st.configuration()) {
+                String name = m.node().name();
                 members.add(new JsonObject().put("node", name).put("http", node.transport().httpAddress(name)));
             }
-            highWater(rc, st.getLong("appliedUpTo"));
-            json(rc, 200, st.put("members", members));
+            highWater(rc, st.appliedUpTo());
+            json(rc, 200, new JsonObject(st.toJson()).put("members", members));
         }));
     }
 
@@ -552,8 +557,9 @@ final class HttpApi {
     }
 
     static void checkCell(String cell) throws TxnJson.BadRequest {
-        if (!CELL.matcher(cell).matches()) {
-            throw new TxnJson.BadRequest("cell name '" + cell + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        Optional<String> problem = CellLimits.cellNameProblem(cell);
+        if (problem.isPresent()) {
+            throw new TxnJson.BadRequest(problem.get());
         }
     }
 

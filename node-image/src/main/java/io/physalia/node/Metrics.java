@@ -73,7 +73,7 @@ final class Metrics {
                 "Hosted replicas whose cell has fewer members alive (by this node's pings, itself included) than a quorum.",
                 node::cellsWithoutQuorum);
         gauge("physalia_peers_alive", "Peers of the directory whose pings arrived recently.",
-                () -> node.transport() == null ? 0 : node.transport().alivePeers(Node.nowMillis()));
+                () -> node.transport() == null ? 0 : node.transport().alivePeers(node.nowMillis()));
         gauge("physalia_peers_known", "Peers in this node's directory (from --peers, then as the control plane sets it).",
                 () -> node.peers().size());
         gauge("physalia_log_records_written", "Records appended to the node log since start.", () -> node.log().recordsWritten());

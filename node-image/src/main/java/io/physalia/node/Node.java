@@ -1,8 +1,10 @@
 package io.physalia.node;
 
+import io.physalia.client.admin.ReplicaStatus;
 import io.physalia.core.cell.Batch;
 import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.Member;
+import io.physalia.core.cell.NodeId;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Context;
 import io.physalia.core.paxos.DurableRecord;
@@ -23,9 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -37,18 +37,16 @@ import java.util.logging.Logger;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
-    private static final long BASE_NANOS = System.nanoTime();
-
     private final NodeConfig config;
     private final KeyFile keys;
     private final Vertx vertx;
-    private static final ReplicaConfig REPLICA_CONFIG = ReplicaConfig.DEFAULT;
+    private final NodeRuntime runtime;
 
     private final NodeStorage storage;
     private final NodeLog log;
     private final Shard[] shards;
     private final Metrics metrics;
-    private final ReplicaConfig replicaConfig = REPLICA_CONFIG;
+    private final ReplicaConfig replicaConfig;
     private final Map<String, CellHost> cells = new ConcurrentHashMap<>();
     private final ReplicaCensus census = new ReplicaCensus();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -63,16 +61,18 @@ public final class Node implements AutoCloseable {
     private volatile boolean ready;
 
     /** The node's monotonic clock, in milliseconds. */
-    static long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - BASE_NANOS);
+    long nowMillis() {
+        return runtime.monotonicMillis().getAsLong();
     }
 
-    private Node(NodeConfig config, KeyFile keys, NodeStorage storage) {
+    private Node(NodeConfig config, KeyFile keys, NodeStorage storage, NodeRuntime runtime) {
         this.config = config;
         this.keys = keys;
         this.storage = storage;
         this.log = storage.log();
-        this.vertx = Vertx.vertx();
+        this.runtime = runtime;
+        this.vertx = runtime.vertx();
+        this.replicaConfig = runtime.replicaConfig();
         this.peers = new PeerDirectory(config);
         int n = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         this.shards = new Shard[n];
@@ -97,9 +97,21 @@ public final class Node implements AutoCloseable {
 
     /** Opens storage, recovers every cell and starts listening; returns once both ports are open. */
     public static Node start(NodeConfig config) throws Exception {
-        KeyFile keys = KeyFile.load(config.keyFile());
-        NodeStorage storage = NodeStorage.open(config.dataDir(), config.storage(), REPLICA_CONFIG);
-        Node node = new Node(config, keys, storage);
+        return start(config, NodeRuntime.production());
+    }
+
+    /** {@link #start(NodeConfig)} with the node's clock, randomness, Vert.x and replica settings given. */
+    public static Node start(NodeConfig config, NodeRuntime runtime) throws Exception {
+        KeyFile keys;
+        NodeStorage storage;
+        try {
+            keys = KeyFile.load(config.keyFile());
+            storage = NodeStorage.open(config.dataDir(), config.storage(), runtime.replicaConfig());
+        } catch (Exception e) {
+            runtime.vertx().close();
+            throw e;
+        }
+        Node node = new Node(config, keys, storage, runtime);
         try {
             node.recover(storage.recovered());
             storage.releaseRecords();
@@ -139,7 +151,8 @@ public final class Node implements AutoCloseable {
 
     private void listen() throws Exception {
         String advertisedHttp = config.bindHost() + ":" + config.httpPort();
-        transport = new PeerTransport(vertx, config, peers, keys, advertisedHttp, this::deliver);
+        transport = new PeerTransport(vertx, runtime.monotonicMillis(), config, peers, keys, advertisedHttp, this::deliver,
+                this::peerReturned);
         transport.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         HttpApi api = new HttpApi(this);
         boolean apart = config.separateAdminPort();
@@ -164,6 +177,20 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * {@code peer}'s pings came back after a silence: every replica hears it on its own shard
+     * (one task per shard, not per cell), and the leaders of cells it is a member of tell it
+     * their chosen prefix (an idle cell would otherwise leave it behind).
+     */
+    private void peerReturned(String peer) {
+        NodeId id = new NodeId(peer);
+        Map<Shard, List<CellHost>> byShard = new java.util.IdentityHashMap<>();
+        for (CellHost h : cells.values()) {
+            byShard.computeIfAbsent(h.shard, s -> new java.util.ArrayList<>()).add(h);
+        }
+        byShard.forEach((s, hosts) -> s.context.runOnContext(v -> hosts.forEach(h -> h.onPeerReturned(id))));
+    }
+
+    /**
      * Where another node serves its admin routes: its advertised HTTP host with the colony's admin
      * port when admin routes have their own port (every node of such a colony uses the same one,
      * {@link NodeConfig#adminPort()}), else its HTTP address; null if it has not been heard from.
@@ -182,7 +209,7 @@ public final class Node implements AutoCloseable {
 
     Context context() {
         long now = nowMillis();
-        return new Context(now, ThreadLocalRandom.current(), peer -> transport != null && transport.alive(peer.name(), now));
+        return new Context(now, runtime.random().get(), peer -> transport != null && transport.alive(peer.name(), now));
     }
 
     // ---- hosting and requests ----------------------------------------------------------------
@@ -216,15 +243,10 @@ public final class Node implements AutoCloseable {
             }
             CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, members, observer));
             cells.put(cell, h);
-            h.persistIdentity().whenComplete((x, err) -> s.context.runOnContext(y -> {
-                if (err != null) {
-                    storageFailed(err);
-                    p.fail("storage failed: " + err);
-                } else {
-                    discovery.hosted(cell);
-                    p.complete(HostResult.CREATED);
-                }
-            }));
+            h.persistIdentity(() -> { // a failed write stops the node (storageFailed) and never gets here
+                discovery.hosted(cell);
+                p.complete(HostResult.CREATED);
+            });
         });
         return p.future();
     }
@@ -232,7 +254,8 @@ public final class Node implements AutoCloseable {
     /**
      * Hosts {@code self}, a member added by a membership change, of {@code cell}; it knows only
      * the configuration it joins and learns the cell's state by snapshot. A replica of an older
-     * incarnation hosted here is replaced; the same member is {@code EXISTS}.
+     * incarnation hosted here is replaced; the same member is {@code EXISTS}. A cell refused here
+     * (damaged records) is not joined until it is dropped: the damage may be this very member's.
      */
     Future<HostResult> join(String cell, Member self, Configuration joined) {
         Promise<HostResult> p = Promise.promise();
@@ -240,6 +263,14 @@ public final class Node implements AutoCloseable {
         s.context.runOnContext(v -> {
             if (!self.node().name().equals(config.name()) || !joined.contains(self)) {
                 p.fail("member " + self + " is not this node's member of the configuration " + joined.members());
+                return;
+            }
+            if (refused.contains(cell)) {
+                // The damaged records may be those of this very member: hosting it afresh would let it
+                // promise and accept again from nothing. Only an explicit drop says the old member is gone.
+                p.fail("cell " + cell + " is refused on " + config.name() + ": its durable records are damaged, so this node"
+                        + " cannot tell what it promised as which member; remove its member from the cell, drop the cell"
+                        + " here (DELETE /admin/cells/" + cell + "), then add this node again as a new member");
                 return;
             }
             CellHost existing = cells.get(cell);
@@ -256,44 +287,42 @@ public final class Node implements AutoCloseable {
                 }
                 existing.stop();
             }
-            refused.remove(cell); // a new incarnation starts from a fresh identity record
             CellHost h = new CellHost(cell, s, this, Replica.create(replicaConfig, cell, self, joined, observer));
             cells.put(cell, h);
-            CompletableFuture<Void> identity = h.persistIdentity();
+            h.persistIdentity(() -> {
+                discovery.hosted(cell);
+                p.complete(HostResult.CREATED);
+            });
             h.start(); // asks a member for a snapshot; its output waits for the identity record
-            identity.whenComplete((x, err) -> s.context.runOnContext(y -> {
-                if (err != null) {
-                    storageFailed(err);
-                    p.fail("storage failed: " + err);
-                } else {
-                    discovery.hosted(cell);
-                    p.complete(HostResult.CREATED);
-                }
-            }));
         });
         return p.future();
     }
 
     /**
      * Stops hosting {@code cell} and makes that durable (a restart does not host it again; the
-     * next checkpoint removes its state). Completes once durable; false if it was not hosted.
+     * next checkpoint removes its state). Completes once durable; false if it was neither hosted
+     * nor refused. Dropping a refused cell ends its refusal: its damaged records are dead.
      */
     Future<Boolean> drop(String cell) {
         Promise<Boolean> p = Promise.promise();
         Shard s = shardFor(cell);
         s.context.runOnContext(v -> {
             CellHost h = cells.remove(cell);
-            if (h == null) {
+            boolean wasRefused = refused.contains(cell);
+            if (h == null && !wasRefused) {
                 p.complete(false);
                 return;
             }
-            h.stop();
-            discovery.dropped(cell, h.replica()); // leaves a forwarding pointer
+            if (h != null) {
+                h.stop();
+                discovery.dropped(cell, h.replica()); // leaves a forwarding pointer
+            }
             log.appendDrop(cell).whenComplete((x, err) -> s.context.runOnContext(y -> {
                 if (err != null) {
                     storageFailed(err);
                     p.fail("storage failed: " + err);
                 } else {
+                    refused.remove(cell); // the drop is durable: the damaged records are dead, at the next start too
                     p.complete(true);
                 }
             }));
@@ -302,21 +331,17 @@ public final class Node implements AutoCloseable {
     }
 
     /** The replica's member, applied prefix, leadership and configuration, read on its context; null if not hosted. */
-    Future<io.vertx.core.json.JsonObject> replicaStatus(String cell) {
-        Promise<io.vertx.core.json.JsonObject> p = Promise.promise();
+    Future<ReplicaStatus> replicaStatus(String cell) {
         CellHost h = cells.get(cell);
         if (h == null) {
-            p.complete(null);
-            return p.future();
+            return Future.succeededFuture(null);
         }
+        Promise<ReplicaStatus> p = Promise.promise();
         h.shard.context.runOnContext(v -> {
             Replica r = h.replica();
-            io.vertx.core.json.JsonArray members = new io.vertx.core.json.JsonArray();
-            r.configuration().members().forEach(m -> members.add(memberString(m)));
-            p.complete(new io.vertx.core.json.JsonObject().put("cell", cell).put("node", config.name())
-                    .put("member", memberString(r.member())).put("appliedUpTo", r.appliedUpTo())
-                    .put("leader", r.isLeader()).put("leaderHint", r.leaderHint() == null ? null : r.leaderHint().name())
-                    .put("epoch", r.state().latestEpoch().fromSlot()).put("configuration", members).put("stopped", r.stoppedReason()));
+            p.complete(new ReplicaStatus(cell, config.name(), r.member(), r.appliedUpTo(), r.isLeader(),
+                    r.leaderHint() == null ? null : r.leaderHint().name(), r.state().latestEpoch().fromSlot(),
+                    r.configuration().members(), r.stoppedReason()));
         });
         return p.future();
     }
@@ -340,11 +365,6 @@ public final class Node implements AutoCloseable {
             }
         });
         return p.future();
-    }
-
-    /** A member as {@code node@incarnation}. */
-    static String memberString(Member m) {
-        return m.text();
     }
 
     static Set<String> nodes(Configuration c) {

@@ -1,5 +1,7 @@
 package io.physalia.node;
 
+import io.physalia.node.local.ChildJvm;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -37,29 +39,12 @@ public final class NodeMain {
             node.close();
             stopped.countDown();
         }, "physalia-shutdown"));
-        if (config.parentPid() > 0) {
-            watchParent(config.parentPid());
-        }
+        ChildJvm.watchParent(config.parentPid(), () -> System.exit(0)); // stop cleanly through the shutdown hook
         System.out.printf("physalia node %s started: http=http://%s:%d peer=%s:%d data=%s cells=%d peers=%s%n",
                 config.name(), config.bindHost(), config.httpPort(), config.bindHost(), config.peerPort(),
                 config.dataDir().toAbsolutePath(), node.cellCount(), config.peers().keySet());
         System.out.flush();
         stopped.await();
-    }
-
-    private static void watchParent(long pid) {
-        Thread t = new Thread(() -> {
-            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            System.exit(0); // the parent is gone: stop cleanly through the shutdown hook
-        }, "physalia-parent-watch");
-        t.setDaemon(true);
-        t.start();
     }
 
     static void quietLogging() {

@@ -1,6 +1,7 @@
 package io.physalia.node;
 
 import io.physalia.core.cell.NodeId;
+import io.physalia.core.driver.PeerLiveness;
 import io.physalia.core.paxos.Envelope;
 import io.physalia.core.wire.DecodeResult;
 import io.physalia.core.wire.FrameLayout;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -39,7 +41,7 @@ import java.util.logging.Logger;
  *
  * <p>Liveness is per node pair, never per cell: every node pings every directory peer every
  * {@link #PING_EVERY_MILLIS}; a peer is alive if a ping from it arrived within
- * {@link #PEER_DEAD_AFTER_MILLIS}. A ping ({@link PeerPing}) names the sender and its HTTP
+ * {@link #PEER_DEAD_AFTER_MILLIS} (core's {@link PeerLiveness}, the rule SimWorld runs too). A ping ({@link PeerPing}) names the sender and its HTTP
  * address (for redirects); being a frame, it is signed and verified with the same keyring as
  * everything else, so key rotation never silences it.
  *
@@ -62,6 +64,12 @@ final class PeerTransport {
     private static final Logger LOG = Logger.getLogger(PeerTransport.class.getName());
 
     private final Vertx vertx;
+    private final LongSupplier monotonicMillis;
+    /**
+     * Told each peer that can hear this node again: its pings came back after a silence over a
+     * link still up, or a link to it was (re)established. Its cells may have outcomes it missed.
+     */
+    private final Consumer<String> peerReturned;
     private final NodeConfig config;
     private final PeerDirectory directory;
     private final KeyFile keys;
@@ -69,7 +77,7 @@ final class PeerTransport {
     private final PeerPing ping;
     private final Consumer<Envelope> inbound;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+    private final PeerLiveness liveness = new PeerLiveness(PING_EVERY_MILLIS, PEER_DEAD_AFTER_MILLIS, new ConcurrentHashMap<>());
     private final Map<String, String> httpOf = new ConcurrentHashMap<>();
     private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
     /** The dial loop of each peer dialled; touched only on {@link #context}. */
@@ -100,9 +108,11 @@ final class PeerTransport {
     private io.vertx.core.Context context;
     private volatile boolean stopped;
 
-    PeerTransport(Vertx vertx, NodeConfig config, PeerDirectory directory, KeyFile keys, String advertisedHttp,
-                  Consumer<Envelope> inbound) {
+    PeerTransport(Vertx vertx, LongSupplier monotonicMillis, NodeConfig config, PeerDirectory directory, KeyFile keys,
+                  String advertisedHttp, Consumer<Envelope> inbound, Consumer<String> peerReturned) {
         this.vertx = vertx;
+        this.peerReturned = peerReturned;
+        this.monotonicMillis = monotonicMillis;
         this.config = config;
         this.directory = directory;
         this.keys = keys;
@@ -140,8 +150,7 @@ final class PeerTransport {
             return true;
         }
         // the directory is checked too: a ping handled just before its sender was removed must not count
-        Long heard = lastHeard.get(node);
-        return heard != null && nowMillis - heard <= PEER_DEAD_AFTER_MILLIS && directory.talksTo(node);
+        return liveness.alive(node, nowMillis) && directory.talksTo(node);
     }
 
     /** Directory peers this node talks to that are alive. */
@@ -191,7 +200,7 @@ final class PeerTransport {
             }
         }
         // what was heard from nodes no longer in the directory is of no use (and must not pile up)
-        lastHeard.keySet().retainAll(now.keySet());
+        liveness.retainOnly(now.keySet());
         httpOf.keySet().retainAll(now.keySet());
     }
 
@@ -386,6 +395,7 @@ final class PeerTransport {
                     conn = new Outgoing(peer, s, session);
                     outgoing.put(peer, conn);
                     conn.send((codec, sess, seq) -> codec.encodePing(ping, sess, seq)); // alive at once, not a tick later
+                    peerReturned.accept(peer); // a link of ours came (back) up: the peer may have missed outcomes
                 });
                 s.closeHandler(v -> {
                     vertx.cancelTimer(helloTimer);
@@ -596,7 +606,9 @@ final class PeerTransport {
         if (!fromPeer(peer)) {
             return;
         }
-        lastHeard.put(peer, Node.nowMillis());
+        if (liveness.heard(peer, monotonicMillis.getAsLong()) && outgoing.containsKey(peer)) {
+            peerReturned.accept(peer); // its pings are back over a link that stayed up (a partition healed)
+        }
         httpOf.put(peer, p.httpAddress());
     }
 }

@@ -70,7 +70,7 @@ final class PeersApi {
             HttpApi.error(rc, 400, e.getMessage());
             return;
         }
-        long now = Node.nowMillis();
+        long now = node.nowMillis();
         PeerTransport t = node.transport();
         PeerDirectory dir = node.peers();
         JsonObject peers = new JsonObject();

@@ -66,7 +66,7 @@ class AdminPortTest {
             nodes.add(Node.start(c));
         }
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!nodes.stream().allMatch(n -> n.transport().alivePeers(Node.nowMillis()) == 2)) {
+        while (!nodes.stream().allMatch(n -> n.transport().alivePeers(n.nowMillis()) == 2)) {
             assertTrue(System.nanoTime() < deadline, "every node hears its peers within 30 s");
             Thread.sleep(50);
         }

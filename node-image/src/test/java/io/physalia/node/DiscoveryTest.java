@@ -58,7 +58,7 @@ class DiscoveryTest {
             nodes.add(Node.start(new NodeConfig(name, dir.resolve(name), "127.0.0.1", ports[n + i], ports[i], others,
                     dir.resolve("key"), -1)));
         }
-        await("every node hears every peer", () -> nodes.stream().allMatch(x -> x.transport().alivePeers(Node.nowMillis()) == n - 1));
+        await("every node hears every peer", () -> nodes.stream().allMatch(x -> x.transport().alivePeers(x.nowMillis()) == n - 1));
     }
 
     @AfterAll
@@ -83,7 +83,7 @@ class DiscoveryTest {
             s.transact("trio", io.physalia.client.TxnBuilder.txn().put("seen", i).build());
         }
         nodes.set(2, Node.start(n3Config));
-        await("n3 hears its peers again", () -> nodes.get(2).transport().alivePeers(Node.nowMillis()) == 3);
+        await("n3 hears its peers again", () -> nodes.get(2).transport().alivePeers(nodes.get(2).nowMillis()) == 3);
         for (int i = 0; i < 30; i++) {
             // eventual reads go to any member; n3 is behind the session's mark, so it does not serve them
             io.physalia.core.kv.Value v = s.get("trio", "seen", Consistency.EVENTUAL).orElseThrow().value();

@@ -119,7 +119,7 @@ class KeyRotationTest {
                 assertEquals(beforeRemoval.get(node).get(1), after.get(1), "no frame signed with the old key once all switched");
                 assertTrue(after.get(2) > beforeRemoval.get(node).get(2), "frames signed with the new key keep coming");
                 assertEquals(0, n.transport().rejectedTotal(), LoopbackColony.name(node) + " rejected " + n.transport().rejections());
-                assertEquals(2, n.transport().alivePeers(Node.nowMillis()), "pings flow under the new key");
+                assertEquals(2, n.transport().alivePeers(n.nowMillis()), "pings flow under the new key");
                 assertEquals(401, colony.send(node, "GET", "/admin/cells/r", null, oldToken).statusCode(), "old token refused");
                 Scrape s = colony.scrape(node);
                 assertEquals(3.0, s.sum("physalia_key_file_reloads_total", Map.of("result", "applied")),

@@ -97,7 +97,7 @@ final class LoopbackColony implements AutoCloseable {
     /** Waits until every node hears every peer's pings. */
     void awaitAllAlive(Duration timeout) throws InterruptedException {
         await(timeout, "every node to hear every peer", () -> nodes.stream()
-                .allMatch(nd -> nd.transport().alivePeers(Node.nowMillis()) == nodes.size() - 1));
+                .allMatch(nd -> nd.transport().alivePeers(nd.nowMillis()) == nodes.size() - 1));
     }
 
     HttpResponse<String> send(int node, String method, String path, String body, String token) throws IOException, InterruptedException {

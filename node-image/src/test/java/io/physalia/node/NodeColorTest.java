@@ -44,7 +44,7 @@ class NodeColorTest {
                 Thread.sleep(100);
             }
             assertTrue(b.transport().wrongColor.get() >= 3, "pings and frames from green1 refused");
-            assertEquals(0, b.transport().alivePeers(Node.nowMillis()), "a node of another color is never a live peer");
+            assertEquals(0, b.transport().alivePeers(b.nowMillis()), "a node of another color is never a live peer");
             assertTrue(!b.hosts("c"), "the cell never reached the blue node");
             for (String[] route : new String[][] {{"POST", "/admin/cells/c/members"}, {"PUT", "/admin/cells/c/join"},
                     {"DELETE", "/admin/cells/c"}, {"GET", "/admin/cells/c"}}) {

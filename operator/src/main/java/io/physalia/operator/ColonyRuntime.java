@@ -15,6 +15,7 @@ import io.physalia.controlplane.PlacementResult;
 import io.physalia.controlplane.RateLimits;
 import io.physalia.controlplane.StaleReplicas;
 import io.physalia.controlplane.runtime.MembershipDriver;
+import io.physalia.controlplane.runtime.WorkerPool;
 import io.physalia.crds.ActionRecord;
 import io.physalia.crds.Cell;
 import io.physalia.crds.Colony;
@@ -74,6 +75,10 @@ public final class ColonyRuntime implements AutoCloseable {
     /** How long a node pod deleted through the API (evicted, drained) may take to come back before its cells are repaired. */
     static final long DELETED_POD_GRACE_MILLIS = 60_000;
     private static final int FINISHED_KEPT = 20;
+    /** Threads that call the colony's nodes. */
+    static final int WORKER_THREADS = 8;
+    /** Calls waiting for a thread (a few per node each tick), past which the caller makes the call itself. */
+    static final int WORKER_QUEUE_LIMIT = 1024;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -107,7 +112,7 @@ public final class ColonyRuntime implements AutoCloseable {
     /** The leader each Cell's status shows, as its reconciler last wrote it. */
     private final Map<String, String> cellLeaders = new HashMap<>();
     /** When a pod of each color last went away or came (a disruption budget opened before that is stale). */
-    private final Map<String, Long> podChangedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> podChangedAtMillis = new ConcurrentHashMap<>();
     /** Actions by color, kind and result (issued, caught_up, aborted), for the operator's metrics. */
     private final Map<List<String>, Long> actionCounts = new ConcurrentHashMap<>();
     private volatile io.physalia.crds.RolloutStatus rollout;
@@ -151,7 +156,7 @@ public final class ColonyRuntime implements AutoCloseable {
             }
         });
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "colony-" + name));
-        this.workers = Executors.newFixedThreadPool(8, r -> daemon(r, "colony-" + name + "-io"));
+        this.workers = WorkerPool.bounded("colony-" + name + "-io", WORKER_THREADS, WORKER_QUEUE_LIMIT);
         loop.scheduleWithFixedDelay(this::safely, 200, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -311,7 +316,7 @@ public final class ColonyRuntime implements AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        podChangedAt.put(color, now);
+        podChangedAtMillis.put(color, now);
         if (gone) {
             workers.submit(() -> closeBudget(color));
             // deleted through the API (an eviction, a drain, a restart): its StatefulSet brings it back with its
@@ -333,8 +338,8 @@ public final class ColonyRuntime implements AutoCloseable {
     }
 
     /** When a pod of the color last went away or came (0: never seen). */
-    long podChangedAt(String color) {
-        return podChangedAt.getOrDefault(color, 0L);
+    long podChangedAtMillis(String color) {
+        return podChangedAtMillis.getOrDefault(color, 0L);
     }
 
     /** Takes back every placed cell's state from the Cells' status, once the pods they name are in the fleet. */

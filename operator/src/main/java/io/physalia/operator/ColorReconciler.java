@@ -63,10 +63,10 @@ public final class ColorReconciler implements Reconciler<Color> {
 
         String colonyName = colony.getMetadata().getName();
         String colorName = color.getSpec().getColor();
-        long surveyedAt = System.currentTimeMillis();
+        long surveyedAtMillis = System.currentTimeMillis();
         List<Pod> pods = client.pods().inNamespace(ns).withLabels(ColorResources.selector(colonyName, colorName)).list().getItems();
         Optional<ColonyRuntime> runtime = colonies.find(ns, colonyName);
-        String closed = budgetClosedBecause(colony, color, pods, runtime, surveyedAt);
+        String closed = budgetClosedBecause(colony, color, pods, runtime, surveyedAtMillis);
         apply(client, ColorResources.disruptionBudget(colony, color, closed == null));
         Conditions.set(st.getConditions(), "DisruptionAllowed", closed == null, closed == null ? "EveryCellKeepsQuorum" : "Unsafe",
                 closed == null ? "any one node pod may be evicted: every cell keeps a caught-up quorum without it" : closed, gen);
@@ -111,7 +111,7 @@ public final class ColorReconciler implements Reconciler<Color> {
     }
 
     /** Why no node pod of the color may be evicted now, or null when any one may. */
-    private static String budgetClosedBecause(Colony colony, Color color, List<Pod> pods, Optional<ColonyRuntime> runtime, long surveyedAt) {
+    private static String budgetClosedBecause(Colony colony, Color color, List<Pod> pods, Optional<ColonyRuntime> runtime, long surveyedAtMillis) {
         if (runtime.isEmpty() || !runtime.get().ready()) {
             return "the operator has not taken back the colony's cells yet";
         }
@@ -137,7 +137,7 @@ public final class ColorReconciler implements Reconciler<Color> {
                 return v.reason();
             }
         }
-        if (r.podChangedAt(color.getSpec().getColor()) >= surveyedAt) {
+        if (r.podChangedAtMillis(color.getSpec().getColor()) >= surveyedAtMillis) {
             return "a pod of the color changed while it was surveyed";
         }
         return null;

@@ -1,12 +1,14 @@
 package io.physalia.simulations;
 
 import io.physalia.controlplane.PlacementPolicy;
+import io.physalia.core.cell.CellLimits;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The validated options of one run: the common ones (seed, output directory, quick mode) and the
@@ -89,5 +91,37 @@ public record SimulationOptions(long seed, Path outDir, boolean quick, Map<Strin
             }
         }
         return out;
+    }
+
+    /** The help of a {@link #cellSizeParam}. */
+    public static String cellSizeHelp(int defaultValue) {
+        return "members per cell, odd, " + CellLimits.MIN_PLACED_MEMBERS + ".." + CellLimits.MAX_MEMBERS
+                + " (default " + defaultValue + ")";
+    }
+
+    /** The size of a placed cell: odd, within {@link CellLimits}. */
+    public int cellSizeParam(String name, int defaultValue) {
+        int size = intParam(name, defaultValue, CellLimits.MIN_PLACED_MEMBERS, CellLimits.MAX_MEMBERS);
+        if (size % 2 == 0) {
+            throw new IllegalArgumentException("--" + name + " must be odd, got " + size);
+        }
+        return size;
+    }
+
+    /** The help of a {@link #cellSizesParam}. */
+    public static String cellSizesHelp(int min, int[] defaultValue) {
+        return "cell sizes, odd, " + min + "-" + CellLimits.MAX_MEMBERS + ", comma-separated (default "
+                + Arrays.stream(defaultValue).mapToObj(Integer::toString).collect(Collectors.joining(",")) + ")";
+    }
+
+    /** Cell sizes, each odd, from {@code min} to {@link CellLimits#MAX_MEMBERS}, e.g. {@code --sizes 5,7,9}. */
+    public int[] cellSizesParam(String name, int[] defaultValue, int min) {
+        int[] sizes = intListParam(name, defaultValue, min, CellLimits.MAX_MEMBERS);
+        for (int s : sizes) {
+            if (s % 2 == 0) {
+                throw new IllegalArgumentException("--" + name + " values must be odd (a cell of " + s + " has no single majority)");
+            }
+        }
+        return sizes;
     }
 }

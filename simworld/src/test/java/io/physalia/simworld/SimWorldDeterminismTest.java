@@ -5,6 +5,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.physalia.core.paxos.ClientRequest;
+import io.physalia.core.paxos.Context;
+import io.physalia.core.paxos.Envelope;
+import io.physalia.core.paxos.Replica;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +68,22 @@ class SimWorldDeterminismTest {
     void noIdentityHashes() {
         noClasses().should().callMethod(System.class, "identityHashCode", Object.class)
                 .because("identity hashes differ between runs")
+                .check(simworld);
+    }
+
+    /**
+     * SimWorld proves the rule production runs: its nodes step replicas only through core's
+     * {@code ReplicaDriver}, as the node does. The explorer is the exception: it enumerates
+     * interleavings of single steps, persisting and releasing by itself, on purpose.
+     */
+    @Test
+    void simulatedNodesStepReplicasOnlyThroughTheSharedDriver() {
+        noClasses().that().resideOutsideOfPackage("io.physalia.simworld.explore..")
+                .should().callMethod(Replica.class, "onMessage", Envelope.class, Context.class)
+                .orShould().callMethod(Replica.class, "onClientRequest", ClientRequest.class, Context.class)
+                .orShould().callMethod(Replica.class, "onWakeup", Context.class)
+                .orShould().callMethod(Replica.class, "start", Context.class)
+                .because("a second driver in the simulator would test a rule production does not run")
                 .check(simworld);
     }
 }

@@ -1,7 +1,7 @@
 package io.physalia.benchmarks.physalia;
 
 import io.physalia.node.local.FreePorts;
-import io.physalia.benchmarks.ChildJvm;
+import io.physalia.node.local.ChildJvm;
 import io.physalia.node.KeyFile;
 import io.physalia.node.NodeMain;
 import java.io.IOException;

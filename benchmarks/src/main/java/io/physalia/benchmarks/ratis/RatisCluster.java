@@ -1,7 +1,7 @@
 package io.physalia.benchmarks.ratis;
 
 import io.physalia.node.local.FreePorts;
-import io.physalia.benchmarks.ChildJvm;
+import io.physalia.node.local.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

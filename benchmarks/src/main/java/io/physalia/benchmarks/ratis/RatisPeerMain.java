@@ -1,6 +1,6 @@
 package io.physalia.benchmarks.ratis;
 
-import io.physalia.benchmarks.ChildJvm;
+import io.physalia.node.local.ChildJvm;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.apache.ratis.protocol.RaftGroup;
@@ -26,7 +26,7 @@ public final class RatisPeerMain {
         String id = args[0];
         int port = Integer.parseInt(args[1]);
         Path dir = Path.of(args[2]);
-        ChildJvm.exitWithParent(Long.parseLong(args[3]));
+        ChildJvm.watchParent(Long.parseLong(args[3]), () -> Runtime.getRuntime().halt(0));
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(id))
                 .setProperties(RatisConf.server(dir, port))

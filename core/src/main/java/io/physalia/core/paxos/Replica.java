@@ -35,7 +35,7 @@ public final class Replica {
     private final Proposer proposer;
     private final Teaching teaching;
     private NodeId leaderHint;
-    private long leaderHintAt; // local time the hint was last confirmed
+    private long leaderHintAtMillis; // local time the hint was last confirmed
     private TreeMap<String, long[]> leaseWatch; // lease -> {version, local time first seen}
     private String stoppedReason;
 
@@ -166,6 +166,33 @@ public final class Replica {
         return finish(step);
     }
 
+    /**
+     * The node's link to {@code peer} came back after it was silent (liveness: dead, then heard
+     * again). An idle cell sends nothing by itself, so a member cut off while the last slots
+     * were chosen would stay behind until the next write; the leader tells it the chosen prefix
+     * under its own ballot (the Commit it broadcasts when its pipeline drains, so just as safe),
+     * and the member asks to be taught whatever it missed. Only the leader speaks: a Commit
+     * under any other ballot could make a member take a value accepted under that ballot for
+     * the chosen one.
+     */
+    public Effects onPeerReturned(NodeId peer, Context ctx) {
+        Step step = new Step(ctx, new Effects());
+        if (stoppedReason != null || !proposer.isLeader() || peer.equals(self.node())) {
+            return step.fx;
+        }
+        try {
+            Message.Commit c = new Message.Commit(proposer.phase().ballot(), learner.chosenUpTo());
+            for (Member m : learner.state().configFor(learner.chosenUpTo()).members()) {
+                if (m.node().equals(peer)) {
+                    send(m, c, step);
+                }
+            }
+        } catch (RuntimeException e) {
+            stop(e, step);
+        }
+        return finish(step);
+    }
+
     private Effects finish(Step step) {
         if (stoppedReason == null) {
             step.fx.wakeupAt(proposer.nextWakeup(step.now()));
@@ -196,9 +223,9 @@ public final class Replica {
     }
 
     private void routeToProposer(long requestId, Command command, boolean isRead, Step step) {
-        if (!proposer.isLeader() && proposer.phase() == Proposer.Phase.FOLLOWER && leaderHint != null
+        if (proposer.isFollower() && leaderHint != null
                 && !leaderHint.equals(self.node()) && isAlive(leaderHint, step)
-                && step.now() - leaderHintAt <= hintFreshMillis()
+                && step.now() - leaderHintAtMillis <= hintFreshMillis()
                 && !self.equals(acceptor.leaseHolder(step.now()))) {
             // (Our own acceptor still holding a lease for us means nobody else can lead yet.)
             step.fx.reply(new Reply.Redirect(requestId, leaderHint));
@@ -251,8 +278,7 @@ public final class Replica {
             case Message.Prepare p -> {
                 proposer.noteBallot(p.ballot());
                 Message reply = acceptor.onPrepare(p, step.now(), learner.chosenUpTo(), step.fx, this::promisedChanged);
-                if (reply instanceof Message.Promise && p.ballot().isAfter(proposer.ballot())
-                        && proposer.phase() != Proposer.Phase.FOLLOWER) {
+                if (reply instanceof Message.Promise && proposer.isOutbidBy(p.ballot())) {
                     proposer.stepDown(step, p.ballot().proposer().node());
                 }
                 send(from, reply, step);
@@ -261,7 +287,7 @@ public final class Replica {
                 proposer.noteBallot(a.ballot());
                 Message reply = acceptor.onAccept(a, step.now(), learner.chosenUpTo(), step.fx, this::promisedChanged);
                 if (reply instanceof Message.Accepted) {
-                    if (a.ballot().isAfter(proposer.ballot()) && proposer.phase() != Proposer.Phase.FOLLOWER) {
+                    if (proposer.isOutbidBy(a.ballot())) {
                         proposer.stepDown(step, from.node());
                     }
                     setLeaderHint(from.node(), step.now());
@@ -350,7 +376,7 @@ public final class Replica {
     }
 
     /** How long this replica has watched {@code version} of {@code lease}, on its own clock. */
-    long leaseWatchedFor(String lease, long version, long now) {
+    long leaseWatchedForMillis(String lease, long version, long now) {
         long[] seen = leaseWatch == null ? null : leaseWatch.get(lease);
         return seen != null && seen[0] == version ? now - seen[1] : 0;
     }
@@ -444,7 +470,7 @@ public final class Replica {
         teaching.request(teacher, step, now);
     }
 
-    Proposer.Phase proposerPhase() {
+    ProposerPhase proposerPhase() {
         return proposer.phase();
     }
 
@@ -455,7 +481,7 @@ public final class Replica {
 
     void setLeaderHint(NodeId hint, long now) {
         leaderHint = hint;
-        leaderHintAt = now;
+        leaderHintAtMillis = now;
     }
 
     /**
@@ -479,16 +505,13 @@ public final class Replica {
         return observer;
     }
 
-    Member self() {
-        return self;
-    }
-
     // ---- read-only views for drivers and checkers --------------------------------------------
 
     public String cell() {
         return cell;
     }
 
+    /** This replica's member (node and incarnation): the one identity it votes and leads as. */
     public Member member() {
         return self;
     }
@@ -512,7 +535,7 @@ public final class Replica {
 
     /** The local clock reading until which this leader may serve local reads (0 if none). */
     public long leaderLeaseUntil() {
-        return proposer.leaseUntil();
+        return proposer.leaseUntilMillis();
     }
 
     public NodeId leaderHint() {

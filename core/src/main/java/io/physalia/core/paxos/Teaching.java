@@ -21,9 +21,9 @@ final class Teaching {
     private final ReplicaConfig config;
     private long knownChosenUpTo;        // the highest chosen prefix any peer told us about
     private Member lastTeacher;
-    private long lastRequestAt = NONE;
-    private long behindSince = NONE;
-    private long whackAt = NONE;
+    private long lastRequestAtMillis = NONE;
+    private long behindSinceMillis = NONE;
+    private long whackAtMillis = NONE;
 
     Teaching(Replica replica, ReplicaConfig config) {
         this.replica = replica;
@@ -52,19 +52,19 @@ final class Teaching {
     }
 
     private void startWaiting(Step step) {
-        if (behindSince == NONE) {
-            behindSince = step.now();
-            whackAt = step.now() + config.whackAMoleAfterMillis()
+        if (behindSinceMillis == NONE) {
+            behindSinceMillis = step.now();
+            whackAtMillis = step.now() + config.whackAMoleAfterMillis()
                     + step.ctx.random().nextLong(config.whackAMoleAfterMillis());
         }
     }
 
     /** Asks {@code teacher} for what follows our chosen prefix, at most once per retry interval. */
     void request(Member teacher, Step step, boolean force) {
-        if (!force && lastRequestAt != NONE && step.now() < lastRequestAt + config.teachRetryMillis()) {
+        if (!force && lastRequestAtMillis != NONE && step.now() < lastRequestAtMillis + config.teachRetryMillis()) {
             return;
         }
-        lastRequestAt = step.now();
+        lastRequestAtMillis = step.now();
         startWaiting(step);
         // A member without state asks from -1: below any teacher's log, so it gets a snapshot.
         long from = replica.learner().hasState() ? replica.learner().chosenUpTo() : -1;
@@ -73,32 +73,32 @@ final class Teaching {
 
     void onLearned(Step step) {
         if (!behind()) {
-            behindSince = NONE;
-            whackAt = NONE;
-            lastRequestAt = NONE;
+            behindSinceMillis = NONE;
+            whackAtMillis = NONE;
+            lastRequestAtMillis = NONE;
         }
     }
 
     void onWakeup(Step step) {
-        if (behindSince == NONE) {
+        if (behindSinceMillis == NONE) {
             return;
         }
         long now = step.now();
-        if (!behind() || now >= behindSince + 4 * config.requestTimeoutMillis()) {
+        if (!behind() || now >= behindSinceMillis + 4 * config.requestTimeoutMillis()) {
             // Caught up, or nobody answered for long: stop costing anything until a peer speaks.
-            behindSince = NONE;
-            whackAt = NONE;
-            lastRequestAt = NONE;
+            behindSinceMillis = NONE;
+            whackAtMillis = NONE;
+            lastRequestAtMillis = NONE;
             knownChosenUpTo = replica.learner().chosenUpTo();
             return;
         }
-        if (now >= whackAt) {
-            whackAt = now + config.whackAMoleAfterMillis() + step.ctx.random().nextLong(config.whackAMoleAfterMillis());
-            if (replica.proposerPhase() == Proposer.Phase.FOLLOWER) {
+        if (now >= whackAtMillis) {
+            whackAtMillis = now + config.whackAMoleAfterMillis() + step.ctx.random().nextLong(config.whackAMoleAfterMillis());
+            if (replica.proposerPhase() instanceof ProposerPhase.Follower) {
                 replica.whackAMole(step);
             }
         }
-        if (now >= lastRequestAt + config.teachRetryMillis()) {
+        if (now >= lastRequestAtMillis + config.teachRetryMillis()) {
             request(otherTeacher(step), step, true);
         }
     }
@@ -106,7 +106,7 @@ final class Teaching {
     /** Rotate teachers: the last one did not answer in time. */
     private Member otherTeacher(Step step) {
         List<Member> others = new ArrayList<>(replica.learner().state().latestConfiguration().members());
-        others.remove(replica.self());
+        others.remove(replica.member());
         if (others.isEmpty()) {
             return lastTeacher;
         }
@@ -114,11 +114,11 @@ final class Teaching {
     }
 
     long nextWakeup() {
-        if (behindSince == NONE) {
+        if (behindSinceMillis == NONE) {
             return Effects.NEVER;
         }
-        return Math.min(Math.min(whackAt, lastRequestAt + config.teachRetryMillis()),
-                behindSince + 4 * config.requestTimeoutMillis());
+        return Math.min(Math.min(whackAtMillis, lastRequestAtMillis + config.teachRetryMillis()),
+                behindSinceMillis + 4 * config.requestTimeoutMillis());
     }
 
     /** As teacher: answer with a log segment or a snapshot, whichever is smaller. */

@@ -207,6 +207,19 @@ class CrdValidationTest {
         Colony notBytes = colony("node-lots", List.of("blue"));
         notBytes.getSpec().setNodeSettings(java.util.Map.of("log-segment-bytes", "lots"));
         assertRejected(notBytes, "spec.nodeSettings.log-segment-bytes", "should match");
+        String sizes = "spec.nodeSettings: log-segment-bytes must be from 4k to 1g, and checkpoint-log-bytes at least log-segment-bytes";
+        Colony checkpointBelowSegment = colony("node-cp-small", List.of("blue"));
+        checkpointBelowSegment.getSpec().setNodeSettings(java.util.Map.of("log-segment-bytes", "64m", "checkpoint-log-bytes", "32m"));
+        assertRejected(checkpointBelowSegment, sizes);
+        Colony belowDefaultSegment = colony("node-cp-default", List.of("blue"));
+        belowDefaultSegment.getSpec().setNodeSettings(java.util.Map.of("checkpoint-log-bytes", "16M")); // the segment stays 32m
+        assertRejected(belowDefaultSegment, sizes);
+        Colony tinySegment = colony("node-seg-tiny", List.of("blue"));
+        tinySegment.getSpec().setNodeSettings(java.util.Map.of("log-segment-bytes", "1k"));
+        assertRejected(tinySegment, sizes);
+        Colony hugeCheckpoint = colony("node-cp-huge", List.of("blue"));
+        hugeCheckpoint.getSpec().setNodeSettings(java.util.Map.of("checkpoint-log-bytes", "999999999999g"));
+        assertRejected(hugeCheckpoint, sizes);
         Colony good = colony("node-settings", List.of("blue"));
         good.getSpec().setNodeSettings(java.util.Map.of("log-segment-bytes", "16m", "checkpoint-log-bytes", "256m"));
         colonies().resource(good).create();

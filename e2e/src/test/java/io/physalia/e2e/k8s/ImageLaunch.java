@@ -1,6 +1,6 @@
 package io.physalia.e2e.k8s;
 
-import java.nio.file.Path;
+import io.physalia.node.local.ChildJvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,7 @@ public record ImageLaunch(List<String> entrypoint, Map<String, String> env) {
     /** A Java main class run by this JVM's {@code java} on the given class path. */
     public static ImageLaunch java(String classPath, String mainClass, List<String> jvmOptions, List<String> leadingArgs) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(ChildJvm.javaBin());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classPath);

@@ -181,12 +181,7 @@ class OperatorRolloutTest {
             long n = 0;
             while (!stop) {
                 try {
-                    uids().forEach((pod, uid) -> {
-                        String before = lastUid.put(pod, uid);
-                        if (before != null && !before.equals(uid)) {
-                            replaced.add(pod);
-                        }
-                    });
+                    observeReplacements();
                     boolean writeRound = n++ % 2 == 0; // a write to each cell every second
                     for (String cellName : List.of("blue-cell", "green-cell")) {
                         Cell c = cell(cellName);
@@ -223,11 +218,26 @@ class OperatorRolloutTest {
             }
         }
 
+        /** Records each pod whose uid changed since the last look (it was deleted and created again). */
+        private synchronized void observeReplacements() {
+            uids().forEach((pod, uid) -> {
+                String before = lastUid.put(pod, uid);
+                if (before != null && !before.equals(uid)) {
+                    replaced.add(pod);
+                }
+            });
+        }
+
+        /**
+         * Stops watching, after one last look: a round of the watch takes seconds (readiness and
+         * writes), so the replacement that ended the test's wait may not have been seen yet.
+         */
         @Override
         public void close() throws InterruptedException {
             stop = true;
             thread.interrupt();
             thread.join(10_000);
+            observeReplacements();
         }
     }
 

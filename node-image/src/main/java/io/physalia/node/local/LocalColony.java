@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -28,6 +27,13 @@ public final class LocalColony implements AutoCloseable {
             return "127.0.0.1:" + httpPort;
         }
     }
+
+    /**
+     * A local node's JVM: small stacks, heap and collector, C1 only (a dozen nodes share a laptop),
+     * and native access for MapDB's hashing library (no warning on stderr).
+     */
+    static final List<String> NODE_JVM_FLAGS = List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+            "--enable-native-access=ALL-UNNAMED");
 
     /** The colony name every local node is started with ({@code --colony}: the colony label of its metrics). */
     public static final String COLONY = "local";
@@ -104,16 +110,11 @@ public final class LocalColony implements AutoCloseable {
         Path dir = root.resolve(n.name());
         Files.createDirectories(dir);
         String peers = specs.stream().map(p -> p.name() + "=127.0.0.1:" + p.peerPort()).collect(Collectors.joining(","));
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-                "--enable-native-access=ALL-UNNAMED", // MapDB's hashing library loads native code; no warning on stderr
-                "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
-                "--name", n.name(), "--colony", COLONY, "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
+        List<String> args = new ArrayList<>(List.of("--name", n.name(), "--colony", COLONY, "--data-dir", dir.toString(), "--peer-port", Integer.toString(n.peerPort()),
                 "--http-port", Integer.toString(n.httpPort()), "--peers", peers, "--key-file", keyFile.toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
-        cmd.addAll(extraArgs.getOrDefault(n.name(), List.of()));
-        Path out = dir.resolve("node.out");
-        processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+        args.addAll(extraArgs.getOrDefault(n.name(), List.of()));
+        processes[i] = ChildJvm.start(NodeMain.class, NODE_JVM_FLAGS, args, dir.resolve("node.out"));
     }
 
     public void startAll(Consumer<String> progress) throws IOException, InterruptedException {
@@ -207,23 +208,12 @@ public final class LocalColony implements AutoCloseable {
 
     /** kill -9: no shutdown hook, nothing flushed beyond what was synced. */
     public void kill9(int i) throws InterruptedException {
-        Process p = processes[i];
-        if (p != null) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        ChildJvm.kill9(processes[i]);
     }
 
-    /** SIGTERM, then kill -9 if it does not stop within 10 s. */
+    /** SIGTERM, then kill -9 if it does not stop in time. */
     public void stop(int i) throws InterruptedException {
-        Process p = processes[i];
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+        ChildJvm.stop(processes[i]);
     }
 
     public boolean isAlive(int i) {
@@ -241,10 +231,5 @@ public final class LocalColony implements AutoCloseable {
         for (int i = 0; i < processes.length; i++) {
             stop(i);
         }
-    }
-
-    static String javaBin() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

@@ -74,18 +74,18 @@ final class CellFold {
             case DurableRecord.AcceptedValue a -> {
                 raise(a.ballot());
                 DurableRecord.AcceptedValue cur = accepted.get(a.slot());
-                if (a.slot() >= snapshotAt() && (cur == null || a.ballot().isAtLeast(cur.ballot()))) {
+                if (a.slot() >= snapshotSlot() && (cur == null || a.ballot().isAtLeast(cur.ballot()))) {
                     accepted.put(a.slot(), a);
                 }
             }
             case DurableRecord.Chosen c -> {
-                if (c.slot() >= snapshotAt()) {
+                if (c.slot() >= snapshotSlot()) {
                     chosen.put(c.slot(), c.value());
                 }
             }
             case DurableRecord.Snapshot s -> {
                 long at = s.snapshot().appliedUpTo();
-                if (at > snapshotAt()) {
+                if (at > snapshotSlot()) {
                     snapshot = s.snapshot();
                     accepted.headMap(at).clear(); // below a snapshot recovery forgets them
                     chosen.headMap(at).clear();
@@ -95,7 +95,7 @@ final class CellFold {
     }
 
     /** Below this slot recovery forgets accepted and chosen values (the snapshot holds their effect). */
-    private long snapshotAt() {
+    private long snapshotSlot() {
         return snapshot == null ? 0 : snapshot.appliedUpTo();
     }
 

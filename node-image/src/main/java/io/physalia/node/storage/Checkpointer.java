@@ -104,13 +104,13 @@ public final class Checkpointer implements AutoCloseable {
     }
 
     private void loop() {
-        long retryAt = 0;
+        long retryAtMillis = 0;
         while (true) {
             List<CompletableFuture<Result>> asked;
             synchronized (lock) {
-                while (!closed && requested.isEmpty() && !(woken && System.currentTimeMillis() >= retryAt)) {
+                while (!closed && requested.isEmpty() && !(woken && System.currentTimeMillis() >= retryAtMillis)) {
                     try {
-                        long wait = woken ? Math.max(1, retryAt - System.currentTimeMillis()) : 0;
+                        long wait = woken ? Math.max(1, retryAtMillis - System.currentTimeMillis()) : 0;
                         lock.wait(wait);
                     } catch (InterruptedException e) {
                         return;
@@ -134,14 +134,14 @@ public final class Checkpointer implements AutoCloseable {
                 }
                 Result r = checkpoint();
                 asked.forEach(f -> f.complete(r));
-                retryAt = 0;
+                retryAtMillis = 0;
             } catch (Exception e) {
                 failures.incrementAndGet();
                 if (!closed) {
                     LOG.log(Level.WARNING, "checkpoint failed (the log keeps every record; retrying later): " + e);
                 }
                 asked.forEach(f -> f.completeExceptionally(e));
-                retryAt = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MILLIS;
+                retryAtMillis = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MILLIS;
                 synchronized (lock) {
                     woken = true; // try again after the pause even if no new segment is sealed
                 }

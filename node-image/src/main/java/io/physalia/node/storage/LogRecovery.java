@@ -92,8 +92,7 @@ final class LogRecovery {
             }
             if (h.isDrop()) {
                 intactEntry();
-                sink.reset(h.cell());
-                reset.add(h.cell());
+                reset(h.cell());
                 pos = h.end();
                 lastValidEnd = pos;
                 continue;
@@ -104,8 +103,7 @@ final class LogRecovery {
             if (rr instanceof RecordResult.Ok ok && ok.frameBytes() == h.recordBytes()) {
                 intactEntry();
                 if (ok.record() instanceof DurableRecord.Identity) {
-                    sink.reset(h.cell()); // re-hosted as a new member: the old incarnation's records are dead
-                    reset.add(h.cell());
+                    reset(h.cell()); // re-hosted as a new member: the old incarnation's records are dead
                 }
                 sink.add(h.cell(), ok.record());
                 pos = h.end();
@@ -119,6 +117,17 @@ final class LogRecovery {
                 pos = h.end();
             }
         }
+    }
+
+    /**
+     * Everything logged for {@code cell} so far is dead (a drop, or the Identity of a new member):
+     * damage among those records no longer refuses the cell, for the records after this point are
+     * all the new member's. Damage whose cell cannot be told still refuses every cell.
+     */
+    private void reset(String cell) {
+        sink.reset(cell);
+        reset.add(cell);
+        damagedCells.remove(cell);
     }
 
     private void intactEntry() {

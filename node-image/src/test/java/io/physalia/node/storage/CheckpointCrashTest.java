@@ -9,6 +9,7 @@ import io.physalia.core.kv.OpResult;
 import io.physalia.core.kv.Value;
 import io.physalia.core.paxos.DurableRecord;
 import io.physalia.core.paxos.Replica;
+import io.physalia.node.local.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -53,10 +54,9 @@ class CheckpointCrashTest {
             CountDownLatch checkpointStarted = new CountDownLatch(1);
             AtomicBoolean sawAck = new AtomicBoolean();
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(NodeLogCrashTest.javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"),
-                    "--enable-native-access=ALL-UNNAMED", CheckpointWorker.class.getName(), dir.toString(), "6",
-                    Long.toString(SEGMENT), Long.toString(CHECKPOINT_AFTER))
+            Process p = new ProcessBuilder(ChildJvm.command(CheckpointWorker.class,
+                    List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"),
+                    List.of(dir.toString(), "6", Long.toString(SEGMENT), Long.toString(CHECKPOINT_AFTER))))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -2,10 +2,12 @@ package io.physalia.node.storage;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.physalia.node.local.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +82,8 @@ class MapDbCrashExperiment {
     private static long runAndKill(String mode, Path file, Random random) throws Exception {
         AtomicLong acked = new AtomicLong();
         CountDownLatch ready = new CountDownLatch(1);
-        Process p = new ProcessBuilder(NodeLogCrashTest.javaBin(), "-cp", System.getProperty("java.class.path"),
-                "--enable-native-access=ALL-UNNAMED", MapDbWorker.class.getName(), mode, file.toString())
+        Process p = new ProcessBuilder(ChildJvm.command(MapDbWorker.class, List.of("--enable-native-access=ALL-UNNAMED"),
+                List.of(mode, file.toString())))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.physalia.core.paxos.DurableRecord;
+import io.physalia.node.local.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,8 @@ class NodeLogCrashTest {
         long totalAcks = 0;
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             Map<String, Long> acked = new ConcurrentHashMap<>();
-            Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                    AppendWorker.class.getName(), dir.toString(), "6", "65536")
+            Process p = new ProcessBuilder(ChildJvm.command(AppendWorker.class, List.of(),
+                    List.of(dir.toString(), "6", "65536")))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             CountDownLatch ready = new CountDownLatch(1);
             Thread reader = new Thread(() -> {
@@ -75,9 +76,5 @@ class NodeLogCrashTest {
             }
         }
         assertTrue(totalAcks > 0, "no record was ever acknowledged");
-    }
-
-    static String javaBin() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

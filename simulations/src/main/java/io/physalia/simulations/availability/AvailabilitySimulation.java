@@ -8,6 +8,7 @@ import static io.physalia.simulations.availability.AvailabilityExperiment.SINGLE
 import static io.physalia.simulations.availability.AvailabilityExperiment.SWAP;
 
 import io.physalia.controlplane.PlacementPolicy;
+import io.physalia.core.cell.CellLimits;
 import io.physalia.simulations.Simulation;
 import io.physalia.simulations.SimulationOptions;
 import io.physalia.simulations.SimulationOutput;
@@ -28,6 +29,7 @@ import java.util.Map;
  * Carlo check, and the target lines; writes the plots.
  */
 public final class AvailabilitySimulation implements Simulation {
+    private static final int[] DEFAULT_SIZES = {5, 7, 9};
     static final double[] FRACTIONS = {0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5};
     static final double TARGET_RATIO = 4.0;
 
@@ -44,7 +46,7 @@ public final class AvailabilitySimulation implements Simulation {
     @Override
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("sizes", "cell sizes, odd, 3-15, comma-separated (default 5,7,9)");
+        p.put("sizes", SimulationOptions.cellSizesHelp(CellLimits.MIN_PLACED_MEMBERS, DEFAULT_SIZES));
         p.put("volumes", "volumes (one cell each) per cell size (default 4000; quick 400)");
         p.put("trials", "Monte Carlo agg failure sets per failure fraction (default 100; quick 20)");
         p.put("swap-candidates", "swap heuristic candidates per cell (default 20, the paper's)");
@@ -53,12 +55,7 @@ public final class AvailabilitySimulation implements Simulation {
     }
 
     static AvailabilityExperiment.Config config(SimulationOptions o) {
-        int[] sizes = o.intListParam("sizes", new int[] {5, 7, 9}, 3, 15);
-        for (int s : sizes) {
-            if (s % 2 == 0) {
-                throw new IllegalArgumentException("--sizes values must be odd (a cell of " + s + " has no single majority)");
-            }
-        }
+        int[] sizes = o.cellSizesParam("sizes", DEFAULT_SIZES, CellLimits.MIN_PLACED_MEMBERS);
         return new AvailabilityExperiment.Config(DatacenterShape.from(o, DatacenterShape.DEFAULT), sizes,
                 o.intParam("volumes", o.quick() ? 400 : 4000, 10, 1_000_000),
                 o.intParam("trials", o.quick() ? 20 : 100, 2, 1_000_000),

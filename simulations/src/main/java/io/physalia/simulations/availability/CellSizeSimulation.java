@@ -1,6 +1,7 @@
 package io.physalia.simulations.availability;
 
 import io.physalia.controlplane.PlacementPolicy;
+import io.physalia.core.cell.CellLimits;
 import io.physalia.simulations.Simulation;
 import io.physalia.simulations.SimulationOptions;
 import io.physalia.simulations.SimulationOutput;
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
  * is up. Monte Carlo over failure sets, with the binomial closed form beside it.
  */
 public final class CellSizeSimulation implements Simulation {
+    private static final int[] DEFAULT_SIZES = {1, 3, 5, 7, 9};
+
     @Override
     public String name() {
         return "cell-size";
@@ -37,7 +40,7 @@ public final class CellSizeSimulation implements Simulation {
     @Override
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("sizes", "cell sizes, odd, 1-15, comma-separated (default 1,3,5,7,9)");
+        p.put("sizes", SimulationOptions.cellSizesHelp(CellLimits.MIN_MEMBERS, DEFAULT_SIZES));
         p.put("cells", "cells per size (default 2000; quick 200)");
         p.put("trials", "Monte Carlo node failure sets per failure fraction (default 200; quick 30)");
         return p;
@@ -49,12 +52,7 @@ public final class CellSizeSimulation implements Simulation {
     public record Result(double[] fractions, List<Curve> curves) {}
 
     public static Result compute(SimulationOptions o, Consumer<String> progress) {
-        int[] sizes = o.intListParam("sizes", new int[] {1, 3, 5, 7, 9}, 1, 15);
-        for (int s : sizes) {
-            if (s % 2 == 0) {
-                throw new IllegalArgumentException("--sizes values must be odd (a cell of " + s + " has no single majority)");
-            }
-        }
+        int[] sizes = o.cellSizesParam("sizes", DEFAULT_SIZES, CellLimits.MIN_MEMBERS);
         int cells = o.intParam("cells", o.quick() ? 200 : 2000, 10, 1_000_000);
         int trials = o.intParam("trials", o.quick() ? 30 : 200, 2, 1_000_000);
         double[] fractions = new double[21];

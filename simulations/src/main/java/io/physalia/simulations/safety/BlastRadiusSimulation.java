@@ -31,7 +31,7 @@ public final class BlastRadiusSimulation implements Simulation {
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters(FULL, QUICK));
         p.put("cells", "cells to place (default 20,000; quick 1,000)");
-        p.put("size", "members per cell, odd, 3..15 (default 7)");
+        p.put("size", SimulationOptions.cellSizeHelp(7));
         p.put("churn", "node failures the engine repairs, one at a time, before measuring (default 100; quick 10)");
         return p;
     }
@@ -40,10 +40,7 @@ public final class BlastRadiusSimulation implements Simulation {
     public void run(SimulationOptions o, SimulationOutput output) throws IOException {
         Datacenter dc = Datacenter.from(o, o.quick() ? QUICK : FULL);
         int cells = o.intParam("cells", o.quick() ? 1_000 : 20_000, 1, 10_000_000);
-        int size = o.intParam("size", 7, 3, 15);
-        if (size % 2 == 0) {
-            throw new IllegalArgumentException("--size must be odd, got " + size);
-        }
+        int size = o.cellSizeParam("size", 7);
         int churn = o.intParam("churn", o.quick() ? 10 : 100, 0, 100_000);
         long replicas = (long) cells * size;
         long slots = (long) dc.nodes() * dc.capacity();

@@ -31,7 +31,7 @@ public final class MassFailureSimulation implements Simulation {
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters(FULL, QUICK));
         p.put("cells", "cells placed before the failure (default 10,000; quick 1,000)");
-        p.put("size", "members per cell, odd, 3..15 (default 7)");
+        p.put("size", SimulationOptions.cellSizeHelp(7));
         p.put("fail-fraction", "fraction of nodes that fail at t = 0 (default 0.3)");
         p.put("catch-up-seconds", "seconds from an action to its new member catching up (default 5)");
         p.put("tick-ms", "simulated milliseconds between engine ticks (default 1000)");
@@ -66,10 +66,7 @@ public final class MassFailureSimulation implements Simulation {
     static MassFailure.Config config(SimulationOptions o) {
         Datacenter dc = Datacenter.from(o, o.quick() ? QUICK : FULL);
         int cells = o.intParam("cells", o.quick() ? 1_000 : 10_000, 1, 10_000_000);
-        int size = o.intParam("size", 7, 3, 15);
-        if (size % 2 == 0) {
-            throw new IllegalArgumentException("--size must be odd, got " + size);
-        }
+        int size = o.cellSizeParam("size", 7);
         double fraction = o.doubleParam("fail-fraction", 0.3, 0.0, 1.0);
         int catchUp = o.intParam("catch-up-seconds", 5, 0, 3_600);
         int tick = o.intParam("tick-ms", 1_000, 10, 600_000);

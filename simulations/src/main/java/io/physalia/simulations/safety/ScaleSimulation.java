@@ -32,7 +32,7 @@ public final class ScaleSimulation implements Simulation {
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>(Datacenter.parameters(FULL, QUICK));
         p.put("cells", "cells to place (default 1,000,000; quick 20,000)");
-        p.put("size", "members per cell, odd, 3..15 (default 7)");
+        p.put("size", SimulationOptions.cellSizeHelp(7));
         p.put("windows", "slices of the run the placement rate is measured over (default 20)");
         p.put("overlap", "1 to compute the pairwise-overlap statistic after the run, 0 to skip (default 1)");
         p.put("policy", "the engine's placement policy: NEAR_CLIENTS, LEAST_OVERLAP or RANDOM (default "
@@ -44,10 +44,7 @@ public final class ScaleSimulation implements Simulation {
     public void run(SimulationOptions o, SimulationOutput output) throws IOException {
         Datacenter dc = Datacenter.from(o, o.quick() ? QUICK : FULL);
         int cells = o.intParam("cells", o.quick() ? 20_000 : 1_000_000, 1, 100_000_000);
-        int size = o.intParam("size", 7, 3, 15);
-        if (size % 2 == 0) {
-            throw new IllegalArgumentException("--size must be odd, got " + size);
-        }
+        int size = o.cellSizeParam("size", 7);
         int windows = o.intParam("windows", 20, 1, 1_000);
         if (windows > cells) {
             throw new IllegalArgumentException("--windows (" + windows + ") cannot exceed --cells (" + cells + ")");

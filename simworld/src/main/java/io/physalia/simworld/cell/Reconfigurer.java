@@ -20,6 +20,8 @@ public final class Reconfigurer {
     private final SimClient admin;
     private final SimRandom random;
     private final List<String> spare = new ArrayList<>();
+    /** Every member this stand-in ever hosted: never hosted again (its records may be gone, its votes are not). */
+    private final java.util.Set<Member> hostedOnce = new java.util.HashSet<>();
     private int replacements;
     private boolean running = true;
 
@@ -40,6 +42,28 @@ public final class Reconfigurer {
 
     public void stop() {
         running = false;
+    }
+
+    /**
+     * After the faults, the step a real control plane's next look would take (its membership
+     * steps observe the configuration and host a joiner not hosted yet): host every added member
+     * of the latest configuration that was never hosted. Such a member exists when the stand-in
+     * stopped, or never heard the outcome of its add, after the add was chosen. Safe because no
+     * replica of it ever existed, so it never voted; a member hosted once is never hosted again
+     * (a node whose records of it were damaged refuses the cell, but its votes were counted).
+     * Founding members (incarnation 0) are left alone.
+     */
+    public void hostAddedMembers() {
+        Configuration c = latest();
+        if (c == null) {
+            return;
+        }
+        for (Member m : c.members()) {
+            SimNode n = world.nodes().get(m.node().name());
+            if (m.incarnation() > 0 && n != null) {
+                hostWhenUp(n, m, c, 200);
+            }
+        }
     }
 
     public int replacements() {
@@ -87,9 +111,13 @@ public final class Reconfigurer {
     private void hostWhenUp(SimNode node, Member joined, Configuration joinedConfig, int triesLeft) {
         if (node.isUp()) {
             Replica current = node.replica(CellWorld.CELL);
+            if (hostedOnce.contains(joined)) {
+                return;
+            }
             if (current == null || current.member().incarnation() < joined.incarnation()) {
                 node.drop(CellWorld.CELL);
                 node.host(CellWorld.CELL, joined, joinedConfig);
+                hostedOnce.add(joined);
             }
         } else if (triesLeft > 0) {
             world.scheduler().after(50, () -> hostWhenUp(node, joined, joinedConfig, triesLeft - 1));

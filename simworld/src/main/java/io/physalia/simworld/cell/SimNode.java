@@ -2,10 +2,15 @@ package io.physalia.simworld.cell;
 
 import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.Member;
+import io.physalia.core.cell.NodeId;
+import io.physalia.core.driver.Durability;
+import io.physalia.core.driver.Outbox;
+import io.physalia.core.driver.PeerLiveness;
+import io.physalia.core.driver.ReplicaDriver;
+import io.physalia.core.driver.Timers;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Context;
 import io.physalia.core.paxos.DurableRecord;
-import io.physalia.core.paxos.Effects;
 import io.physalia.core.paxos.Envelope;
 import io.physalia.core.paxos.Replica;
 import io.physalia.core.paxos.ReplicaConfig;
@@ -30,8 +35,9 @@ import java.util.function.Consumer;
 
 /**
  * A simulated node: one clock, one disk shared by all its replicas, per-peer liveness from
- * pings, and the driver loop a real node runs: step a replica, persist its records, and only
- * when they are durable release its messages and replies (persist before send).
+ * pings ({@link PeerLiveness}), and each replica driven by the {@link ReplicaDriver} a real node
+ * uses, with this node's disk, network and clock as its ports: persist, and only when the
+ * records are durable release messages and replies, in step order.
  */
 public final class SimNode {
     static final long PING_EVERY_MILLIS = 50;
@@ -47,9 +53,8 @@ public final class SimNode {
     private final SimRandom random;
     private final Consumer<String> onViolation;
     private final TreeMap<String, Replica> replicas = new TreeMap<>();
-    private final Map<String, Timer> wakeups = new HashMap<>();
-    private final Map<String, Long> lastHeard = new HashMap<>();
-    private final Map<Long, String> clientOf = new HashMap<>();
+    private final Map<String, Hosted> hosted = new HashMap<>();
+    private final PeerLiveness liveness = new PeerLiveness(PING_EVERY_MILLIS, PEER_DEAD_AFTER_MILLIS, new HashMap<>());
     private final TreeMap<String, Integer> refusedCells = new TreeMap<>();
     private final java.util.Set<String> dropped = new java.util.HashSet<>(); // records deleted, as a node would
     private final java.util.Set<Integer> truncatedTail = new java.util.HashSet<>(); // torn records cut off at reboot
@@ -128,31 +133,26 @@ public final class SimNode {
 
     private Context context() {
         long now = clock.monotonicMillis();
-        return new Context(now, random, peer -> {
-            Long heard = lastHeard.get(peer.name());
-            return heard != null && now - heard <= PEER_DEAD_AFTER_MILLIS;
-        });
+        return new Context(now, random, peer -> liveness.alive(peer.name(), now));
     }
 
     // ---- hosting ----------------------------------------------------------------------------
 
     /** Hosts a replica (a founding or a joining member), persisting its identity first. */
     public void host(String cell, Member self, Configuration configuration) {
-        Replica r = Replica.create(config, cell, self, configuration, observer);
-        replicas.put(cell, r);
+        ReplicaDriver d = drive(Replica.create(config, cell, self, configuration, observer));
         dropped.remove(cell);
-        disk.append(new CellRecord(cell, r.identityRecord()));
-        disk.sync(() -> { });
-        apply(r, r.start(context())); // its output waits for the identity's sync
+        d.persistIdentity(() -> { });
+        d.start(context()); // its output waits for the identity's sync
     }
 
     /** Stops hosting {@code cell} and deletes its records (they are not recovered at reboot). */
     public void drop(String cell) {
         replicas.remove(cell);
         dropped.add(cell);
-        Timer t = wakeups.remove(cell);
-        if (t != null) {
-            t.cancel();
+        Hosted h = hosted.remove(cell);
+        if (h != null) {
+            h.driver.stop();
         }
     }
 
@@ -166,11 +166,12 @@ public final class SimNode {
         up = false;
         network.down(name);
         disk.crash();
+        for (Hosted h : hosted.values()) {
+            h.driver.halt();
+        }
+        hosted.clear();
         replicas.clear();
-        wakeups.values().forEach(Timer::cancel);
-        wakeups.clear();
-        lastHeard.clear();
-        clientOf.clear();
+        liveness.clear();
         if (pingTimer != null) {
             pingTimer.cancel();
         }
@@ -206,9 +207,7 @@ public final class SimNode {
         Context ctx = context();
         for (var e : byCell.entrySet()) {
             if (!refusedCells.containsKey(e.getKey()) && !dropped.contains(e.getKey())) {
-                Replica r = Replica.recover(config, e.getValue(), observer, ctx);
-                replicas.put(e.getKey(), r);
-                apply(r, r.start(ctx));
+                drive(Replica.recover(config, e.getValue(), observer, ctx)).start(ctx);
             }
         }
         schedulePings();
@@ -243,7 +242,12 @@ public final class SimNode {
         if (!up) {
             return;
         }
-        lastHeard.put(d.from(), clock.monotonicMillis());
+        if (liveness.heard(d.from(), clock.monotonicMillis()) && !d.from().startsWith("client")) {
+            peerReturned(d.from());
+        }
+        if (!up) {
+            return; // a replica's step may have crashed this node (a full disk)
+        }
         switch (d.message()) {
             case Packet.Ping p -> { }
             case Packet.Cell c -> deliver(c.envelope());
@@ -259,90 +263,112 @@ public final class SimNode {
                 }
             }
             case Packet.Request req -> {
-                Replica r = replicas.get(req.cell());
-                if (r == null) {
+                Hosted h = hosted.get(req.cell());
+                if (h == null) {
                     network.send(name, d.from(), new Packet.Response(
                             new Reply.Unavailable(req.request().requestId(), "cell not hosted on " + name)));
                     return;
                 }
-                clientOf.put(req.request().requestId(), d.from());
-                apply(r, r.onClientRequest(req.request(), context()));
+                h.driver.onClientRequest(req.request(), answerTo(d.from()), context());
             }
             case Packet.Response r -> { }
         }
     }
 
+    /** A peer's link came back: every replica hosted here hears it (the leaders of its cells tell it what it missed). */
+    private void peerReturned(String peer) {
+        NodeId id = new NodeId(peer);
+        for (String cell : new ArrayList<>(replicas.keySet())) { // cell order: the seed replays the run
+            Hosted h = hosted.get(cell);
+            if (up && h != null) {
+                h.driver.onPeerReturned(id, context());
+            }
+        }
+    }
+
     private void deliver(Envelope env) {
-        Replica r = replicas.get(env.cell());
-        if (r != null) {
-            apply(r, r.onMessage(env, context()));
+        Hosted h = hosted.get(env.cell());
+        if (h != null) {
+            h.driver.onMessage(env, context());
         }
     }
 
     /** Local client call (used by scenario scripts that talk to a node directly). */
     public void request(String cell, String client, ClientRequest request) {
-        Replica r = replicas.get(cell);
-        if (r != null && up) {
-            clientOf.put(request.requestId(), client);
-            apply(r, r.onClientRequest(request, context()));
+        Hosted h = hosted.get(cell);
+        if (h != null && up) {
+            h.driver.onClientRequest(request, answerTo(client), context());
         }
     }
 
-    private void apply(Replica r, Effects fx) {
-        if (fx.stoppedReason() != null) {
-            onViolation.accept(name + "/" + r.cell() + " stopped: " + fx.stoppedReason());
-        }
-        boolean mustWait = !fx.persist().isEmpty();
-        for (DurableRecord rec : fx.persist()) {
-            if (!disk.append(new CellRecord(r.cell(), rec))) {
-                crash(); // a full disk stops the node; it never sends what it could not persist
-                return;
-            }
-        }
-        List<Envelope> sends = fx.send();
-        List<Reply> replies = fx.replies();
-        Runnable release = () -> {
-            for (Envelope e : sends) {
-                observer.released(e);
-                Packet p = codec == null ? new Packet.Cell(e) : new Packet.Frame(codec.encode(e));
-                network.send(name, e.to().node().name(), p);
-            }
-            for (Reply reply : replies) {
-                String client = clientOf.remove(reply.requestId());
-                if (client != null) {
-                    network.send(name, client, new Packet.Response(reply));
-                }
-            }
-        };
-        if (mustWait || disk.size() > disk.durableCount()) {
-            disk.sync(release); // output waits until every record it may depend on is durable
-        } else {
-            release.run();
-        }
-        scheduleWakeup(r, fx.wakeupAtMillis());
+    private Consumer<Reply> answerTo(String client) {
+        return reply -> network.send(name, client, new Packet.Response(reply));
     }
 
-    private void scheduleWakeup(Replica r, long atLocalMillis) {
-        Timer old = wakeups.remove(r.cell());
-        if (old != null) {
-            old.cancel();
-        }
-        if (atLocalMillis == Effects.NEVER) {
-            return;
-        }
-        long delay = Math.max(0, atLocalMillis - clock.monotonicMillis());
-        String cell = r.cell();
-        wakeups.put(cell, clock.afterLocal(delay, () -> {
-            wakeups.remove(cell);
-            Replica current = replicas.get(cell);
-            if (up && current != null) {
-                apply(current, current.onWakeup(context()));
-            }
-        }));
+    private ReplicaDriver drive(Replica r) {
+        Hosted h = new Hosted(r.cell());
+        h.driver = new ReplicaDriver(r, h, h, h, reason -> onViolation.accept(name + "/" + r.cell() + " stopped: " + reason));
+        hosted.put(r.cell(), h);
+        replicas.put(r.cell(), r);
+        return h.driver;
     }
 
     /** Wakeup timers pending on this node (0 for a node whose cells are all idle). */
     public int pendingWakeups() {
-        return wakeups.size();
+        int n = 0;
+        for (Hosted h : hosted.values()) {
+            n += h.driver.hasTimer() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The driver's ports for one replica on this node: the node's disk, network and clock. */
+    private final class Hosted implements Durability, Outbox, Timers {
+        private final String cell;
+        private ReplicaDriver driver;
+        private Timer wakeup;
+
+        Hosted(String cell) {
+            this.cell = cell;
+        }
+
+        @Override
+        public boolean persist(List<DurableRecord> records, long ticket) {
+            for (DurableRecord rec : records) {
+                if (!disk.append(new CellRecord(cell, rec))) {
+                    crash(); // a full disk stops the node; it never sends what it could not persist
+                    return false;
+                }
+            }
+            ReplicaDriver d = driver;
+            disk.sync(() -> d.durable(ticket));
+            return true;
+        }
+
+        @Override
+        public void send(Envelope e) {
+            observer.released(e);
+            Packet p = codec == null ? new Packet.Cell(e) : new Packet.Frame(codec.encode(e));
+            network.send(name, e.to().node().name(), p);
+        }
+
+        @Override
+        public void schedule(long delayMillis) {
+            ReplicaDriver d = driver;
+            wakeup = clock.afterLocal(delayMillis, () -> {
+                wakeup = null;
+                if (up && hosted.get(cell) == this) {
+                    d.onWakeup(context());
+                }
+            });
+        }
+
+        @Override
+        public void cancel() {
+            if (wakeup != null) {
+                wakeup.cancel();
+                wakeup = null;
+            }
+        }
     }
 }

@@ -1,9 +1,11 @@
 package io.physalia.simworld.cell;
 
+import io.physalia.core.kv.TxnStatus;
 import io.physalia.core.paxos.ReplicaConfig;
 import io.physalia.simworld.SimRandom;
 import io.physalia.simworld.net.Fault;
 import io.physalia.simworld.net.MessageMatcher;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +20,12 @@ public final class Swarm {
     private Swarm() {}
 
     /** What one run did, for reports. */
+    /**
+     * @param clients the seed's clients
+     * @param afterHealing operations completed after the faults ended (each client's write and its read back)
+     */
     public record Outcome(long seed, int nodes, long events, long completed, long unknown, long chosenSlots,
-                          String faults) {}
+                          String faults, int clients, long afterHealing) {}
 
     public static Outcome run(long seed) {
         return run(seed, false);
@@ -154,19 +160,31 @@ public final class Swarm {
         for (String node : names) {
             w.restart(node);
         }
+        if (reconfigurer != null) {
+            reconfigurer.hostAddedMembers(); // an add chosen but not yet hosted when the stand-in stopped
+        }
         load.stop();
         if (!w.runUntilClientsIdle(20_000)) {
             throw new AssertionError(w.failurePrefix() + "clients still waiting 20s after the faults ended");
         }
         long before = load.completed();
-        Workload after = new Workload(w);
-        // Liveness: with everything healed, every client's next operation completes.
+        // Liveness: with everything healed, every client writes a key of its own and reads it back.
+        long[] afterHealing = {0};
         for (SimClient c : w.clients().subList(0, clients)) {
-            w.perform(c, new ClientOp.Get("a"), out -> {
-                if (out == null) {
-                    throw new AssertionError(w.failurePrefix() + c.name() + " could not read after healing"
+            String key = "healed-" + c.name();
+            w.perform(c, new ClientOp.Put(key, seed), written -> {
+                if (written == null || written.status() != TxnStatus.OK) {
+                    throw new AssertionError(w.failurePrefix() + c.name() + " could not write after healing: " + written
                             + (trace ? "\n" + w.dump() : ""));
                 }
+                afterHealing[0]++;
+                w.perform(c, new ClientOp.Get(key), read -> {
+                    if (read == null || !BigInteger.valueOf(seed).equals(read.value())) {
+                        throw new AssertionError(w.failurePrefix() + c.name() + " did not read its write back after healing: "
+                                + read + (trace ? "\n" + w.dump() : ""));
+                    }
+                    afterHealing[0]++;
+                });
             });
         }
         if (!w.runUntilClientsIdle(20_000)) {
@@ -174,7 +192,7 @@ public final class Swarm {
         }
         w.checkLinearizable();
         w.checkFrames();
-        return new Outcome(seed, n, w.scheduler().eventsRun(), before + after.completed(), load.unknown(),
-                w.invariants().chosenSlots(CellWorld.CELL), String.join(",", faults));
+        return new Outcome(seed, n, w.scheduler().eventsRun(), before + afterHealing[0], load.unknown(),
+                w.invariants().chosenSlots(CellWorld.CELL), String.join(",", faults), clients, afterHealing[0]);
     }
 }

@@ -87,10 +87,10 @@ public final class SimDisk<R> {
         Objects.requireNonNull(onDurable, "onDurable");
         syncsRequested++;
         int coversRecords = stored.size();
-        long completesAt = Math.max(
+        long completesAtMillis = Math.max(
                 scheduler.now() + random.between(minSyncLatencyMillis, maxSyncLatencyMillis), lastSyncCompletesAtMillis);
-        lastSyncCompletesAtMillis = completesAt;
-        syncsInProgress.add(scheduler.at(completesAt, () -> {
+        lastSyncCompletesAtMillis = completesAtMillis;
+        syncsInProgress.add(scheduler.at(completesAtMillis, () -> {
             syncsInProgress.poll(); // FIFO completion: the head is this sync
             durableCount = Math.max(durableCount, Math.min(coversRecords, stored.size()));
             syncsCompleted++;

@@ -1,5 +1,7 @@
 package io.physalia.simworld.cell;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.physalia.simworld.SimSeeds;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +11,15 @@ import org.junit.jupiter.api.Test;
  * ({@code -Dsimworld.trace=true} prints its messages).
  */
 class SwarmTest {
+
+    /** Liveness after healing means writes too: every client writes a key of its own and reads it back. */
+    @Test
+    void afterTheFaultsEveryClientWritesAndReadsItsWriteBack() {
+        for (long seed = 0; seed < 20; seed++) {
+            Swarm.Outcome o = Swarm.run(seed);
+            assertEquals(2L * o.clients(), o.afterHealing(), "seed " + seed + ": operations completed after healing");
+        }
+    }
 
     @Test
     void swarm() {

@@ -12,8 +12,12 @@ import io.physalia.core.cell.Configuration;
 import io.physalia.core.cell.Member;
 import io.physalia.core.cell.NodeId;
 import io.physalia.core.kv.TxnStatus;
+import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.ReplicaConfig;
+import io.physalia.core.paxos.Reply;
+import io.physalia.simworld.cell.CellWorld;
 import io.physalia.simworld.cell.OpOutput;
+import io.physalia.simworld.cell.Packet;
 import io.physalia.simworld.cell.SimClient;
 import java.math.BigInteger;
 import java.util.List;
@@ -71,16 +75,24 @@ class ReconfigurationTest {
     void secondChangeWhilePendingIsRefusedWithReason() {
         Sim s = new Sim(104, 3);
         SimClient c1 = s.client();
-        SimClient c2 = s.client();
         s.put(c1, "a", 1);
         s.w.addNode("n4"); // the node exists (the control plane starts it before adding it)
-        // both changes in flight together: at most one of them applies while the other is pending
-        CommandResult[] out = new CommandResult[2];
-        s.w.submit(c1, seq -> new Command.AddMember(c1.clientId(), seq, new NodeId("n4")), r -> out[0] = r);
-        s.w.submit(c2, seq -> new Command.RemoveMember(c2.clientId(), seq, Member.founding("n3")), r -> out[1] = r);
-        assertTrue(s.w.runUntilClientsIdle(10_000));
-        CommandResult.Membership a = (CommandResult.Membership) out[0];
-        CommandResult.Membership b = (CommandResult.Membership) out[1];
+        String leader = s.leader();
+        java.util.Map<Long, Reply> replies = new java.util.HashMap<>();
+        s.w.network().register("client-direct", d -> {
+            if (d.message() instanceof Packet.Response r) {
+                replies.put(r.reply().requestId(), r.reply());
+            }
+        });
+        // Both changes reach the leader in the same instant, so the second is decided while the
+        // first is chosen but not yet in effect (timing through clients would make this a race).
+        s.w.node(leader).request(CellWorld.CELL, "client-direct",
+                new ClientRequest.Submit(1, new Command.AddMember("direct-1", 1, new NodeId("n4"))));
+        s.w.node(leader).request(CellWorld.CELL, "client-direct",
+                new ClientRequest.Submit(2, new Command.RemoveMember("direct-2", 1, Member.founding("n3"))));
+        assertTrue(s.w.runUntil(() -> replies.size() == 2, 10_000), "both answered: " + replies);
+        CommandResult.Membership a = (CommandResult.Membership) ((Reply.Applied) replies.get(1L)).result();
+        CommandResult.Membership b = (CommandResult.Membership) ((Reply.Applied) replies.get(2L)).result();
         assertTrue(a.applied() ^ b.applied(), a + " / " + b);
         CommandResult.Membership refused = a.applied() ? b : a;
         assertTrue(refused.detail().contains("pending"), refused.detail());
