@@ -82,7 +82,7 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
     private final ControlStateFile stateFile;
     private final NodeAdmin admin;
     private final ActionRunner runner;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-loop"));
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> WorkerPool.daemon(r, "control-loop"));
     /** Actions' steps and the node checks; bounded, so a loop that outpaces slow nodes runs their work itself. */
     private final ExecutorService workers = WorkerPool.bounded("control-action", WORKER_THREADS, WORKER_QUEUE_LIMIT);
     /** Set while a health check or a listing of hosted cells runs, so a slow one is never queued again behind itself. */
@@ -569,12 +569,6 @@ public final class ColonyControl implements AutoCloseable, ActionRunner.Host {
             event("resumed");
             persist();
         }
-    }
-
-    static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     /** Stops the loop and the workers; actions in flight stay in flight in the saved state and go on at the next start. */

@@ -2,6 +2,7 @@ package io.physalia.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.physalia.controlplane.runtime.WorkerPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,7 +26,7 @@ final class ControlEndpoint {
 
     private final ColonyControl control;
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(2, r -> ColonyControl.daemon(r, "control-http"));
+    private final ExecutorService threads = Executors.newFixedThreadPool(2, r -> WorkerPool.daemon(r, "control-http"));
 
     private ControlEndpoint(ColonyControl control, int port) throws IOException {
         this.control = control;

@@ -1,7 +1,6 @@
 package io.physalia.node;
 
 import io.physalia.node.local.ChildJvm;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.LogManager;

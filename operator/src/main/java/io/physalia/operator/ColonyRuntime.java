@@ -155,7 +155,7 @@ public final class ColonyRuntime implements AutoCloseable {
                 podChanged(p, true);
             }
         });
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "colony-" + name));
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> WorkerPool.daemon(r, "colony-" + name));
         this.workers = WorkerPool.bounded("colony-" + name + "-io", WORKER_THREADS, WORKER_QUEUE_LIMIT);
         loop.scheduleWithFixedDelay(this::safely, 200, 500, TimeUnit.MILLISECONDS);
     }
@@ -163,12 +163,6 @@ public final class ColonyRuntime implements AutoCloseable {
     /** Where the runtime reads the admin token: the colony's keyring Secret, read again after a rotation. */
     interface KeyringSource {
         String adminToken();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     public String name() {

@@ -21,10 +21,14 @@ public final class WorkerPool {
                     + threads + " threads and a queue of " + queueLimit);
         }
         AtomicInteger made = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueLimit), r -> {
-            Thread t = new Thread(r, name + "-" + made.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueLimit),
+                r -> daemon(r, name + "-" + made.incrementAndGet()), new ThreadPoolExecutor.CallerRunsPolicy());
+    }
+
+    /** A thread named {@code name} that never keeps the process alive: every control-plane thread is one. */
+    public static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 }
