@@ -8,14 +8,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** monitoring/dashboard.json: its panels' queries, and the variables they use. */
-record Dashboard(JsonObject json) {
-    static final Path FILE = Tools.module().resolve("dashboard.json");
-
+/**
+ * A Grafana dashboard (monitoring/dashboard.json, or the chart's copy): its panels' queries, and
+ * the variables they use. Public for the operator's dashboard test in {@code e2e}.
+ */
+public record Dashboard(JsonObject json) {
     /** One query of one panel. */
-    record Query(String panel, String refId, String expr, String legend) {
+    public record Query(String panel, String refId, String expr, String legend) {
         /** Over the operator's metrics only: none exist where no operator runs. */
-        boolean operatorOnly() {
+        public boolean operatorOnly() {
             return expr.contains("physalia_operator_") && !expr.replace("physalia_operator_", "").contains("physalia_")
                     && !expr.contains("up{");
         }
@@ -24,23 +25,28 @@ record Dashboard(JsonObject json) {
          * The query as Grafana would send it for colony {@code colony} and the colors
          * {@code colors} (a regex, as Grafana renders a multi-value variable), over 1-minute rates.
          */
-        String substituted(String colony, String colors) {
+        public String substituted(String colony, String colors) {
             return substituted(colony, colors, "1m");
         }
 
         /** As {@link #substituted(String, String)}, with rates over {@code rateInterval}. */
-        String substituted(String colony, String colors, String rateInterval) {
+        public String substituted(String colony, String colors, String rateInterval) {
             return expr.replace("$__rate_interval", rateInterval).replace("${colony}", colony).replace("$colony", colony)
                     .replace("${color}", colors).replace("$color", colors);
         }
     }
 
+    /** monitoring/dashboard.json (the module's directory is surefire's basedir). */
     static Dashboard load() throws IOException {
-        return new Dashboard(new JsonObject(Files.readString(FILE)));
+        return load(Tools.module().resolve("dashboard.json"));
+    }
+
+    public static Dashboard load(Path file) throws IOException {
+        return new Dashboard(new JsonObject(Files.readString(file)));
     }
 
     /** Every panel's queries, rows' nested panels included. */
-    List<Query> queries() {
+    public List<Query> queries() {
         List<Query> out = new ArrayList<>();
         collect(json.getJsonArray("panels"), out);
         return out;

@@ -38,7 +38,7 @@ public final class DashboardSnapshot {
         Path out = Tools.module().resolveSibling("docs").resolve("img").resolve("dashboard.svg");
         Path dir = Files.createTempDirectory("dashboard-snapshot");
         try (PrometheusColony p = PrometheusColony.start(dir, WRITE_EVERY, DashboardSnapshot::progress)) {
-            PrometheusColony.await("six targets up", 60, () -> p.value("count(up{job=\"physalia\"} == 1)") == 6);
+            PrometheusServer.await("six targets up", 60, () -> p.prometheus().value("count(up{job=\"physalia\"} == 1)") == 6);
             Instant from = Instant.now();
             progress("healthy load on both colors for " + HEALTHY.toSeconds() + " s");
             Thread.sleep(HEALTHY.toMillis());
@@ -66,7 +66,7 @@ public final class DashboardSnapshot {
     private static DashboardSvg.Panel data(PrometheusColony p, Dashboard.Panel panel, Instant from, Instant to) throws Exception {
         List<DashboardSvg.Series> series = new ArrayList<>();
         for (Dashboard.Query q : panel.queries()) {
-            JsonObject answer = p.queryRange(q.substituted(LocalColony.COLONY, PrometheusColony.COLORS, RATE_INTERVAL), from, to, STEP);
+            JsonObject answer = p.prometheus().queryRange(q.substituted(LocalColony.COLONY, PrometheusColony.COLORS, RATE_INTERVAL), from, to, STEP);
             if (!"success".equals(answer.getString("status"))) {
                 throw new IllegalStateException(q + " -> " + answer.encode());
             }

@@ -3,27 +3,15 @@ package io.physalia.monitoring;
 import io.physalia.cli.PrometheusConfig;
 import io.physalia.client.PhysaliaClient;
 import io.physalia.client.Response;
-import io.physalia.node.local.FreePorts;
 import io.physalia.node.local.LocalColony;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -41,12 +29,9 @@ final class PrometheusColony implements AutoCloseable {
     /** The colors' names, as a Grafana multi-value variable renders "All" for them. */
     static final String COLORS = "blue|green";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private final LocalColony colony;
     private final List<Thread> writers = new ArrayList<>();
-    private Process server;
-    private String prometheus;
+    private PrometheusServer prometheus;
 
     private PrometheusColony(LocalColony colony) {
         this.colony = colony;
@@ -58,10 +43,10 @@ final class PrometheusColony implements AutoCloseable {
      * was started is stopped.
      */
     static PrometheusColony start(Path dir, Duration writeEvery, Consumer<String> progress) throws Exception {
-        Path prometheusBin = Tools.onPath("prometheus");
+        Tools.onPath("prometheus"); // before six nodes start, if it is missing
         PrometheusColony c = new PrometheusColony(new LocalColony(dir.resolve("colony"), LocalColony.freePorts(6)));
         try {
-            c.startAll(dir, prometheusBin, writeEvery, progress);
+            c.startAll(dir, writeEvery, progress);
             return c;
         } catch (Exception | Error e) {
             c.close();
@@ -69,7 +54,7 @@ final class PrometheusColony implements AutoCloseable {
         }
     }
 
-    private void startAll(Path dir, Path prometheusBin, Duration writeEvery, Consumer<String> progress) throws Exception {
+    private void startAll(Path dir, Duration writeEvery, Consumer<String> progress) throws Exception {
         Map<String, String> colors = new TreeMap<>();
         for (LocalColony.NodeSpec n : colony.specs()) {
             colors.put(n.name(), Integer.parseInt(n.name().substring(1)) <= 3 ? "blue" : "green");
@@ -86,13 +71,8 @@ final class PrometheusColony implements AutoCloseable {
         writers.add(writer(green, "g1", writeEvery));
 
         Path config = prometheusFiles(dir.resolve("prometheus"), colors);
-        prometheus = "127.0.0.1:" + FreePorts.ports(1)[0];
-        server = new ProcessBuilder(prometheusBin.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("prometheus").resolve("data"), "--web.listen-address=" + prometheus,
-                "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus").resolve("prometheus.out").toFile()).start();
-        await("Prometheus ready", 60, () -> server.isAlive() && status("/-/ready") == 200);
-        progress.accept("Prometheus ready at http://" + prometheus);
+        prometheus = PrometheusServer.start(dir.resolve("prometheus"), config);
+        progress.accept("Prometheus ready at http://" + prometheus.address());
     }
 
     private static void createCells(PhysaliaClient client, List<String> cells, List<String> members) throws Exception {
@@ -118,12 +98,7 @@ final class PrometheusColony implements AutoCloseable {
                 .map(n -> new PrometheusConfig.Target(n.name(), colors.get(n.name()), n.http())).toList();
         Path config = PrometheusConfig.write(dir, LocalColony.COLONY, targets, Duration.ofSeconds(1));
         Path rules = dir.resolve(PrometheusConfig.RULES);
-        String original = Files.readString(rules);
-        String shortened = original.replaceAll("(?m)^(\\s+for:) \\d+[smh]$", "$1 " + FOR_IN_TEST);
-        if (shortened.equals(original) || shortened.matches("(?s).*for: \\d+m.*")) {
-            throw new IllegalStateException("not every for: of " + rules + " shortened: the rules' format changed?");
-        }
-        Files.writeString(rules, shortened);
+        Files.writeString(rules, PrometheusServer.shortenedFor(Files.readString(rules), FOR_IN_TEST));
         return config;
     }
 
@@ -153,72 +128,17 @@ final class PrometheusColony implements AutoCloseable {
         return t;
     }
 
-    /** Every alert Prometheus holds, pending or firing. */
-    List<JsonObject> alerts() {
-        try {
-            JsonArray a = new JsonObject(get("/api/v1/alerts")).getJsonObject("data").getJsonArray("alerts");
-            List<JsonObject> out = new ArrayList<>();
-            a.forEach(o -> out.add((JsonObject) o));
-            return out;
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("Prometheus's alerts: " + e, e);
-        }
-    }
-
-    /** The answer of {@code /api/v1/query} (an error answer included: a query that does not parse is a 400). */
-    JsonObject query(String promql) throws IOException, InterruptedException {
-        return new JsonObject(get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)));
-    }
-
-    /** The answer of {@code /api/v1/query_range} from {@code start} to {@code end}, a point per {@code step}. */
-    JsonObject queryRange(String promql, Instant start, Instant end, Duration step) throws IOException, InterruptedException {
-        return new JsonObject(get("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
-                + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds()));
-    }
-
-    /** The one value of an instant query, NaN if it has none (or Prometheus is not answering). */
-    double value(String promql) {
-        try {
-            JsonArray result = query(promql).getJsonObject("data").getJsonArray("result");
-            return result.size() == 1 ? Double.parseDouble(result.getJsonObject(0).getJsonArray("value").getString(1)) : Double.NaN;
-        } catch (Exception e) {
-            return Double.NaN;
-        }
-    }
-
-    private String get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + prometheus + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private int status(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://" + prometheus + path)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
+    /** The Prometheus scraping the colony. */
+    PrometheusServer prometheus() {
+        return prometheus;
     }
 
     /** Stops the writers, Prometheus, then the nodes. */
     @Override
     public void close() throws InterruptedException {
         writers.forEach(Thread::interrupt);
-        if (server != null) {
-            server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+        if (prometheus != null) {
+            prometheus.close();
         }
         colony.close();
     }

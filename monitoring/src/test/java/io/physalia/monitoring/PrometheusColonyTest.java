@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>every target is up and no alert is pending or firing;</li>
  *   <li>every query of the dashboard parses; those over node metrics return series (those over
- *       the operator's metrics may return none: no operator runs here);</li>
+ *       the operator's metrics return none: no operator runs here; e2e's OperatorDashboardTest
+ *       runs them against a real operator);</li>
  *   <li>kill -9 of n1 and n2: blue's cells lose their quorum; PhysaliaCellsWithoutQuorum fires
  *       for blue (from n3, the survivor) and PhysaliaNodeDown for n1 and n2, while no alert of
  *       any state has color green.</li>
@@ -38,18 +39,18 @@ class PrometheusColonyTest {
     void alertsFireForTheColorThatLostItsQuorumAndOnlyForIt(@TempDir Path dir) throws Exception {
         try (PrometheusColony p = PrometheusColony.start(dir, WRITE_EVERY, this::phase)) {
             // 1. all up, rules evaluated over both colors' traffic, nothing pending or firing
-            PrometheusColony.await("six targets up", 60, () -> p.value("count(up{job=\"physalia\"} == 1)") == 6);
-            PrometheusColony.await("requests of both colors in the recording rules", 60,
-                    () -> p.value("count(colony_color:physalia_requests:rate5m > 0)") == 2);
+            PrometheusServer.await("six targets up", 60, () -> p.prometheus().value("count(up{job=\"physalia\"} == 1)") == 6);
+            PrometheusServer.await("requests of both colors in the recording rules", 60,
+                    () -> p.prometheus().value("count(colony_color:physalia_requests:rate5m > 0)") == 2);
             Thread.sleep(3000); // three more evaluations: long enough for any alert to be pending at least
-            assertEquals(List.of(), p.alerts(), "a healthy colony raises no alert");
+            assertEquals(List.of(), p.prometheus().alerts(), "a healthy colony raises no alert");
             phase("healthy: no alert");
 
             // 2. the dashboard's queries
             int nodeQueries = 0;
             int operatorQueries = 0;
             for (Dashboard.Query q : Dashboard.load().queries()) {
-                JsonObject answer = p.query(q.substituted(LocalColony.COLONY, PrometheusColony.COLORS));
+                JsonObject answer = p.prometheus().query(q.substituted(LocalColony.COLONY, PrometheusColony.COLORS));
                 assertEquals("success", answer.getString("status"), q + " -> " + answer.encode());
                 int series = answer.getJsonObject("data").getJsonArray("result").size();
                 if (q.operatorOnly()) {
@@ -66,19 +67,19 @@ class PrometheusColonyTest {
             p.kill9(0);
             p.kill9(1);
             phaseAt = System.nanoTime();
-            PrometheusColony.await("blue's alerts firing", 60, () -> {
-                List<JsonObject> firing = p.alerts().stream().filter(a -> "firing".equals(a.getString("state"))).toList();
+            PrometheusServer.await("blue's alerts firing", 60, () -> {
+                List<JsonObject> firing = p.prometheus().alerts().stream().filter(a -> "firing".equals(a.getString("state"))).toList();
                 return has(firing, "PhysaliaCellsWithoutQuorum", "color", "blue")
                         && has(firing, "PhysaliaNodeDown", "node", "n1") && has(firing, "PhysaliaNodeDown", "node", "n2");
             });
             long firedMillis = (System.nanoTime() - phaseAt) / 1_000_000;
-            List<JsonObject> all = p.alerts();
+            List<JsonObject> all = p.prometheus().alerts();
             for (JsonObject a : all) {
                 assertEquals("blue", a.getJsonObject("labels").getString("color"), "only blue alerts: " + a.encode());
             }
-            assertEquals(0.0, p.value("count(ALERTS{color=\"green\"}) or vector(0)"), "green stays quiet");
-            assertEquals(2.0, p.value("physalia_cells_without_quorum{node=\"n3\"}"), "n3's replicas of b1 and b2");
-            assertEquals(0.0, p.value("max(physalia_cells_without_quorum{color=\"green\"})"));
+            assertEquals(0.0, p.prometheus().value("count(ALERTS{color=\"green\"}) or vector(0)"), "green stays quiet");
+            assertEquals(2.0, p.prometheus().value("physalia_cells_without_quorum{node=\"n3\"}"), "n3's replicas of b1 and b2");
+            assertEquals(0.0, p.prometheus().value("max(physalia_cells_without_quorum{color=\"green\"})"));
             phase("blue's alerts firing " + firedMillis + " ms after kill -9: "
                     + all.stream().map(a -> a.getJsonObject("labels").getString("alertname") + "/" + a.getString("state")).sorted().toList());
         }

@@ -468,17 +468,29 @@ public final class ColonyRuntime implements AutoCloseable {
         }
         List<HealthDebounce.Change> changes = health.round(okByColor);
         for (HealthDebounce.Change c : changes) {
-            List<String> cells;
             synchronized (engine) {
                 engine.setNodeHealth(c.node(), c.healthy());
-                cells = engine.fleet().node(c.node()).map(n -> n.cells().stream().map(io.physalia.controlplane.Cell::id).toList())
-                        .orElse(List.of());
             }
             LOG.info("colony " + name + ": node " + c.node() + (c.healthy() ? " is healthy again" : " fails its health checks; its cells await repair"));
             if (c.healthy()) {
                 pushedPeers.remove(c.node()); // back from a restart, it knows only its own flags: tell it its peers again
             }
-            cells.forEach(nudgeCell);
+            cellsOf(c.node()).forEach(nudgeCell);
+        }
+        // Seen down or up, reported or not (a suspect health source starts no repair): the cells'
+        // status must still say what their members answer, not wait for the next periodic look.
+        for (String node : health.seenChanged()) {
+            if (changes.stream().noneMatch(c -> c.node().equals(node))) {
+                cellsOf(node).forEach(nudgeCell);
+            }
+        }
+    }
+
+    /** The cells the engine places on {@code node}. */
+    private List<String> cellsOf(String node) {
+        synchronized (engine) {
+            return engine.fleet().node(node).map(n -> n.cells().stream().map(io.physalia.controlplane.Cell::id).toList())
+                    .orElse(List.of());
         }
     }
 

@@ -12,7 +12,10 @@ import java.util.TreeMap;
  * than {@code maxUnhealthyShare} of one color's nodes would be unhealthy at once, that looks like
  * a broken health check or network rather than many failed machines (§5.1 of the paper: a
  * control plane must not amplify an outage), so no node of that color is newly reported unhealthy
- * and {@link #suspect()} says why, until the share falls again. Pure: no clock, no I/O.
+ * and {@link #suspect()} says why, until the share falls again. What is seen is still said:
+ * {@link #seenChanged()} names the nodes whose checks crossed the threshold this round, trusted
+ * or not, so the cells' status (what their members answer) is looked at again even while no
+ * repair may start. Pure: no clock, no I/O.
  */
 public final class HealthDebounce {
     /** A change of a node's health the engine must hear of. */
@@ -23,6 +26,7 @@ public final class HealthDebounce {
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Boolean> reported = new HashMap<>();
     private final TreeMap<String, String> suspect = new TreeMap<>();
+    private final List<String> seenChanged = new java.util.ArrayList<>();
 
     public HealthDebounce(int failuresToFail, double maxUnhealthyShare) {
         if (failuresToFail < 1 || maxUnhealthyShare <= 0 || maxUnhealthyShare > 1) {
@@ -39,12 +43,17 @@ public final class HealthDebounce {
     public List<Change> round(Map<String, Map<String, Boolean>> okByColor) {
         List<Change> out = new java.util.ArrayList<>();
         suspect.clear();
+        seenChanged.clear();
         for (Map.Entry<String, Map<String, Boolean>> color : new TreeMap<>(okByColor).entrySet()) {
             Map<String, Boolean> nodes = new TreeMap<>(color.getValue());
             int wouldBeDown = 0;
             for (Map.Entry<String, Boolean> n : nodes.entrySet()) {
-                int f = n.getValue() ? 0 : Math.min(failuresToFail, failures.getOrDefault(n.getKey(), 0) + 1);
+                int before = failures.getOrDefault(n.getKey(), 0);
+                int f = n.getValue() ? 0 : Math.min(failuresToFail, before + 1);
                 failures.put(n.getKey(), f);
+                if ((f >= failuresToFail) != (before >= failuresToFail)) {
+                    seenChanged.add(n.getKey());
+                }
                 if (f >= failuresToFail) {
                     wouldBeDown++;
                 }
@@ -69,6 +78,14 @@ public final class HealthDebounce {
             }
         }
         return out;
+    }
+
+    /**
+     * The nodes whose checks crossed the threshold in the last round (down after enough failures
+     * in a row, or up again after being down), whether or not the change was reported.
+     */
+    public List<String> seenChanged() {
+        return List.copyOf(seenChanged);
     }
 
     /** Colors whose health source is not trusted now, and why. */

@@ -47,7 +47,7 @@ public final class OperatorMain {
         PhysaliaOperator operator = new PhysaliaOperator(client, namespace, election);
         if (metricsPort > 0) {
             try {
-                serveMetrics(operator, metricsPort);
+                MetricsEndpoint.start(new java.net.InetSocketAddress(metricsPort), operator::scrapeMetrics);
             } catch (java.io.IOException e) {
                 System.err.println("physalia-operator: --metrics-port " + metricsPort + ": cannot listen: " + e.getMessage());
                 client.close();
@@ -142,28 +142,6 @@ public final class OperatorMain {
             }
         }
         return null;
-    }
-
-    /** {@code /metrics} and {@code /healthz} on the port, on a small thread pool of its own. */
-    private static void serveMetrics(PhysaliaOperator operator, int port) throws java.io.IOException {
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(port), 16);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "operator-metrics");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/metrics", x -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8", operator.scrapeMetrics()));
-        server.createContext("/healthz", x -> respond(x, 200, "text/plain", "ok\n"));
-        server.start();
-    }
-
-    private static void respond(com.sun.net.httpserver.HttpExchange x, int status, String type, String body) throws java.io.IOException {
-        byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", type);
-        x.sendResponseHeaders(status, b.length);
-        try (var out = x.getResponseBody()) {
-            out.write(b);
-        }
     }
 
     /** Reads {@code --key value} and {@code --key=value}; throws naming an unknown flag or a bad value. */

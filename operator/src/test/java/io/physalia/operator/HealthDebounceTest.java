@@ -47,4 +47,17 @@ class HealthDebounceTest {
                 h.round(blue(true, false, false, true, true, true)), "once the share falls, the held-back node is reported");
         assertTrue(h.suspect().isEmpty());
     }
+
+    @Test
+    void whatIsSeenIsSaidEvenWhileTheSourceIsSuspect() {
+        HealthDebounce h = new HealthDebounce(2, 0.34);
+        h.round(blue(false, false, true));
+        assertEquals(List.of(), h.seenChanged(), "one failed check is not yet down");
+        assertEquals(List.of(), h.round(blue(false, false, true)), "2 of 3 at once: suspect, nothing reported");
+        assertEquals(List.of("n0", "n1"), h.seenChanged(), "but both are seen down");
+        h.round(blue(false, false, true));
+        assertEquals(List.of(), h.seenChanged(), "seen once, at the crossing");
+        h.round(blue(true, false, true));
+        assertEquals(List.of("n0"), h.seenChanged(), "and seen up again");
+    }
 }
