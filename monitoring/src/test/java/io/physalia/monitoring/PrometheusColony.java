@@ -67,8 +67,8 @@ final class PrometheusColony implements AutoCloseable {
         PhysaliaClient green = client(3, 6);
         createCells(blue, List.of("b1", "b2"), List.of("n1", "n2", "n3"));
         createCells(green, List.of("g1", "g2"), List.of("n4", "n5", "n6"));
-        writers.add(writer(blue, "b1", writeEvery));
-        writers.add(writer(green, "g1", writeEvery));
+        writers.add(SteadyWriter.start(blue, "b1", writeEvery));
+        writers.add(SteadyWriter.start(green, "g1", writeEvery));
 
         Path config = prometheusFiles(dir.resolve("prometheus"), colors);
         prometheus = PrometheusServer.start(dir.resolve("prometheus"), config);
@@ -104,28 +104,6 @@ final class PrometheusColony implements AutoCloseable {
 
     private PhysaliaClient client(int from, int to) {
         return new PhysaliaClient(colony.specs().subList(from, to).stream().map(LocalColony.NodeSpec::http).toList());
-    }
-
-    /**
-     * Writes to {@code cell} once per {@code every} until closed (failures, once its quorum is
-     * gone, included: clients keep asking).
-     */
-    private static Thread writer(PhysaliaClient client, String cell, Duration every) {
-        Thread t = new Thread(() -> {
-            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                try {
-                    client.put(cell, "k" + (i % 10), "{\"int\":\"" + i + "\"}");
-                    Thread.sleep(every.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    // the cell lost its quorum: keep asking, as clients do
-                }
-            }
-        }, "writer-" + cell);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     /** The Prometheus scraping the colony. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.physalia.crds.Cell;
 import io.physalia.crds.CellDefaults;
 import io.physalia.crds.Colony;
 import io.physalia.crds.ColonySpec;
@@ -108,6 +109,22 @@ final class OperatorColony implements AutoCloseable {
 
     Colony colony() {
         return client.resources(Colony.class).inNamespace(namespace).withName(name).get();
+    }
+
+    Cell cell(String name) {
+        return client.resources(Cell.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** Ready with every member caught up, and not in the middle of an action. */
+    boolean settled(String name) {
+        Cell c = cell(name);
+        return c != null && c.getStatus() != null && c.getStatus().getAction() == null && c.getStatus().getConditions().stream()
+                .filter(x -> "True".equals(x.getStatus())).map(x -> x.getType()).toList().containsAll(List.of("Ready", "FullReplication"));
+    }
+
+    /** The nodes the cell's status lists as its members. */
+    List<String> members(String cell) {
+        return cell(cell).getStatus().getMembers().stream().map(io.physalia.crds.CellMember::getNode).toList();
     }
 
     String ip(String pod) {

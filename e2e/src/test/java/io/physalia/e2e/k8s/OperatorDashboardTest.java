@@ -8,11 +8,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.physalia.client.PhysaliaClient;
 import io.physalia.crds.Cell;
-import io.physalia.crds.CellMember;
 import io.physalia.crds.CellSpec;
 import io.physalia.crds.Colony;
 import io.physalia.monitoring.Dashboard;
 import io.physalia.monitoring.PrometheusServer;
+import io.physalia.monitoring.SteadyWriter;
 import io.physalia.operator.MetricsEndpoint;
 import io.physalia.operator.Names;
 import io.physalia.operator.NodePorts;
@@ -52,6 +52,11 @@ class OperatorDashboardTest {
     static final Duration SETTLE = Duration.ofMinutes(4);
     /** Every alert's {@code for:} in the test, as in the monitoring module's Prometheus test. */
     static final String FOR_IN_TEST = "3s";
+    /**
+     * One write every 2 s per color: below the 1 request a second the regression and overload
+     * alerts need to compare colors, as in the monitoring module's Prometheus test.
+     */
+    static final Duration WRITE_EVERY = Duration.ofSeconds(2);
     private final long startNanos = System.nanoTime();
 
     @Test
@@ -65,11 +70,11 @@ class OperatorDashboardTest {
                 createCell(client, name, name.substring(0, name.indexOf('-')));
             }
             plane.await("both cells Ready with every member caught up", SETTLE,
-                    () -> CELLS.stream().allMatch(c -> settled(client, c)));
+                    () -> CELLS.stream().allMatch(colony::settled));
             phase("cells Ready");
             List<Thread> writers = new ArrayList<>();
             for (String name : CELLS) {
-                writers.add(writer(colony, client, name));
+                writers.add(writer(colony, name));
             }
             try (PrometheusServer p = PrometheusServer.start(dir.resolve("prometheus"), prometheusConfig(client, dir, metrics.port()))) {
                 phase("Prometheus ready at http://" + p.address());
@@ -113,7 +118,7 @@ class OperatorDashboardTest {
                 phase("rules: all evaluated, no alert");
 
                 // 2. blue's cell loses its quorum: the operator's alert fires for blue only
-                List<String> blueMembers = members(client, "blue-cell");
+                List<String> blueMembers = colony.members("blue-cell");
                 for (String pod : blueMembers.subList(0, 2)) {
                     colony.runner.hold(NS, pod);
                 }
@@ -223,40 +228,13 @@ class OperatorDashboardTest {
         client.resource(c).create();
     }
 
-    private static boolean settled(KubernetesClient client, String name) {
-        Cell c = client.resources(Cell.class).inNamespace(NS).withName(name).get();
-        return c != null && c.getStatus() != null && c.getStatus().getAction() == null && c.getStatus().getConditions().stream()
-                .filter(x -> "True".equals(x.getStatus())).map(x -> x.getType()).toList().containsAll(List.of("Ready", "FullReplication"));
-    }
-
-    private static List<String> members(KubernetesClient client, String cell) {
-        return client.resources(Cell.class).inNamespace(NS).withName(cell).get().getStatus().getMembers().stream()
-                .map(CellMember::getNode).toList();
-    }
-
     /**
-     * Writes to {@code cell} once every 2 s until interrupted, failures included (clients keep
-     * asking): below the 1 request a second the regression and overload alerts need to compare
-     * colors, as in the monitoring module's Prometheus test.
+     * Writes to {@code cell} through its members, once every {@link #WRITE_EVERY}, until
+     * interrupted.
      */
-    private static Thread writer(OperatorColony colony, KubernetesClient client, String cell) {
-        List<String> addresses = members(client, cell).stream().map(colony::ip).map(NodePorts::http).toList();
-        PhysaliaClient physalia = new PhysaliaClient(addresses);
-        Thread t = new Thread(() -> {
-            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                try {
-                    physalia.put(cell, "k" + (i % 10), "{\"int\":\"" + i + "\"}");
-                    Thread.sleep(2000);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    // without a quorum: keep asking
-                }
-            }
-        }, "writer-" + cell);
-        t.setDaemon(true);
-        t.start();
-        return t;
+    private static Thread writer(OperatorColony colony, String cell) {
+        List<String> addresses = colony.members(cell).stream().map(colony::ip).map(NodePorts::http).toList();
+        return SteadyWriter.start(new PhysaliaClient(addresses), cell, WRITE_EVERY);
     }
 
     private void phase(String what) {

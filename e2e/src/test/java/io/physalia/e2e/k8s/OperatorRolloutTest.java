@@ -105,9 +105,7 @@ class OperatorRolloutTest {
     }
 
     static boolean settled(String name) {
-        Cell c = cell(name);
-        return c != null && c.getStatus() != null && c.getStatus().getAction() == null && c.getStatus().getConditions().stream()
-                .filter(x -> "True".equals(x.getStatus())).map(x -> x.getType()).toList().containsAll(List.of("Ready", "FullReplication"));
+        return fixture.settled(name);
     }
 
     static RolloutStatus rollout() {

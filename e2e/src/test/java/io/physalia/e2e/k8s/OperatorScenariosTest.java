@@ -122,13 +122,11 @@ class OperatorScenariosTest {
 
     /** Ready with every member caught up, and not in the middle of an action. */
     static boolean settled(String name) {
-        Cell c = cell(name);
-        return c != null && c.getStatus() != null && condition(c, "Ready") && condition(c, "FullReplication")
-                && c.getStatus().getAction() == null;
+        return fixture.settled(name);
     }
 
     static List<String> members(String name) {
-        return cell(name).getStatus().getMembers().stream().map(CellMember::getNode).toList();
+        return fixture.members(name);
     }
 
     static String rowOf(String pod) {
