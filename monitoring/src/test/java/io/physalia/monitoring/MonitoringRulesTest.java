@@ -3,6 +3,8 @@ package io.physalia.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.physalia.core.testing.ExternalTool;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ class MonitoringRulesTest {
 
     @Test
     void promtoolChecksTheRules() throws Exception {
-        Tools.Result r = Tools.run(Tools.module(), List.of(Tools.onPath("promtool").toString(), "check", "rules", RULES.toString()),
+        ExternalTool.Result r = Tools.run(Tools.module(), List.of(Tools.onPath("promtool").toString(), "check", "rules", RULES.toString()),
                 Duration.ofSeconds(60));
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("SUCCESS"), r.output());
@@ -50,7 +52,7 @@ class MonitoringRulesTest {
         List<Path> files = testFiles();
         assertTrue(files.size() >= 4, "unit tests in " + TESTS + ": " + files);
         files.forEach(f -> cmd.add(f.toString()));
-        Tools.Result r = Tools.run(TESTS, cmd, Duration.ofSeconds(120));
+        ExternalTool.Result r = Tools.run(TESTS, cmd, Duration.ofSeconds(120));
         assertEquals(0, r.exit(), r.output());
         assertTrue(!r.output().contains("FAILED"), r.output());
     }
