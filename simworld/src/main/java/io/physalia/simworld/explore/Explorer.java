@@ -6,6 +6,7 @@ import io.physalia.core.cell.Member;
 import io.physalia.core.paxos.Ballot;
 import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Context;
+import io.physalia.core.paxos.DurableRecord;
 import io.physalia.core.paxos.Effects;
 import io.physalia.core.paxos.Envelope;
 import io.physalia.core.paxos.Replica;
@@ -33,9 +34,12 @@ import java.util.TreeMap;
  * seeded random source and sees every peer alive, so a replay is exact.
  *
  * <p>Effects are treated as durable the moment a step returns (persist before send holds
- * trivially): crashes and disk faults are out of scope here, the seeded SimWorld covers them.
- * The only crash-like action is the test-only {@code amnesia} restart, which models a broken
- * node that loses all its durable state; it exists to show the explorer catches such a bug.
+ * trivially). A crash (bounded) throws a replica away and recovers it with
+ * {@link Replica#recover} from every record it persisted, as a node does after kill -9; its
+ * pending requests and timers are lost, the messages it sent stay in flight. Disk faults (lost
+ * unsynced writes, damaged records) are out of scope here; the seeded SimWorld covers them. The
+ * test-only {@code amnesia} restart models a broken node that loses all its durable state; it
+ * exists to show the explorer catches such a bug.
  *
  * <p>Checked after every step: at most one chosen value per slot across all replicas (via
  * {@link ReplicaObserver#chosen}), identical applied state on replicas at equal appliedUpTo,
@@ -55,8 +59,9 @@ import java.util.TreeMap;
  * states, plus the small chance that two different messages share a hash (see {@link #hash}).
  */
 public final class Explorer {
-    static final int SUBMIT = 0, DELIVER = 1, DROP = 2, DUP = 3, WAKE = 4, AMNESIA = 5;
-    private static final String[] KIND = {"submit", "deliver", "drop", "duplicate", "wakeup", "amnesia-restart"};
+    static final int SUBMIT = 0, DELIVER = 1, DROP = 2, DUP = 3, WAKE = 4, CRASH = 5, AMNESIA = 6;
+    private static final String[] KIND = {"submit", "deliver", "drop", "duplicate", "wakeup", "crash-and-recover",
+        "amnesia-restart"};
     private static final long NEVER = Effects.NEVER;
     private static final String CELL = "cell";
 
@@ -72,6 +77,7 @@ public final class Explorer {
     private long dedupHits;
     private long quiescentPaths;
     private long allAppliedPaths;
+    private long reconfiguredPaths;
     private int maxDepthSeen;
     private String violation;
     private List<String> trace;
@@ -85,12 +91,13 @@ public final class Explorer {
 
     /** Figures of one exploration; {@code violation} is null when every check held. */
     public record Result(Scenario scenario, long states, long paths, long transitions, long replayedSteps,
-                         long dedupHits, long quiescentPaths, long allAppliedPaths, int maxDepth,
+                         long dedupHits, long quiescentPaths, long allAppliedPaths, long reconfiguredPaths, int maxDepth,
                          String violation, List<String> trace) {
         @Override
         public String toString() {
             return "explored [" + scenario + "]: " + states + " states, " + paths + " paths (" + quiescentPaths
-                    + " quiescent, " + allAppliedPaths + " with every request applied), " + transitions
+                    + " quiescent, " + allAppliedPaths + " with every request applied, " + reconfiguredPaths
+                    + " that applied a slot in a changed configuration), " + transitions
                     + " transitions, " + dedupHits + " dedup hits, " + replayedSteps + " replayed steps, max depth "
                     + maxDepth + (violation == null ? ", no violation"
                     : "\nVIOLATION: " + violation + "\ntrace:\n  " + String.join("\n  ", trace));
@@ -106,7 +113,7 @@ public final class Explorer {
             // violation and trace are set
         }
         return new Result(scenario, states, paths, transitions, replayedSteps, dedupHits, quiescentPaths,
-                allAppliedPaths, maxDepthSeen, violation, trace);
+                allAppliedPaths, reconfiguredPaths, maxDepthSeen, violation, trace);
     }
 
     private static final class Found extends RuntimeException {
@@ -126,6 +133,9 @@ public final class Explorer {
             }
             if (w.appliedReplies() == scenario.requests().size()) {
                 allAppliedPaths++;
+            }
+            if (w.reconfigured) {
+                reconfiguredPaths++;
             }
             return;
         }
@@ -183,8 +193,11 @@ public final class Explorer {
         final long[] wakeAt = {NEVER, NEVER, NEVER};
         final SimRandom[] random = new SimRandom[3];
         final long[] history = new long[3];
+        /** What each replica persisted, in order, starting with its identity: what a crash keeps. */
+        final List<List<DurableRecord>> durable = new ArrayList<>();
         final Ballot[] promised = new Ballot[3];
         final long[] checkedApplied = {-1, -1, -1};
+        final Configuration[] nextConfiguration = new Configuration[3];
         final List<Envelope> inflight = new ArrayList<>();
         final List<Long> inflightHash = new ArrayList<>();
         final boolean[] submitted = new boolean[scenario.requests().size()];
@@ -194,13 +207,17 @@ public final class Explorer {
         int drops;
         int dups;
         int wakeups;
+        int crashes;
         int amnesias;
+        /** Some replica applied a slot whose configuration is not the founding one. */
+        boolean reconfigured;
         String violation;
 
         World() {
             for (int n = 0; n < 3; n++) {
                 replicas[n] = Replica.create(scenario.config(), CELL, members[n], configuration, this);
                 random[n] = new SimRandom(1000 + n);
+                durable.add(new ArrayList<>(List.of(replicas[n].identityRecord())));
                 promised[n] = replicas[n].promised();
                 history[n] = mix(n + 1);
             }
@@ -259,6 +276,11 @@ public final class Explorer {
                     }
                 }
             }
+            if (crashes < scenario.maxCrashes()) {
+                for (int n = 0; n < 3; n++) {
+                    out.add(action(CRASH, n));
+                }
+            }
             if (amnesias < scenario.maxAmnesia()) {
                 for (int n = 0; n < 3; n++) {
                     out.add(action(AMNESIA, n));
@@ -314,13 +336,25 @@ public final class Explorer {
                     record(arg, 17L * clock[arg] + 5);
                     step(arg, replicas[arg].onWakeup(ctx(arg)));
                 }
+                case CRASH -> {
+                    crashes++;
+                    record(arg, 0xC4A5EL);
+                    wakeAt[arg] = NEVER;
+                    checkedApplied[arg] = -1;
+                    nextConfiguration[arg] = null;
+                    replicas[arg] = Replica.recover(scenario.config(), List.copyOf(durable.get(arg)), this,
+                            ctx(arg));
+                    step(arg, replicas[arg].start(ctx(arg)));
+                }
                 case AMNESIA -> {
                     amnesias++;
                     record(arg, 0xA11CEL);
                     replicas[arg] = Replica.create(scenario.config(), CELL, members[arg], configuration, this);
+                    durable.set(arg, new ArrayList<>(List.of(replicas[arg].identityRecord())));
                     wakeAt[arg] = NEVER;
                     promised[arg] = replicas[arg].promised(); // the broken node forgot: do not flag that
                     checkedApplied[arg] = -1;
+                    nextConfiguration[arg] = null;
                 }
                 default -> throw new IllegalArgumentException("action " + a);
             }
@@ -348,7 +382,8 @@ public final class Explorer {
             if (fx.stoppedReason() != null) {
                 fail(members[n] + " stopped: " + fx.stoppedReason());
             }
-            // persist(): immediately durable in this model (no crashes), so sends are released at once
+            // persist(): durable the moment the step returns, so sends are released at once
+            durable.get(n).addAll(fx.persist());
             for (Envelope e : fx.send()) {
                 inflight.add(e);
                 inflightHash.add(hash(e));
@@ -395,6 +430,12 @@ public final class Explorer {
                     continue; // the applied state changes only with appliedUpTo
                 }
                 checkedApplied[n] = r.appliedUpTo();
+                // The history keeps only the configurations from the next slot on, so the slot just
+                // applied is judged by what the last check saw as the next slot's configuration.
+                if (nextConfiguration[n] != null && !nextConfiguration[n].equals(configuration)) {
+                    reconfigured = true;
+                }
+                nextConfiguration[n] = r.state().configFor(r.appliedUpTo());
                 for (long s = 0; s < r.appliedUpTo(); s++) {
                     Batch mine = r.chosenAt(s);
                     Batch theirs = chosen.get(s);
@@ -419,7 +460,7 @@ public final class Explorer {
             for (long eh : inflightHash) {
                 bag += mix(eh); // a multiset hash: order-insensitive, counts multiplicity
             }
-            long misc = drops + 31L * (dups + 31L * (wakeups + 31L * amnesias));
+            long misc = drops + 31L * (dups + 31L * (wakeups + 31L * (crashes + 31L * amnesias)));
             for (int i = 0; i < submitted.length; i++) {
                 misc = misc * 3 + (submitted[i] ? 1 : 2);
             }
@@ -506,12 +547,5 @@ public final class Explorer {
         }
     }
 
-    /**
-     * Runs one exploration by hand, after {@code ./mvnw -o -pl simworld -am test-compile}:
-     * {@code java -cp core/target/classes:simworld/target/classes -Dexplore.depth=10
-     * io.physalia.simworld.explore.Explorer}; exits 1 on a violation after printing its trace.
-     * System properties (defaults): explore.requests (2; or 3), explore.depth (10),
-     * explore.drops (1), explore.dups (1), explore.wakeups (1), explore.dedupe (true),
-     * explore.amnesia (test-only broken model; expect a violation).
-     */
+    // Deeper runs by hand: ExploreMain (simworld test sources) and docs/simulations.md.
 }

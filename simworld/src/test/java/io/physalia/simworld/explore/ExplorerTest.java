@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bounded exhaustive exploration of a 3-replica cell (paper section 4.2). Deeper bounds by hand:
- * {@code java -cp core/target/classes:simworld/target/classes -Dexplore.depth=10
- * io.physalia.simworld.explore.Explorer} (see {@link Explorer#main}).
+ * {@link ExploreMain}.
  */
 class ExplorerTest {
 
@@ -51,6 +50,34 @@ class ExplorerTest {
         assertNull(with.violation());
         assertNull(without.violation());
         assertTrue(without.states() > with.states());
+    }
+
+    /** Crashes: a replica recovered from its records (kill -9) at any point, with loss, a timeout. */
+    @Test
+    void aCrashAnywhereWithLossAndATimeout() {
+        Explorer.Result r = run(Scenario.twoProposers(8, 1, 0, 1).withCrashes(1));
+        assertNull(r.violation(), r::toString);
+        assertTrue(r.states() >= 50_000, "explored too little: " + r);
+    }
+
+    /** A write racing the removal of n3 (alpha 1), with loss, duplication and a timeout. */
+    @Test
+    void oneMembershipChangeWithFaults() {
+        Explorer.Result r = run(Scenario.membershipChange(8, 1, 1, 1));
+        assertNull(r.violation(), r::toString);
+        assertTrue(r.states() >= 50_000, "explored too little: " + r);
+    }
+
+    /**
+     * The same race deep enough for the write to be chosen after the removal took effect, in
+     * the smaller configuration, with one crash anywhere.
+     */
+    @Test
+    void oneMembershipChangeAndACrash() {
+        Explorer.Result r = run(Scenario.membershipChange(11, 0, 0, 0).withCrashes(1));
+        assertNull(r.violation(), r::toString);
+        assertTrue(r.states() >= 200_000, "explored too little: " + r);
+        assertTrue(r.reconfiguredPaths() > 0, "no path applied a slot in the new configuration: " + r);
     }
 
     /** A deliberately broken acceptor that forgets its promise and accepted value on restart. */
