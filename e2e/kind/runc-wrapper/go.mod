@@ -1,0 +1,3 @@
+module physalia.io/kind/runc-wrapper
+
+go 1.26.0
