@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Builds, offline, a Kind node image for Kubernetes $KUBE_VERSION from Debian
+# packages (debootstrap) and Go modules. Everything is cached outside the
+# repository under $PHYSALIA_KIND_CACHE (default ~/.cache/physalia-kind); a
+# step whose output is already cached is skipped.
+#
+#   e2e/kind/build-node-image.sh              build what is missing
+#   e2e/kind/build-node-image.sh STEP...      run only these steps (see STEPS)
+#
+# Heavy steps run under `nice -n $NICE` (default 15).
+set -euo pipefail
+
+KUBE_VERSION="${KUBE_VERSION:-v1.36.3}"
+KIND_VERSION="${KIND_VERSION:-v0.33.0}"
+CONTAINERD_VERSION="${CONTAINERD_VERSION:-v2.3.4}"
+RUNC_VERSION="${RUNC_VERSION:-v1.4.3}"
+CRICTL_VERSION="${CRICTL_VERSION:-v1.36.0}"
+CNI_VERSION="${CNI_VERSION:-v1.9.1}"
+COREDNS_VERSION="${COREDNS_VERSION:-v1.14.2}"
+ETCD_VERSION="${ETCD_VERSION:-v3.6.8}"
+PAUSE_VERSION="${PAUSE_VERSION:-3.10.2}"
+DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+NICE="${NICE:-15}"
+
+K8S_CACHE="${PHYSALIA_K8S_CACHE:-$HOME/.cache/physalia-k8s}"
+CACHE="${PHYSALIA_KIND_CACHE:-$HOME/.cache/physalia-kind}"
+NODE_IMAGE="${NODE_IMAGE:-physalia/kind-node:$KUBE_VERSION}"
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export GOMODCACHE="$K8S_CACHE/gomod"
+export GOCACHE="$K8S_CACHE/gobuild"
+export GOTOOLCHAIN=local
+export GOFLAGS="-mod=mod -trimpath"
+KUBE_PLAIN="${KUBE_VERSION#v}"
+BIN="$CACHE/bin"          # built binaries, one directory per component version
+WORK="$CACHE/work"        # go.mod wrappers and scratch
+START=$SECONDS
+
+log() { printf '[kind-image %5ds] %s\n' "$((SECONDS - START))" "$*"; }
+heavy() { nice -n "$NICE" "$@"; }
+# step NAME OUTPUT: prints "cached" and returns 1 when OUTPUT exists
+step_start() { STEP_T0=$SECONDS; log "step $1: start"; }
+step_done() { log "step $1: done in $((SECONDS - STEP_T0))s"; }
+cached() { if [[ -e "$2" ]]; then log "step $1: cached ($2)"; return 0; fi; return 1; }
+
+# go_wrapper DIR MODULE VERSION TOOL...: a throw-away module that requires
+# MODULE@VERSION and lists TOOLs, so `go build` resolves its dependency graph.
+go_wrapper() {
+  local dir="$1" mod="$2" ver="$3"; shift 3
+  mkdir -p "$dir"
+  if [[ -f "$dir/go.mod" ]] && grep -q "^require $mod $ver\$" "$dir/go.mod"; then return; fi
+  {
+    echo "module physalia.io/kind-image/$(basename "$dir")"
+    echo
+    echo "go $(go env GOVERSION | sed 's/^go//; s/^\([0-9]*\.[0-9]*\).*/\1/').0"
+    echo
+    echo "require $mod $ver"
+    echo
+    local t; for t in "$@"; do echo "tool $t"; done
+  } > "$dir/go.mod"
+  rm -f "$dir/go.sum"
+  (cd "$dir" && go mod tidy)
+}
+
+# --- Debian rootfs ------------------------------------------------------------
+# The packages kind's base image (images/base/Dockerfile) installs, minus the
+# storage extras (nfs, iscsi, fuse-overlayfs) the e2e suites do not use.
+DEB_PACKAGES="systemd,systemd-sysv,dbus,conntrack,iptables,nftables,iproute2,ethtool,util-linux,mount,kmod,libseccomp2,pigz,bash,ca-certificates,curl,jq,procps,e2fsprogs"
+step_rootfs() {
+  local out="$CACHE/rootfs-$DEBIAN_SUITE.tar"
+  cached rootfs "$out" && return
+  step_start rootfs
+  command -v debootstrap >/dev/null || { log "installing debootstrap"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap; }
+  local dir="$WORK/rootfs-$DEBIAN_SUITE"
+  rm -rf "$dir"
+  log "debootstrap --variant=minbase $DEBIAN_SUITE (log $WORK/debootstrap.log)"
+  heavy debootstrap --variant=minbase --include="$DEB_PACKAGES" "$DEBIAN_SUITE" "$dir" "$DEBIAN_MIRROR" > "$WORK/debootstrap.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap.log"; exit 1; }
+  chroot "$dir" apt-get clean
+  rm -rf "$dir"/var/lib/apt/lists/* "$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/locale/*
+  heavy tar -C "$dir" --numeric-owner -cf "$out.tmp" .
+  mv "$out.tmp" "$out"
+  rm -rf "$dir"
+  step_done rootfs
+}
+
+# --- Kubernetes node binaries -------------------------------------------------
+kube_wrapper() {
+  # Same approach as e2e/k8s-bin/build.sh: the staging modules are replaced by
+  # the published v0.X.Y modules; reuse that generated go.mod's replace block.
+  local dir="$WORK/kubernetes-$KUBE_VERSION" src="$HERE/../k8s-bin/kubernetes/go.mod"
+  mkdir -p "$dir"
+  if [[ -f "$dir/go.sum" ]]; then return; fi
+  grep -qE "k8s.io/kubernetes $KUBE_VERSION( |$)" "$src" || { echo "run e2e/k8s-bin/build.sh for $KUBE_VERSION first" >&2; exit 1; }
+  awk '/^module /{print "module physalia.io/kind-image/kubernetes"; next}
+       /^tool \(/{skip=1} skip&&/^\)/{skip=0; next} skip{next} {print}' "$src" > "$dir/go.mod"
+  printf 'tool (\n\tk8s.io/kubernetes/cmd/kubelet\n\tk8s.io/kubernetes/cmd/kubeadm\n\tk8s.io/kubernetes/cmd/kube-proxy\n)\n' >> "$dir/go.mod"
+  cp "$HERE/../k8s-bin/kubernetes/go.sum" "$dir/go.sum"
+  (cd "$dir" && go mod tidy)
+}
+
+kube_ldflags() {
+  local major minor pkg ld="-s -w"
+  major="${KUBE_PLAIN%%.*}"; minor="${KUBE_PLAIN#*.}"; minor="${minor%%.*}"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  done
+  echo "$ld"
+}
+
+step_kube() {
+  local out="$BIN/kubernetes-$KUBE_VERSION" b
+  for b in kubelet kubeadm kube-proxy; do
+    cached "kube-$b" "$out/$b" && continue
+    step_start "kube-$b"
+    kube_wrapper
+    mkdir -p "$out"
+    (cd "$WORK/kubernetes-$KUBE_VERSION" && CGO_ENABLED=0 heavy go build -ldflags "$(kube_ldflags)" -o "$out/$b.tmp" "k8s.io/kubernetes/cmd/$b")
+    mv "$out/$b.tmp" "$out/$b"
+    step_done "kube-$b"
+  done
+}
+
+# --- other Go components -------------------------------------------------------
+# go_component NAME MODULE VERSION CGO TAGS LDFLAGS PKG...: builds each PKG of
+# MODULE@VERSION into $BIN/NAME-VERSION/ through a wrapper module.
+go_component() {
+  local name="$1" mod="$2" ver="$3" cgo="$4" tags="$5" ld="$6"; shift 6
+  local out="$BIN/$name-$ver" pkg b missing=()
+  for pkg in "$@"; do [[ -x "$out/$(basename "$pkg")" ]] || missing+=("$pkg"); done
+  if (( ${#missing[@]} == 0 )); then log "step $name: cached ($out)"; return; fi
+  step_start "$name"
+  go_wrapper "$WORK/$name-$ver" "$mod" "$ver" "$@"
+  mkdir -p "$out"
+  for pkg in "${missing[@]}"; do
+    b="$(basename "$pkg")"
+    log "  go build $pkg"
+    (cd "$WORK/$name-$ver" && CGO_ENABLED="$cgo" heavy go build -tags "$tags" -ldflags "-s -w $ld" -o "$out/$b.tmp" "$pkg")
+    mv "$out/$b.tmp" "$out/$b"
+  done
+  step_done "$name"
+}
+
+step_containerd() {
+  go_component containerd github.com/containerd/containerd/v2 "$CONTAINERD_VERSION" 1 "no_btrfs no_devmapper no_zfs no_aufs" \
+    "-X github.com/containerd/containerd/v2/version.Version=$CONTAINERD_VERSION -X github.com/containerd/containerd/v2/version.Revision=module" \
+    github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 \
+    github.com/containerd/containerd/v2/cmd/ctr
+}
+step_runc() {
+  # cgo (runc's nsenter is C) and libseccomp; glibc of the build host must be
+  # the node's: both are Debian $DEBIAN_SUITE.
+  [[ -f /usr/include/seccomp.h ]] || { log "installing libseccomp-dev"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q libseccomp-dev pkg-config; }
+  go_component runc github.com/opencontainers/runc "$RUNC_VERSION" 1 "seccomp urfave_cli_no_docs" \
+    "-X main.version=${RUNC_VERSION#v} -X main.gitCommit=module" github.com/opencontainers/runc
+}
+step_crictl() {
+  go_component crictl sigs.k8s.io/cri-tools "$CRICTL_VERSION" 0 "" \
+    "-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" sigs.k8s.io/cri-tools/cmd/crictl
+}
+step_cni() {
+  local p=github.com/containernetworking/plugins/plugins
+  go_component cni-plugins github.com/containernetworking/plugins "$CNI_VERSION" 0 "" "" \
+    $p/main/bridge $p/main/loopback $p/main/ptp $p/ipam/host-local $p/meta/portmap
+}
+step_kind() {
+  go_component kind sigs.k8s.io/kind "$KIND_VERSION" 0 "" "" sigs.k8s.io/kind
+}
+step_coredns() {
+  go_component coredns github.com/coredns/coredns "$COREDNS_VERSION" 0 "" \
+    "-X github.com/coredns/coredns/coremain.GitCommit=module" github.com/coredns/coredns
+}
+
+ALL_STEPS=(kube)
+STEPS=("$@"); (( ${#STEPS[@]} )) || STEPS=("${ALL_STEPS[@]}")
+log "kubernetes $KUBE_VERSION, kind $KIND_VERSION; cache $CACHE; steps: ${STEPS[*]}"
+mkdir -p "$BIN" "$WORK"
+for s in "${STEPS[@]}"; do "step_$s"; done
+log "done in $((SECONDS - START))s"
