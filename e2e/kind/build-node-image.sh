@@ -173,6 +173,109 @@ step_coredns() {
     "-X github.com/coredns/coredns/coremain.GitCommit=module" github.com/coredns/coredns
 }
 
+# --- images kubeadm expects --------------------------------------------------------
+# Each image is a small rootfs turned into an image by `docker import` and
+# written as a docker-archive tar by `docker save` (what `ctr images import`
+# reads). No registry is involved.
+IMAGES="$CACHE/images"
+KB="$BIN/kubernetes-$KUBE_VERSION"
+PATH_ENV='ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin'
+
+# image_from_dir DIR REF TAR CHANGE...
+image_from_dir() {
+  local dir="$1" ref="$2" tar="$3"; shift 3
+  local changes=() c
+  for c in "$@"; do changes+=(--change "$c"); done
+  mkdir -p "$dir/tmp" "$dir/etc" && chmod 1777 "$dir/tmp"
+  [[ -f "$dir/etc/passwd" ]] || printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$dir/etc/passwd"
+  [[ -f "$dir/etc/group" ]] || printf 'root:x:0:\nnogroup:x:65534:\n' > "$dir/etc/group"
+  tar -C "$dir" --numeric-owner -c . | docker import "${changes[@]}" - "$ref" > /dev/null
+  docker save -o "$tar.tmp" "$ref"
+  mv "$tar.tmp" "$tar"
+  log "  $ref -> $(basename "$tar") ($(du -h "$tar" | cut -f1))"
+}
+
+# ldd_closure ROOT DEST FILE...: copies FILEs (paths inside ROOT, symlinks
+# kept and followed) and the shared libraries they need from ROOT to DEST.
+ldd_closure() {
+  local root="$1" dest="$2"; shift 2
+  local f l
+  for f in "$@"; do
+    while :; do
+      mkdir -p "$dest$(dirname "$f")"; cp -a "$root$f" "$dest$f"
+      [[ -L "$root$f" ]] || break
+      l="$(readlink "$root$f")"; [[ "$l" == /* ]] || l="$(dirname "$f")/$l"; f="$l"
+    done
+    chroot "$root" ldd "$f" 2>/dev/null | awk '{for(i=1;i<=NF;i++) if ($i ~ /^\//) print $i}' | while read -r l; do
+      mkdir -p "$dest$(dirname "$l")"; cp -L "$root$l" "$dest$l"
+    done || true   # ldd fails on scripts (iptables-apply): nothing to copy
+  done
+}
+
+step_images() {
+  docker info >/dev/null 2>&1 || { echo "Docker is needed to build images: run e2e/kind/docker-up.sh" >&2; exit 1; }
+  mkdir -p "$IMAGES"
+  local d="$WORK/img" b tar
+  # pause: Kubernetes' own build/pause/linux/pause.c, static, with gcc
+  tar="$IMAGES/pause-$PAUSE_VERSION.tar"
+  if ! cached image-pause "$tar"; then
+    step_start image-pause
+    rm -rf "$d"; mkdir -p "$d"
+    gcc -Os -static -Wall -Werror -DVERSION="v$PAUSE_VERSION-physalia" -o "$d/pause" \
+      "$(cd "$WORK/kubernetes-$KUBE_VERSION" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+    strip "$d/pause"
+    image_from_dir "$d" "registry.k8s.io/pause:$PAUSE_VERSION" "$tar" 'ENTRYPOINT ["/pause"]' 'USER 65535:65535'
+    step_done image-pause
+  fi
+  for b in kube-apiserver kube-controller-manager kube-scheduler; do
+    tar="$IMAGES/$b-$KUBE_VERSION.tar"
+    cached "image-$b" "$tar" && continue
+    step_start "image-$b"
+    rm -rf "$d"; mkdir -p "$d/usr/local/bin"
+    cp -L "$K8S_CACHE/bin/$b" "$d/usr/local/bin/$b"
+    image_from_dir "$d" "registry.k8s.io/$b:$KUBE_VERSION" "$tar" "$PATH_ENV"
+    step_done "image-$b"
+  done
+  tar="$IMAGES/etcd-$ETCD_VERSION.tar"
+  if ! cached image-etcd "$tar"; then
+    step_start image-etcd
+    rm -rf "$d"; mkdir -p "$d/usr/local/bin"
+    cp -L "$K8S_CACHE/bin/etcd" "$d/usr/local/bin/etcd"
+    image_from_dir "$d" "registry.k8s.io/etcd:${ETCD_VERSION#v}-0" "$tar" "$PATH_ENV"
+    step_done image-etcd
+  fi
+  tar="$IMAGES/coredns-$COREDNS_VERSION.tar"
+  if ! cached image-coredns "$tar"; then
+    step_start image-coredns
+    rm -rf "$d"; mkdir -p "$d"
+    cp "$BIN/coredns-$COREDNS_VERSION/coredns" "$d/coredns"
+    image_from_dir "$d" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$tar" 'ENTRYPOINT ["/coredns"]'
+    step_done image-coredns
+  fi
+  # kube-proxy execs iptables(-restore/-save), ip6tables, conntrack and nft:
+  # copy them and their libraries out of the Debian rootfs.
+  tar="$IMAGES/kube-proxy-$KUBE_VERSION.tar"
+  if ! cached image-kube-proxy "$tar"; then
+    step_start image-kube-proxy
+    local root="$WORK/proxy-root"
+    rm -rf "$d" "$root"; mkdir -p "$d/usr/local/bin" "$d/usr/bin" "$d/usr/sbin" "$d/usr/lib/x86_64-linux-gnu" "$d/usr/lib64" "$root"
+    ln -s usr/bin "$d/bin"; ln -s usr/sbin "$d/sbin"; ln -s usr/lib "$d/lib"; ln -s usr/lib64 "$d/lib64"   # Debian's merged /usr
+    tar -C "$root" -xf "$CACHE/rootfs-$DEBIAN_SUITE.tar"
+    local f files=(/usr/sbin/conntrack /usr/sbin/nft /usr/sbin/xtables-nft-multi /usr/sbin/xtables-legacy-multi)
+    for f in "$root"/usr/sbin/ip{,6}tables*; do files+=("${f#$root}"); done
+    ldd_closure "$root" "$d" "${files[@]}"
+    cp -a "$root/usr/lib/x86_64-linux-gnu/xtables" "$d/usr/lib/x86_64-linux-gnu/"
+    cp -a "$root/etc/alternatives" "$d/etc/" 2>/dev/null || true
+    cp -L "$root/lib64/ld-linux-x86-64.so.2" "$d/lib64/"
+    mkdir -p "$d/run" "$d/var/run"
+    cp -L "$KB/kube-proxy" "$d/usr/local/bin/kube-proxy"
+    rm -rf "$root"
+    image_from_dir "$d" "registry.k8s.io/kube-proxy:$KUBE_VERSION" "$tar" "$PATH_ENV"
+    step_done image-kube-proxy
+  fi
+  rm -rf "$d"
+}
+
 ALL_STEPS=(kube)
 STEPS=("$@"); (( ${#STEPS[@]} )) || STEPS=("${ALL_STEPS[@]}")
 log "kubernetes $KUBE_VERSION, kind $KIND_VERSION; cache $CACHE; steps: ${STEPS[*]}"
