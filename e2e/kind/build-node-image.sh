@@ -276,7 +276,91 @@ step_images() {
   rm -rf "$d"
 }
 
-ALL_STEPS=(kube)
+# --- the node image -----------------------------------------------------------
+# Assembles the rootfs the way kind's images/base/Dockerfile and its node-image
+# builder (pkg/build/nodeimage) do: Debian + kind's base files (entrypoint,
+# /kind/bin, systemd units, taken unmodified from the kind module at build time,
+# never copied into this repository) + this project's node/ files + binaries,
+# then imports it, preloads the image tars into containerd's content store
+# with `ctr images import` inside a build container, and commits. Docker 20.10
+# cannot set STOPSIGNAL on commit/import; kind removes nodes with `rm -f`.
+node_inputs_sum() {
+  { cat "$0" "$HERE"/node/*; ls -l "$BIN"/*/* "$IMAGES"/*.tar; } | sha256sum | cut -c1-16
+}
+
+step_node() {
+  docker info >/dev/null 2>&1 || { echo "Docker is needed: run e2e/kind/docker-up.sh" >&2; exit 1; }
+  local sum marker="$CACHE/node-image.sum"
+  sum="$(node_inputs_sum)"
+  if [[ "$(cat "$marker" 2>/dev/null)" == "$sum $NODE_IMAGE" ]] && docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
+    log "step node: cached ($NODE_IMAGE)"; return
+  fi
+  step_start node
+  local d="$WORK/node" kindsrc
+  kindsrc="$(cd "$WORK/kind-$KIND_VERSION" && go list -m -f '{{.Dir}}' sigs.k8s.io/kind)/images/base/files"
+  rm -rf "$d"; mkdir -p "$d"
+  tar -C "$d" -xf "$CACHE/rootfs-$DEBIAN_SUITE.tar"
+  log "  kind base files from $kindsrc"
+  install -m 0755 "$kindsrc"/usr/local/bin/* "$d/usr/local/bin/"
+  mkdir -p "$d/kind/bin" "$d/kind/manifests" "$d/etc/containerd" "$d/etc/systemd/system/kubelet.service.d" \
+           "$d/etc/systemd/system/containerd.service.d" "$d/etc/kubernetes/manifests" "$d/opt/cni/bin" "$d/etc/cni/net.d"
+  install -m 0755 "$kindsrc"/kind/bin/* "$d/kind/bin/"
+  install -m 0644 "$kindsrc"/etc/crictl.yaml "$d/etc/"
+  install -m 0644 "$kindsrc"/etc/sysctl.d/* "$d/etc/sysctl.d/"
+  install -m 0644 "$kindsrc"/etc/systemd/system/*.service "$kindsrc"/etc/systemd/system/*.slice "$d/etc/systemd/system/"
+  install -m 0644 "$kindsrc"/etc/systemd/system/kubelet.service.d/* "$d/etc/systemd/system/kubelet.service.d/"
+  log "  this project's node files (containerd config, kubelet flags, CNI)"
+  sed "s/@PAUSE_VERSION@/$PAUSE_VERSION/" "$HERE/node/containerd-config.toml" > "$d/etc/containerd/config.toml"
+  install -m 0644 "$HERE/node/containerd-oom.conf" "$d/etc/systemd/system/containerd.service.d/10-physalia-oom.conf"
+  install -m 0644 "$HERE/node/kubelet.default" "$d/etc/default/kubelet"
+  install -m 0644 "$HERE/node/10-physalia-bridge.conflist" "$d/etc/cni/net.d/"
+  install -m 0644 "$HERE/node/default-cni.yaml" "$HERE/node/default-storage.yaml" "$d/kind/manifests/"
+  log "  binaries"
+  install -m 0755 "$KB/kubelet" "$KB/kubeadm" "$d/usr/bin/"
+  install -m 0755 "$(readlink -f "$K8S_CACHE/bin/kubectl")" "$d/usr/bin/kubectl"
+  install -m 0755 "$BIN/containerd-$CONTAINERD_VERSION"/* "$BIN/crictl-$CRICTL_VERSION/crictl" "$d/usr/local/bin/"
+  install -m 0755 "$BIN/runc-$RUNC_VERSION/runc" "$d/usr/local/sbin/runc"
+  install -m 0755 "$BIN/cni-plugins-$CNI_VERSION"/* "$d/opt/cni/bin/"
+  "$BIN/containerd-$CONTAINERD_VERSION/ctr" oci spec \
+    | jq '.hooks.createContainer[.hooks.createContainer | length] |= . + {"path": "/kind/bin/mount-product-files.sh"}' \
+    | jq 'del(.process.rlimits)' > "$d/etc/containerd/cri-base.json"
+  echo "$KUBE_VERSION" > "$d/kind/version"
+  log "  systemd: kind's unit set-up"
+  find "$d/lib/systemd/system/sysinit.target.wants/" -name systemd-tmpfiles-setup.service -delete
+  rm -f "$d"/lib/systemd/system/multi-user.target.wants/* "$d"/etc/systemd/system/*.wants/* \
+        "$d"/lib/systemd/system/local-fs.target.wants/* "$d"/lib/systemd/system/sockets.target.wants/*udev* \
+        "$d"/lib/systemd/system/sockets.target.wants/*initctl* "$d"/lib/systemd/system/basic.target.wants/*
+  echo "ReadKMsg=no" >> "$d/etc/systemd/journald.conf"
+  ln -sfn /usr/lib/systemd/systemd "$d/sbin/init"
+  chroot "$d" systemctl enable kubelet.service containerd.service undo-mount-hacks.service >/dev/null 2>&1
+  chroot "$d" systemctl mask systemd-binfmt.service >/dev/null 2>&1
+  local base="${NODE_IMAGE%:*}:build-base"
+  log "  docker import -> $base"
+  heavy tar -C "$d" --numeric-owner -c . | docker import - "$base" > /dev/null
+  rm -rf "$d"
+  log "  preloading $(ls "$IMAGES"/*.tar | wc -l) image tars into containerd (k8s.io namespace)"
+  local cid; cid="$(docker run -d --privileged --entrypoint /bin/sleep "$base" infinity)"
+  docker exec "$cid" mkdir -p /kind/images
+  local t; for t in "$IMAGES"/*.tar; do docker cp "$t" "$cid:/kind/images/"; done
+  docker exec "$cid" bash -euc '
+    containerd > /tmp/containerd.log 2>&1 &
+    for i in $(seq 1 30); do ctr version >/dev/null 2>&1 && break; sleep 1; done
+    for t in /kind/images/*.tar; do ctr -n k8s.io images import --all-platforms --no-unpack --digests "$t" >/dev/null; done
+    ctr -n k8s.io images ls -q | grep -v "^sha256:"
+    kill %1; wait || true
+    rm -rf /kind/images /tmp/containerd.log /run/containerd' 2>&1 | grep -v -e DEPRECATION -e '^import-' | sed 's/^/    /'
+  docker commit \
+    --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' \
+    --change 'ENV container=docker' \
+    "$cid" "$NODE_IMAGE" > /dev/null
+  docker rm -f "$cid" > /dev/null
+  docker rmi "$base" > /dev/null
+  echo "$sum $NODE_IMAGE" > "$marker"
+  log "  $NODE_IMAGE: $(docker image inspect -f '{{.Size}}' "$NODE_IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
+  step_done node
+}
+
+ALL_STEPS=(rootfs kube containerd runc crictl cni kind coredns images node)
 STEPS=("$@"); (( ${#STEPS[@]} )) || STEPS=("${ALL_STEPS[@]}")
 log "kubernetes $KUBE_VERSION, kind $KIND_VERSION; cache $CACHE; steps: ${STEPS[*]}"
 mkdir -p "$BIN" "$WORK"
