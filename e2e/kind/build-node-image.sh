@@ -29,7 +29,7 @@ NODE_IMAGE="${NODE_IMAGE:-physalia/kind-node:$KUBE_VERSION}"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export GOMODCACHE="$K8S_CACHE/gomod"
-export GOCACHE="$K8S_CACHE/gobuild"
+export GOCACHE="${KIND_GOCACHE:-$K8S_CACHE/gobuild}"   # KIND_GOCACHE: e.g. a fresh one to measure a cold build
 export GOTOOLCHAIN=local
 export GOFLAGS="-mod=mod -trimpath"
 KUBE_PLAIN="${KUBE_VERSION#v}"
