@@ -19,6 +19,7 @@ CNI_VERSION="${CNI_VERSION:-v1.9.1}"
 COREDNS_VERSION="${COREDNS_VERSION:-v1.14.2}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.8}"
 PAUSE_VERSION="${PAUSE_VERSION:-3.10.2}"
+KUBE_ROUTER_VERSION="${KUBE_ROUTER_VERSION:-v2.1.0}"   # the only v2 on the Go module proxy
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 NICE="${NICE:-15}"
@@ -168,6 +169,11 @@ step_cni() {
 step_kind() {
   go_component kind sigs.k8s.io/kind "$KIND_VERSION" 0 "" "" sigs.k8s.io/kind
 }
+step_kube_router() {
+  go_component kube-router github.com/cloudnativelabs/kube-router/v2 "$KUBE_ROUTER_VERSION" 0 "" \
+    "-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION" \
+    github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+}
 step_coredns() {
   go_component coredns github.com/coredns/coredns "$COREDNS_VERSION" 0 "" \
     "-X github.com/coredns/coredns/coremain.GitCommit=module" github.com/coredns/coredns
@@ -273,6 +279,23 @@ step_images() {
     image_from_dir "$d" "registry.k8s.io/kube-proxy:$KUBE_VERSION" "$tar" "$PATH_ENV"
     step_done image-kube-proxy
   fi
+  # kube-router (NetworkPolicy): the same iptables set plus Debian's ipset.
+  tar="$IMAGES/kube-router-$KUBE_ROUTER_VERSION.tar"
+  if ! cached image-kube-router "$tar"; then
+    step_start image-kube-router
+    rm -rf "$d"; mkdir -p "$d" "$WORK/debs"
+    local cid; cid="$(docker create --entrypoint /usr/local/bin/kube-proxy "registry.k8s.io/kube-proxy:$KUBE_VERSION")"
+    docker export "$cid" | tar -C "$d" -x; docker rm "$cid" > /dev/null
+    rm -f "$d/usr/local/bin/kube-proxy" "$d/.dockerenv"
+    (cd "$WORK/debs" && rm -f ./*.deb && apt-get download -q ipset libipset13 > /dev/null)
+    for f in "$WORK"/debs/*.deb; do dpkg -x "$f" "$WORK/debs/x"; done
+    cp -a "$WORK/debs/x/usr/sbin/ipset" "$d/usr/sbin/"
+    cp -a "$WORK"/debs/x/usr/lib/x86_64-linux-gnu/libipset* "$d/usr/lib/x86_64-linux-gnu/"
+    rm -rf "$WORK/debs"
+    install -m 0755 "$BIN/kube-router-$KUBE_ROUTER_VERSION/kube-router" "$d/usr/local/bin/"
+    image_from_dir "$d" "physalia/kube-router:$KUBE_ROUTER_VERSION" "$tar" "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/kube-router"]'
+    step_done image-kube-router
+  fi
   rm -rf "$d"
 }
 
@@ -314,7 +337,8 @@ step_node() {
   install -m 0644 "$HERE/node/containerd-oom.conf" "$d/etc/systemd/system/containerd.service.d/10-physalia-oom.conf"
   install -m 0644 "$HERE/node/kubelet.default" "$d/etc/default/kubelet"
   install -m 0644 "$HERE/node/10-physalia-bridge.conflist" "$d/etc/cni/net.d/"
-  install -m 0644 "$HERE/node/default-cni.yaml" "$HERE/node/default-storage.yaml" "$d/kind/manifests/"
+  sed "s/@KUBE_ROUTER_VERSION@/$KUBE_ROUTER_VERSION/" "$HERE/node/default-cni.yaml" > "$d/kind/manifests/default-cni.yaml"
+  install -m 0644 "$HERE/node/default-storage.yaml" "$d/kind/manifests/"
   log "  binaries"
   install -m 0755 "$KB/kubelet" "$KB/kubeadm" "$d/usr/bin/"
   install -m 0755 "$(readlink -f "$K8S_CACHE/bin/kubectl")" "$d/usr/bin/kubectl"
@@ -360,7 +384,7 @@ step_node() {
   step_done node
 }
 
-ALL_STEPS=(rootfs kube containerd runc crictl cni kind coredns images node)
+ALL_STEPS=(rootfs kube containerd runc crictl cni kind coredns kube_router images node)
 STEPS=("$@"); (( ${#STEPS[@]} )) || STEPS=("${ALL_STEPS[@]}")
 log "kubernetes $KUBE_VERSION, kind $KIND_VERSION; cache $CACHE; steps: ${STEPS[*]}"
 mkdir -p "$BIN" "$WORK"
