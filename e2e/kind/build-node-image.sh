@@ -271,6 +271,10 @@ step_images() {
     for f in "$root"/usr/sbin/ip{,6}tables*; do files+=("${f#$root}"); done
     ldd_closure "$root" "$d" "${files[@]}"
     cp -a "$root/usr/lib/x86_64-linux-gnu/xtables" "$d/usr/lib/x86_64-linux-gnu/"
+    # the xtables extensions are dlopen()ed and need libraries of their own
+    # (libxt_statistic.so needs libm: without it multi-endpoint Services fail)
+    local ext=(); for f in "$root"/usr/lib/x86_64-linux-gnu/xtables/*.so; do ext+=("${f#$root}"); done
+    ldd_closure "$root" "$d" "${ext[@]}"
     cp -a "$root/etc/alternatives" "$d/etc/" 2>/dev/null || true
     cp -L "$root/lib64/ld-linux-x86-64.so.2" "$d/lib64/"
     mkdir -p "$d/run" "$d/var/run"
