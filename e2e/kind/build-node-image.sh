@@ -340,7 +340,7 @@ step_node() {
   sed "s/@PAUSE_VERSION@/$PAUSE_VERSION/" "$HERE/node/containerd-config.toml" > "$d/etc/containerd/config.toml"
   install -m 0644 "$HERE/node/containerd-oom.conf" "$d/etc/systemd/system/containerd.service.d/10-physalia-oom.conf"
   install -m 0644 "$HERE/node/kubelet.default" "$d/etc/default/kubelet"
-  install -m 0644 "$HERE/node/10-physalia-bridge.conflist" "$d/etc/cni/net.d/"
+  install -m 0644 "$HERE/node/10-kuberouter.conflist" "$d/etc/cni/net.d/"
   sed "s/@KUBE_ROUTER_VERSION@/$KUBE_ROUTER_VERSION/" "$HERE/node/default-cni.yaml" > "$d/kind/manifests/default-cni.yaml"
   install -m 0644 "$HERE/node/default-storage.yaml" "$d/kind/manifests/"
   log "  binaries"
