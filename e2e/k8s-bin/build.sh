@@ -10,22 +10,14 @@
 # the cache root with PHYSALIA_K8S_CACHE (default ~/.cache/physalia-k8s).
 set -euo pipefail
 
-KUBE_VERSION="${KUBE_VERSION:-v1.36.3}"
-ETCD_VERSION="${ETCD_VERSION:-v3.6.8}"
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
-CACHE="${PHYSALIA_K8S_CACHE:-$HOME/.cache/physalia-k8s}"
 KUBEAPITEST_DIR="${KUBEAPITEST_DIR:-$HOME/.kubeapitest/k8s}"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if ! command -v go >/dev/null 2>&1; then
-  echo "build.sh: Go 1.26 or newer is needed (https://go.dev/dl/); 'go' is not on PATH" >&2
-  exit 1
-fi
-export GOMODCACHE="$CACHE/gomod"
-export GOCACHE="$CACHE/gobuild"
-export GOTOOLCHAIN=local
+# KUBE_VERSION, ETCD_VERSION, KUBE_PLAIN, K8S_CACHE, the Go environment, kube_ldflags
+source "$HERE/go-env.sh"
+CACHE="$K8S_CACHE"
 export CGO_ENABLED=0
-export GOFLAGS="-mod=mod -trimpath"
 GOOS="$(go env GOOS)"
 GOARCH="$(go env GOARCH)"
 
@@ -33,7 +25,6 @@ KUBE_DIR="$CACHE/kubernetes/$KUBE_VERSION"
 ETCD_DIR="$CACHE/etcd/$ETCD_VERSION"
 KWOK_DIR="$CACHE/kwok/$KWOK_VERSION"
 KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-KUBE_PLAIN="${KUBE_VERSION#v}"
 API_TEST_DIR="$KUBEAPITEST_DIR/$KUBE_PLAIN-$GOOS-$GOARCH"
 START=$SECONDS
 
@@ -134,12 +125,8 @@ build_kube() {
   for b in "${KUBE_BINS[@]}"; do [[ -x "$KUBE_DIR/$b" ]] || missing+=("$b"); done
   if (( ${#missing[@]} == 0 )); then log "kubernetes $KUBE_VERSION: cached"; return; fi
   kube_wrapper
-  local major minor pkg ld="-s -w"
-  major="${KUBE_PLAIN%%.*}"; minor="${KUBE_PLAIN#*.}"; minor="${minor%%.*}"
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
-    ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  done
+  local ld
+  ld="$(kube_ldflags)"
   mkdir -p "$KUBE_DIR.tmp"
   for b in "${missing[@]}"; do
     log "building $b $KUBE_VERSION (cold builds take many minutes)"

@@ -10,30 +10,25 @@
 # Heavy steps run under `nice -n $NICE` (default 15).
 set -euo pipefail
 
-KUBE_VERSION="${KUBE_VERSION:-v1.36.3}"
 KIND_VERSION="${KIND_VERSION:-v0.33.0}"
 CONTAINERD_VERSION="${CONTAINERD_VERSION:-v2.3.4}"
 RUNC_VERSION="${RUNC_VERSION:-v1.4.3}"
 CRICTL_VERSION="${CRICTL_VERSION:-v1.36.0}"
 CNI_VERSION="${CNI_VERSION:-v1.9.1}"
 COREDNS_VERSION="${COREDNS_VERSION:-v1.14.2}"
-ETCD_VERSION="${ETCD_VERSION:-v3.6.8}"
 PAUSE_VERSION="${PAUSE_VERSION:-3.10.2}"
 KUBE_ROUTER_VERSION="${KUBE_ROUTER_VERSION:-v2.1.0}"   # the only v2 on the Go module proxy
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 NICE="${NICE:-15}"
 
-K8S_CACHE="${PHYSALIA_K8S_CACHE:-$HOME/.cache/physalia-k8s}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# KUBE_VERSION, ETCD_VERSION, KUBE_PLAIN, K8S_CACHE, the Go environment, kube_ldflags: the same
+# as the e2e control plane's (e2e/k8s-bin/build.sh)
+source "$HERE/../k8s-bin/go-env.sh"
+export GOCACHE="${KIND_GOCACHE:-$GOCACHE}"   # KIND_GOCACHE: e.g. a fresh one to measure a cold build
 CACHE="${PHYSALIA_KIND_CACHE:-$HOME/.cache/physalia-kind}"
 NODE_IMAGE="${NODE_IMAGE:-physalia/kind-node:$KUBE_VERSION}"
-
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export GOMODCACHE="$K8S_CACHE/gomod"
-export GOCACHE="${KIND_GOCACHE:-$K8S_CACHE/gobuild}"   # KIND_GOCACHE: e.g. a fresh one to measure a cold build
-export GOTOOLCHAIN=local
-export GOFLAGS="-mod=mod -trimpath"
-KUBE_PLAIN="${KUBE_VERSION#v}"
 BIN="$CACHE/bin"          # built binaries, one directory per component version
 WORK="$CACHE/work"        # go.mod wrappers and scratch
 START=$SECONDS
@@ -99,16 +94,6 @@ kube_wrapper() {
   printf 'tool (\n\tk8s.io/kubernetes/cmd/kubelet\n\tk8s.io/kubernetes/cmd/kubeadm\n\tk8s.io/kubernetes/cmd/kube-proxy\n)\n' >> "$dir/go.mod"
   cp "$HERE/../k8s-bin/kubernetes/go.sum" "$dir/go.sum"
   (cd "$dir" && go mod tidy)
-}
-
-kube_ldflags() {
-  local major minor pkg ld="-s -w"
-  major="${KUBE_PLAIN%%.*}"; minor="${KUBE_PLAIN#*.}"; minor="${minor%%.*}"
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
-    ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  done
-  echo "$ld"
 }
 
 step_kube() {

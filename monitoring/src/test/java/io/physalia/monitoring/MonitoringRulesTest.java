@@ -40,7 +40,7 @@ class MonitoringRulesTest {
 
     @Test
     void promtoolChecksTheRules() throws Exception {
-        ExternalTool.Result r = Tools.run(Tools.module(), List.of(Tools.onPath("promtool").toString(), "check", "rules", RULES.toString()),
+        ExternalTool.Result r = ExternalTool.run(Tools.module(), List.of(Tools.onPath("promtool").toString(), "check", "rules", RULES.toString()),
                 Duration.ofSeconds(60));
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("SUCCESS"), r.output());
@@ -52,7 +52,7 @@ class MonitoringRulesTest {
         List<Path> files = testFiles();
         assertTrue(files.size() >= 4, "unit tests in " + TESTS + ": " + files);
         files.forEach(f -> cmd.add(f.toString()));
-        ExternalTool.Result r = Tools.run(TESTS, cmd, Duration.ofSeconds(120));
+        ExternalTool.Result r = ExternalTool.run(TESTS, cmd, Duration.ofSeconds(120));
         assertEquals(0, r.exit(), r.output());
         assertTrue(!r.output().contains("FAILED"), r.output());
     }

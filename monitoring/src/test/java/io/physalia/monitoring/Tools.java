@@ -2,15 +2,12 @@ package io.physalia.monitoring;
 
 import io.physalia.core.testing.ExternalTool;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * Prometheus's own tools, found on PATH (Debian's {@code prometheus} package has both
- * {@code prometheus} and {@code promtool}; {@code .ci/run} installs it when missing), run through
- * the shared {@link ExternalTool}.
+ * {@code prometheus} and {@code promtool}; {@code .ci/run} installs it when missing), found
+ * through the shared {@link ExternalTool}, which also runs them.
  */
 final class Tools {
     private Tools() {}
@@ -25,10 +22,5 @@ final class Tools {
         return ExternalTool.onPath(name, "The monitoring tests need Prometheus's own tools. Install Debian's prometheus "
                 + "package (apt-get install prometheus: it provides prometheus and promtool), as .ci/run does when "
                 + "promtool is missing.");
-    }
-
-    /** Runs {@code command} in {@code dir}, stdout and stderr together; fails the test past {@code timeout}. */
-    static ExternalTool.Result run(Path dir, List<String> command, Duration timeout) throws IOException, InterruptedException {
-        return ExternalTool.run(dir, command, timeout);
     }
 }

@@ -52,10 +52,7 @@ class ReconfigurationModelTest {
         Path model = Path.of(System.getProperty("basedir", ".")).resolve("src/test/promela/reconfiguration.pml");
         Files.copy(model, dir.resolve("reconfiguration.pml"));
 
-        List<String> generate = new ArrayList<>(List.of(spin.toString(), "-a"));
-        generate.addAll(defines);
-        generate.add("reconfiguration.pml");
-        expectExit0(ExternalTool.run(dir, generate, Duration.ofMinutes(1)), "spin -a");
+        expectExit0(ExternalTool.run(dir, spin(spin, "-a", defines), Duration.ofMinutes(1)), "spin -a");
         // SAFETY: assertions only, no liveness; NOBOUNDCHECK: the model's indices are its own.
         expectExit0(ExternalTool.run(dir, List.of(gcc.toString(), "-O2", "-w", "-DSAFETY", "-DNOBOUNDCHECK",
                 "-o", "pan", "pan.c"), Duration.ofMinutes(2)), "gcc pan.c");
@@ -70,10 +67,7 @@ class ReconfigurationModelTest {
                     name + ": SPIN found no violation, so the model does not depend on the rule this mutant breaks:\n" + out);
         } else {
             if (errors != 0) {
-                List<String> replay = new ArrayList<>(List.of(spin.toString(), "-t", "-p", "-g"));
-                replay.addAll(defines);
-                replay.add("reconfiguration.pml");
-                ExternalTool.Result trail = ExternalTool.run(dir, replay, Duration.ofMinutes(1));
+                ExternalTool.Result trail = ExternalTool.run(dir, spin(spin, "-t -p -g", defines), Duration.ofMinutes(1));
                 fail(name + ": SPIN found two proposers concluding different values for a slot:\n" + out
                         + "\nthe counterexample (its last steps):\n" + tail(trail.output(), 120));
             }
@@ -81,6 +75,15 @@ class ReconfigurationModelTest {
             long stored = Long.parseLong(find(STORED, out, name));
             assertTrue(stored >= MIN_STATES, name + ": only " + stored + " states, fewer than " + MIN_STATES + ":\n" + out);
         }
+    }
+
+    /** spin with {@code flags} (space-separated) and the run's defines, on the model. */
+    private static List<String> spin(Path spin, String flags, List<String> defines) {
+        List<String> command = new ArrayList<>(List.of(spin.toString()));
+        command.addAll(List.of(flags.split(" ")));
+        command.addAll(defines);
+        command.add("reconfiguration.pml");
+        return command;
     }
 
     private static void expectExit0(ExternalTool.Result r, String what) {
