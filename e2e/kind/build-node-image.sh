@@ -29,6 +29,7 @@ source "$HERE/../k8s-bin/go-env.sh"
 export GOCACHE="${KIND_GOCACHE:-$GOCACHE}"   # KIND_GOCACHE: e.g. a fresh one to measure a cold build
 CACHE="${PHYSALIA_KIND_CACHE:-$HOME/.cache/physalia-kind}"
 NODE_IMAGE="${NODE_IMAGE:-physalia/kind-node:$KUBE_VERSION}"
+PROBE_IMAGE="${PROBE_IMAGE:-physalia/kind-probe:busybox}"
 BIN="$CACHE/bin"          # built binaries, one directory per component version
 WORK="$CACHE/work"        # go.mod wrappers and scratch
 START=$SECONDS
@@ -373,7 +374,30 @@ step_node() {
   step_done node
 }
 
-ALL_STEPS=(rootfs kube containerd runc crictl cni kind coredns kube_router images node)
+# The probe image: Debian's busybox-static alone (nc, sh, wget, ...), for the Kind suite's
+# connection probes (an ephemeral container in a node pod). Only in Docker: the suite loads it.
+step_probe() {
+  docker info >/dev/null 2>&1 || { echo "Docker is needed: run e2e/kind/docker-up.sh" >&2; exit 1; }
+  if docker image inspect "$PROBE_IMAGE" >/dev/null 2>&1; then log "step probe: cached ($PROBE_IMAGE)"; return; fi
+  step_start probe
+  local debs="$CACHE/debs" d="$WORK/probe" deb
+  mkdir -p "$debs"
+  deb="$(ls "$debs"/busybox-static_*.deb 2>/dev/null | head -n1 || true)"
+  if [[ -z "$deb" ]]; then
+    (cd "$debs" && apt-get download busybox-static >/dev/null)
+    deb="$(ls "$debs"/busybox-static_*.deb | head -n1)"
+  fi
+  rm -rf "$d"; mkdir -p "$d/x" "$d/root/bin"
+  dpkg-deb -x "$deb" "$d/x"
+  install -m 0755 "$d/x/bin/busybox" "$d/root/bin/busybox"
+  local a; for a in sh nc true sleep wget cat ls; do ln -s busybox "$d/root/bin/$a"; done
+  tar -C "$d/root" --numeric-owner -c . | docker import --change 'ENV PATH=/bin' - "$PROBE_IMAGE" > /dev/null
+  rm -rf "$d"
+  log "  $PROBE_IMAGE from $(basename "$deb")"
+  step_done probe
+}
+
+ALL_STEPS=(rootfs kube containerd runc crictl cni kind coredns kube_router images node probe)
 STEPS=("$@"); (( ${#STEPS[@]} )) || STEPS=("${ALL_STEPS[@]}")
 log "kubernetes $KUBE_VERSION, kind $KIND_VERSION; cache $CACHE; steps: ${STEPS[*]}"
 mkdir -p "$BIN" "$WORK"

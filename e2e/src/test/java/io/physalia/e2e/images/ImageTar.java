@@ -22,7 +22,7 @@ import java.util.zip.GZIPInputStream;
  * unpacked into a directory and read as a container runtime reads it: the config's entrypoint,
  * environment, user and labels, and the layers in order.
  */
-final class ImageTar {
+public final class ImageTar {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Longest an unpack may take: a 100 MB image unpacks in a few seconds. */
     private static final long UNPACK_SECONDS = 120;
@@ -43,7 +43,7 @@ final class ImageTar {
     }
 
     /** The images module's output for one image: {@code images/<name>/target/jib-image.tar}. */
-    static Path built(String image, String file) {
+    public static Path built(String image, String file) {
         String root = System.getProperty("physalia.images");
         Path dir = root == null || root.isBlank() ? Path.of("..", "images") : Path.of(root);
         Path p = dir.resolve(image).resolve("target").resolve(file);

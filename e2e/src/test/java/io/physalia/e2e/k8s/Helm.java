@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
  * the chart {@code helm/physalia}, with helm's cache, config and data homes in a directory of its own
  * (never the user's), against the control plane's kubeconfig when one is given.
  */
-final class Helm {
+public final class Helm {
     /** The chart (surefire runs in the e2e module's directory). */
-    static final Path CHART = Path.of("..", "helm", "physalia").toAbsolutePath().normalize();
+    public static final Path CHART = Path.of("..", "helm", "physalia").toAbsolutePath().normalize();
 
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
@@ -39,10 +39,16 @@ final class Helm {
     static Helm on(ControlPlane plane, Path home) {
         Path binary = plane.binaries().binary("helm");
         assertTrue(Files.isExecutable(binary), "no helm at " + binary + ": run e2e/k8s-bin/build-helm.sh");
-        return new Helm(binary, home, plane.kubeconfig());
+        return at(binary, home, plane.kubeconfig());
     }
 
-    Result run(String... args) {
+    /** The helm at {@code binary} for the cluster of {@code kubeconfig}, its homes under {@code home}. */
+    public static Helm at(Path binary, Path home, Path kubeconfig) {
+        assertTrue(Files.isExecutable(binary), "no helm at " + binary + ": run e2e/k8s-bin/build-helm.sh");
+        return new Helm(binary, home, kubeconfig);
+    }
+
+    public Result run(String... args) {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.addAll(List.of(args));
@@ -86,7 +92,7 @@ final class Helm {
     }
 
     /** The values written to a fresh file under the homes' directory. */
-    Path valuesFile(String values) {
+    public Path valuesFile(String values) {
         try {
             Files.createDirectories(home);
             Path file = Files.createTempFile(home, "values-", ".yaml");

@@ -102,7 +102,7 @@ class HelmChartTest {
             """;
     static final String NETWORK_POLICIES = """
             colony: {enabled: true, name: prod, colors: [blue, green, red]}
-            networkPolicy: {enabled: true, clientNamespaces: [shop, billing]}
+            networkPolicy: {enabled: true, clientNamespaces: [shop, billing], clientCIDRs: [10.20.0.0/16, "fd00:1::/64"]}
             rbac: {nodeLabeler: true}
             operator:
               image: {repository: registry.example/physalia-operator, tag: "2.0.1"}
@@ -309,8 +309,9 @@ class HelmChartTest {
             assertEquals(List.of(Map.of("port", 7400, "protocol", "TCP")), ingress.get(2).get("ports"));
             assertEquals(List.of(operator, Map.of("podSelector", Map.of("matchLabels", pods)),
                     Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "shop"))),
-                    Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "billing")))),
-                    ingress.get(2).get("from"), "HTTP: the operator (rollout metrics), the color's nodes (those from before --admin-port) and the client namespaces");
+                    Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "billing"))),
+                    Map.of("ipBlock", Map.of("cidr", "10.20.0.0/16")), Map.of("ipBlock", Map.of("cidr", "fd00:1::/64"))),
+                    ingress.get(2).get("from"), "HTTP: the operator (rollout metrics), the color's nodes (those from before --admin-port), the client namespaces and client hosts");
         }
         List<Map<String, Object>> noClients = cast(path(first(of(render(COLONY_TWO_COLORS), "NetworkPolicy")), "spec", "ingress"));
         assertEquals(2, Manifests.<List<?>>cast(noClients.get(2).get("from")).size(), "no client namespace named: none let in");
@@ -372,6 +373,9 @@ class HelmChartTest {
                 Arguments.of("colony: {nodeSettings: {log-segment-bytes: lots}}", "at '/colony/nodeSettings/log-segment-bytes': 'lots' does not match pattern"),
                 Arguments.of("colony: {version: 'v 1'}", "at '/colony/version': 'v 1' does not match pattern"),
                 Arguments.of("networkPolicy: {clientNamespaces: [Not_A_Namespace]}", "at '/networkPolicy/clientNamespaces/0'"),
+                Arguments.of("networkPolicy: {clientCIDRs: [10.20.0.0]}", "at '/networkPolicy/clientCIDRs/0'"),
+                Arguments.of("networkPolicy: {clientCIDRs: [10.20.300.0/16]}", "at '/networkPolicy/clientCIDRs/0'"),
+                Arguments.of("networkPolicy: {clientCIDRs: [10.20.0.0/33]}", "at '/networkPolicy/clientCIDRs/0'"),
                 Arguments.of("monitoring: {podMonitor: {interval: 30 seconds}}", "at '/monitoring/podMonitor/interval'"),
                 Arguments.of("serviceAccount: {create: false}", "serviceAccount.name is required when serviceAccount.create is false"));
     }

@@ -17,7 +17,7 @@ public final class Kubectl {
         }
     }
 
-    static Result run(Path kubectl, Path kubeconfig, Path workDir, String... args) {
+    public static Result run(Path kubectl, Path kubeconfig, Path workDir, String... args) {
         List<String> command = new ArrayList<>();
         command.add(kubectl.toString());
         command.add("--kubeconfig=" + kubeconfig);
