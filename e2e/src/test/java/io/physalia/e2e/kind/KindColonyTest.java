@@ -58,9 +58,9 @@ class KindColonyTest {
     static final String VERSION = System.getProperty("physalia.version", "0.1.0-SNAPSHOT");
     static final Duration WAIT = Duration.ofMinutes(6);
     static final Path DIR = Path.of("target", "kind").toAbsolutePath();
-    /** The cell of each color, by color. */
     /** The operator puts one node pod on a Kubernetes node: 2 colors x 3 pods need 6 workers (2 per rack). */
     static final int WORKERS = 6;
+    /** The cell of each color, by color. */
     static final Map<String, String> CELLS = Map.of("blue", "orders", "green", "billing");
 
     static KindCluster cluster;
