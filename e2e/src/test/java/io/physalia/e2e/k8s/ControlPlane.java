@@ -158,7 +158,7 @@ public final class ControlPlane implements AutoCloseable {
         return client.nodes().withName(topology.node()).get();
     }
 
-    static boolean isReady(Node node) {
+    public static boolean isReady(Node node) {
         if (node == null || node.getStatus() == null || node.getStatus().getConditions() == null) {
             return false;
         }

@@ -37,9 +37,7 @@ public final class Helm {
 
     /** Helm for the control plane's cluster, its homes under {@code home}. */
     static Helm on(ControlPlane plane, Path home) {
-        Path binary = plane.binaries().binary("helm");
-        assertTrue(Files.isExecutable(binary), "no helm at " + binary + ": run e2e/k8s-bin/build-helm.sh");
-        return at(binary, home, plane.kubeconfig());
+        return at(plane.binaries().binary("helm"), home, plane.kubeconfig());
     }
 
     /** The helm at {@code binary} for the cluster of {@code kubeconfig}, its homes under {@code home}. */

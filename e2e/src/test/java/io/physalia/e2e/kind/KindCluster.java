@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.physalia.core.testing.ExternalTool;
+import io.physalia.e2e.k8s.ControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ final class KindCluster implements AutoCloseable {
         try {
             cluster.await("every node Ready", Duration.ofMinutes(5), () -> {
                 List<Node> nodes = client.nodes().list().getItems();
-                return nodes.size() == workers + 1 && nodes.stream().allMatch(KindCluster::ready);
+                return nodes.size() == workers + 1 && nodes.stream().allMatch(ControlPlane::isReady);
             });
             cluster.await("CoreDNS and kube-router running", Duration.ofMinutes(5), () -> client.pods().inNamespace("kube-system").list()
                     .getItems().stream().filter(p -> p.getMetadata().getName().startsWith("coredns-")
@@ -289,11 +290,6 @@ final class KindCluster implements AutoCloseable {
         } catch (IOException | InterruptedException | AssertionError e) {
             progress("could not delete cluster " + name + ": " + e);
         }
-    }
-
-    static boolean ready(Node node) {
-        return node.getStatus() != null && node.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     static boolean podReady(Pod pod) {

@@ -37,6 +37,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The whole shape on a real Kind cluster: one control plane and 6 workers in 3 racks (systemd, kubelet,
@@ -62,6 +65,15 @@ class KindColonyTest {
     static final int WORKERS = 6;
     /** The cell of each color, by color. */
     static final Map<String, String> CELLS = Map.of("blue", "orders", "green", "billing");
+
+    /** Marks the run failed, so that the cluster's logs are exported before it is deleted. */
+    @RegisterExtension
+    static final TestWatcher LOGS_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
+        }
+    };
 
     static KindCluster cluster;
     static KubernetesClient k8s;
@@ -140,80 +152,65 @@ class KindColonyTest {
     @Test
     @Order(1)
     void theJavaClientWritesAndReadsEachColorsCell() throws Exception {
-        try {
-            for (Map.Entry<String, String> e : CELLS.entrySet()) {
-                PhysaliaClient client = new PhysaliaClient(seeds(e.getKey()));
-                Response put = client.put(e.getValue(), "greeting", "{\"string\":\"hello " + e.getKey() + "\"}");
-                assertTrue(put.ok(), put.toString());
-                Response read = client.get(e.getValue(), "greeting", "linearizable");
-                assertTrue(read.ok() && read.body().contains("hello " + e.getKey()), read.toString());
-                Response eventual = client.get(e.getValue(), "greeting", "eventual");
-                assertTrue(eventual.ok() && eventual.body().contains("hello " + e.getKey()), eventual.toString());
-            }
-        } catch (Throwable t) {
-            failed = true;
-            throw t;
+        for (Map.Entry<String, String> e : CELLS.entrySet()) {
+            PhysaliaClient client = new PhysaliaClient(seeds(e.getKey()));
+            Response put = client.put(e.getValue(), "greeting", "{\"string\":\"hello " + e.getKey() + "\"}");
+            assertTrue(put.ok(), put.toString());
+            Response read = client.get(e.getValue(), "greeting", "linearizable");
+            assertTrue(read.ok() && read.body().contains("hello " + e.getKey()), read.toString());
+            Response eventual = client.get(e.getValue(), "greeting", "eventual");
+            assertTrue(eventual.ok() && eventual.body().contains("hello " + e.getKey()), eventual.toString());
         }
     }
 
     @Test
     @Order(2)
     void aKilledNodePodIsReplacedAndItsCellRepaired() throws Exception {
-        try {
-            String cellName = CELLS.get("blue");
-            PhysaliaClient client = new PhysaliaClient(seeds("blue"));
-            assertTrue(client.put(cellName, "before-kill", "{\"int\":\"1\"}").ok());
-            CellMember victim = cell(cellName).getStatus().getMembers().get(0);
-            Pod pod = k8s.pods().inNamespace(NS).withName(victim.getNode()).get();
-            assertTrue(pod != null, "member " + victim.getNode() + " is a pod of " + NS);
-            String uid = pod.getMetadata().getUid();
-            KindCluster.progress("killing pod " + pod.getMetadata().getName() + " on " + pod.getSpec().getNodeName());
-            k8s.pods().inNamespace(NS).withName(victim.getNode()).withGracePeriod(0).delete();
+        String cellName = CELLS.get("blue");
+        PhysaliaClient client = new PhysaliaClient(seeds("blue"));
+        assertTrue(client.put(cellName, "before-kill", "{\"int\":\"1\"}").ok());
+        CellMember victim = cell(cellName).getStatus().getMembers().get(0);
+        Pod pod = k8s.pods().inNamespace(NS).withName(victim.getNode()).get();
+        assertTrue(pod != null, "member " + victim.getNode() + " is a pod of " + NS);
+        String uid = pod.getMetadata().getUid();
+        KindCluster.progress("killing pod " + pod.getMetadata().getName() + " on " + pod.getSpec().getNodeName());
+        k8s.pods().inNamespace(NS).withName(victim.getNode()).withGracePeriod(0).delete();
 
-            // a quorum (2 of 3) stays: writes go on while the pod is gone
-            AtomicInteger written = new AtomicInteger();
-            cluster.await("pod " + victim.getNode() + " to be replaced and Ready", WAIT, () -> {
-                try {
-                    if (client.put(cellName, "during-" + written.get(), "{\"int\":\"" + written.get() + "\"}").ok()) {
-                        written.incrementAndGet();
-                    }
-                } catch (PhysaliaException e) {
-                    // counted below: the cell must still take most writes
+        // a quorum (2 of 3) stays: writes go on while the pod is gone
+        AtomicInteger written = new AtomicInteger();
+        cluster.await("pod " + victim.getNode() + " to be replaced and Ready", WAIT, () -> {
+            try {
+                if (client.put(cellName, "during-" + written.get(), "{\"int\":\"" + written.get() + "\"}").ok()) {
+                    written.incrementAndGet();
                 }
-                Pod now = k8s.pods().inNamespace(NS).withName(victim.getNode()).get();
-                return now != null && !uid.equals(now.getMetadata().getUid()) && KindCluster.podReady(now);
-            });
-            assertTrue(written.get() > 0, "the cell took writes while one member's pod was gone");
-            cluster.await("Cell " + cellName + " repaired (Ready, 3/3 members, fully replicated)", WAIT, () -> fullyReady(cell(cellName)));
-            PhysaliaClient after = new PhysaliaClient(seeds("blue"));
-            Response read = after.get(cellName, "before-kill", "linearizable");
-            assertTrue(read.ok() && read.body().contains("1"), read.toString());
-            assertTrue(after.get(cellName, "during-" + (written.get() - 1), "linearizable").ok(), "the last write during the kill");
-            assertTrue(after.put(cellName, "after-kill", "{\"int\":\"2\"}").ok());
-        } catch (Throwable t) {
-            failed = true;
-            throw t;
-        }
+            } catch (PhysaliaException e) {
+                // counted below: the cell must still take most writes
+            }
+            Pod now = k8s.pods().inNamespace(NS).withName(victim.getNode()).get();
+            return now != null && !uid.equals(now.getMetadata().getUid()) && KindCluster.podReady(now);
+        });
+        assertTrue(written.get() > 0, "the cell took writes while one member's pod was gone");
+        cluster.await("Cell " + cellName + " repaired (Ready, 3/3 members, fully replicated)", WAIT, () -> fullyReady(cell(cellName)));
+        PhysaliaClient after = new PhysaliaClient(seeds("blue"));
+        Response read = after.get(cellName, "before-kill", "linearizable");
+        assertTrue(read.ok() && read.body().contains("1"), read.toString());
+        assertTrue(after.get(cellName, "during-" + (written.get() - 1), "linearizable").ok(), "the last write during the kill");
+        assertTrue(after.put(cellName, "after-kill", "{\"int\":\"2\"}").ok());
     }
 
     @Test
     @Order(3)
     void aPodOfOneColorCannotReachAnotherColorsPeerPort() throws Exception {
-        try {
-            List<Pod> blue = nodePods("blue");
-            List<Pod> green = nodePods("green");
-            Pod from = blue.get(0);
-            // the probe runs in an ephemeral container of a blue node's pod: its connections are that pod's
-            assertEquals(0, connectExit(from, blue.get(1).getStatus().getPodIP(), 7600, "same-color"),
-                    "a blue node reaches another blue node's peer port (else the probe proves nothing)");
-            assertNotEquals(0, connectExit(from, green.get(0).getStatus().getPodIP(), 7600, "cross-color"),
-                    "a blue node must not reach a green node's peer port");
-            assertNotEquals(0, connectExit(from, green.get(0).getStatus().getPodIP(), 7401, "cross-admin"),
-                    "nor its admin port");
-        } catch (Throwable t) {
-            failed = true;
-            throw t;
-        }
+        List<Pod> blue = nodePods("blue");
+        List<Pod> green = nodePods("green");
+        Pod from = blue.get(0);
+        // the probe runs in an ephemeral container of a blue node's pod: its connections are that pod's
+        assertEquals(0, connectExit(from, blue.get(1).getStatus().getPodIP(), 7600, "same-color"),
+                "a blue node reaches another blue node's peer port (else the probe proves nothing)");
+        assertNotEquals(0, connectExit(from, green.get(0).getStatus().getPodIP(), 7600, "cross-color"),
+                "a blue node must not reach a green node's peer port");
+        assertNotEquals(0, connectExit(from, green.get(0).getStatus().getPodIP(), 7401, "cross-admin"),
+                "nor its admin port");
     }
 
     // --- helpers ---------------------------------------------------------------------------------
