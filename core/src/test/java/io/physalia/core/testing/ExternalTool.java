@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,7 +38,24 @@ public final class ExternalTool {
 
     /** Runs {@code command} in {@code dir}; fails the test if it runs past {@code timeout}. */
     public static Result run(Path dir, List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        return run(dir, command, Map.of(), timeout);
+    }
+
+    /**
+     * Runs {@code command} in {@code dir} with {@code environment} set over this JVM's (an empty
+     * value removes the variable); fails the test if it runs past {@code timeout}.
+     */
+    public static Result run(Path dir, List<String> command, Map<String, String> environment, Duration timeout)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        environment.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
+        Process p = builder.start();
         p.getOutputStream().close();
         byte[][] out = new byte[1][];
         // Read while it runs: a full pipe would stall the program and look like a timeout.

@@ -2,13 +2,14 @@ package io.physalia.e2e.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.physalia.core.testing.ExternalTool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Runs the helm built by {@code e2e/k8s-bin/build-helm.sh} (next to the control plane's binaries) on
@@ -53,20 +54,15 @@ public final class Helm {
         if (kubeconfig != null) {
             command.add("--kubeconfig=" + kubeconfig);
         }
+        Map<String, String> environment = Map.of(
+                "HELM_CACHE_HOME", home.resolve("cache").toString(),
+                "HELM_CONFIG_HOME", home.resolve("config").toString(),
+                "HELM_DATA_HOME", home.resolve("data").toString(),
+                "KUBECONFIG", ""); // never the user's cluster
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-            builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
-            builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
-            builder.environment().remove("KUBECONFIG");
-            Process process = builder.start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                ManagedProcess.stopTree(process.toHandle(), java.time.Duration.ZERO);
-                throw new AssertionError("helm timed out: " + command);
-            }
-            return new Result(process.exitValue(), output);
+            // in this JVM's directory, as relative paths in the arguments expect
+            ExternalTool.Result r = ExternalTool.run(Path.of("").toAbsolutePath(), command, environment, Duration.ofSeconds(120));
+            return new Result(r.exit(), r.output());
         } catch (IOException e) {
             throw new AssertionError("cannot run " + command, e);
         } catch (InterruptedException e) {

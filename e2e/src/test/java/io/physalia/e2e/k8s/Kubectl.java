@@ -1,11 +1,11 @@
 package io.physalia.e2e.k8s;
 
+import io.physalia.core.testing.ExternalTool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the kubectl built with the control plane. */
 public final class Kubectl {
@@ -17,20 +17,20 @@ public final class Kubectl {
         }
     }
 
+    /** Runs kubectl with {@code args}; fails the test if it runs past a minute. */
     public static Result run(Path kubectl, Path kubeconfig, Path workDir, String... args) {
+        return run(kubectl, kubeconfig, workDir, Duration.ofSeconds(60), args);
+    }
+
+    /** Runs kubectl with {@code args}; fails the test if it runs past {@code timeout}. */
+    public static Result run(Path kubectl, Path kubeconfig, Path workDir, Duration timeout, String... args) {
         List<String> command = new ArrayList<>();
         command.add(kubectl.toString());
         command.add("--kubeconfig=" + kubeconfig);
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                ManagedProcess.stopTree(process.toHandle(), java.time.Duration.ZERO);
-                throw new AssertionError("kubectl timed out: " + command);
-            }
-            return new Result(process.exitValue(), output);
+            ExternalTool.Result r = ExternalTool.run(workDir, command, timeout);
+            return new Result(r.exit(), r.output());
         } catch (IOException e) {
             throw new AssertionError("cannot run " + command, e);
         } catch (InterruptedException e) {

@@ -139,20 +139,44 @@ final class KindCluster implements AutoCloseable {
         tagQualified(reference);
     }
 
-    private void tagQualified(String reference) throws IOException, InterruptedException {
-        if (reference.startsWith("docker.io/")) {
-            return;
+    /**
+     * Tags an image already in every node ({@code existing}, as {@code repo:tag}) as {@code alias} too: a
+     * "new version" made without a registry, which the kubelet finds as if it had pulled it.
+     */
+    void tagImage(String existing, String alias) throws IOException, InterruptedException {
+        for (String node : nodeNames()) {
+            exec(node, "ctr", "-n", "k8s.io", "images", "tag", "--force", qualified(existing), qualified(alias));
         }
+        progress("tagged " + existing + " as " + alias + " in " + nodeNames().size() + " nodes");
+    }
+
+    /** Tags a loaded image with the name the kubelet's CRI resolves a pod's image to, unless it has it. */
+    private void tagQualified(String reference) throws IOException, InterruptedException {
+        String qualified = qualified(reference);
         for (String node : nodeNames()) {
             List<String> images = List.of(exec(node, "ctr", "-n", "k8s.io", "images", "ls", "-q").split("\\s+"));
-            if (images.contains("docker.io/" + reference)) {
+            if (images.contains(qualified)) {
                 continue;
             }
             if (!images.contains(reference)) {
                 throw new AssertionError(reference + " is not in node " + node + " after loading it: " + images);
             }
-            exec(node, "ctr", "-n", "k8s.io", "images", "tag", "--force", reference, "docker.io/" + reference);
+            exec(node, "ctr", "-n", "k8s.io", "images", "tag", "--force", reference, qualified);
         }
+    }
+
+    /**
+     * An image reference as a pull would name it: {@code busybox:1.37} is {@code docker.io/library/busybox:1.37},
+     * {@code physalia/node:v1} is {@code docker.io/physalia/node:v1}; one that names its registry stays.
+     */
+    static String qualified(String reference) {
+        int slash = reference.indexOf('/');
+        if (slash < 0) {
+            return "docker.io/library/" + reference;
+        }
+        String first = reference.substring(0, slash);
+        boolean registry = first.contains(".") || first.contains(":") || first.equals("localhost");
+        return registry ? reference : "docker.io/" + reference;
     }
 
     /** Runs a command in a node's container; fails unless it exits 0. */
