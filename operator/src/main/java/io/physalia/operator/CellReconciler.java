@@ -13,6 +13,7 @@ import io.physalia.controlplane.Action;
 import io.physalia.controlplane.ActionKind;
 import io.physalia.controlplane.MembershipSteps;
 import io.physalia.controlplane.PlacementResult;
+import io.physalia.controlplane.runtime.CellAnswers;
 import io.physalia.controlplane.runtime.MembershipDriver;
 import io.physalia.crds.Cell;
 import io.physalia.crds.CellMember;
@@ -132,6 +133,7 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
             m = r.cell(name).orElseThrow();
         }
         Duration next = AT_REST;
+        CellAnswers answers = new CellAnswers(r.admin(), name); // this reconcile's: each member asked once
         if (m.action().isPresent()) {
             Action a = m.action().get();
             if (!ActionRecords.same(st.getAction(), a)) {
@@ -141,7 +143,7 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
                         "replacing " + a.leaving() + " with " + a.joining() + " (action #" + a.id() + ")");
                 return UpdateControl.patchStatus(cell).rescheduleAfter(NEXT_STEP); // recorded before any node acts on it
             }
-            next = r.paused() ? WAITING : step(cell, r, a);
+            next = r.paused() ? WAITING : step(cell, r, a, answers);
             m = r.cell(name).orElseThrow();
         } else if (st.getAction() != null) {
             st.setAction(null);
@@ -149,11 +151,12 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
         writeMembers(st, r, m);
         if (!Boolean.TRUE.equals(st.getHosted()) && m.action().isEmpty() && !r.paused()) {
             hostFounding(cell, r, m);
+            answers.changed(); // the founding replicas may be hosted now
             if (!Boolean.TRUE.equals(st.getHosted())) {
                 next = WAITING;
             }
         }
-        observe(cell, r, m, size);
+        observe(cell, r, m, size, answers);
         if (!Conditions.isTrue(st.getConditions(), READY) && next.compareTo(WAITING) > 0) {
             next = WAITING;
         } else if (!Conditions.isTrue(st.getConditions(), FULL_REPLICATION) && next.compareTo(UNSETTLED) > 0) {
@@ -227,10 +230,10 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
     }
 
     /** One step of the action in flight; returns how soon to look again. */
-    private Duration step(Cell cell, ColonyRuntime r, Action a) throws InterruptedException {
+    private Duration step(Cell cell, ColonyRuntime r, Action a, CellAnswers answers) throws InterruptedException {
         CellStatus st = cell.getStatus();
         try {
-            MembershipDriver.Taken t = r.takeStep(a);
+            MembershipDriver.Taken t = r.takeStep(a, answers);
             if (t.event() != null) {
                 events.normal(cell, "MembershipChanged", t.event());
             }
@@ -272,11 +275,15 @@ public final class CellReconciler implements Reconciler<Cell>, Cleaner<Cell> {
         }
     }
 
-    /** Asks the members how they are: incarnations, leader, who has caught up; sets phase and conditions. */
-    private void observe(Cell cell, ColonyRuntime r, ColonyRuntime.CellModel m, int size) throws InterruptedException {
+    /**
+     * Asks the members how they are: incarnations, leader, who has caught up; sets phase and
+     * conditions. A member the action's step just asked (and that nothing changed since) is not
+     * asked again.
+     */
+    private void observe(Cell cell, ColonyRuntime r, ColonyRuntime.CellModel m, int size, CellAnswers asked) throws InterruptedException {
         CellStatus st = cell.getStatus();
         Long gen = st.getObservedGeneration();
-        List<ReplicaStatus> answers = r.admin().replicas(cell.getMetadata().getName(), m.members());
+        List<ReplicaStatus> answers = asked.of(m.members());
         long best = answers.stream().mapToLong(ReplicaStatus::appliedUpTo).max().orElse(-1);
         String leader = answers.stream().filter(ReplicaStatus::leader).map(ReplicaStatus::node).findFirst().orElse(null);
         int caughtUp = 0;

@@ -777,7 +777,8 @@ public final class ColonyRuntime implements AutoCloseable {
     }
 
     /** One step of the cell's action in flight (see {@link MembershipDriver}). */
-    public MembershipDriver.Taken takeStep(Action a) throws IOException, InterruptedException {
+    public MembershipDriver.Taken takeStep(Action a, io.physalia.controlplane.runtime.CellAnswers answers)
+            throws IOException, InterruptedException {
         List<String> others;
         boolean leavingRunning;
         synchronized (engine) {
@@ -792,7 +793,7 @@ public final class ColonyRuntime implements AutoCloseable {
             others = withLeaving;
         }
         ensurePeers(concat(others, a.joining()));
-        return driver.takeStep(a, others, leavingRunning);
+        return driver.takeStep(a, others, leavingRunning, answers);
     }
 
     private static List<String> concat(List<String> a, String b) {

@@ -110,9 +110,13 @@ public final class NodeAdmin {
         for (String n : nodes) {
             replica(n, cell).ifPresent(out::add);
         }
-        out.sort((a, b) -> a.leader() != b.leader() ? (a.leader() ? -1 : 1) : Long.compare(b.appliedUpTo(), a.appliedUpTo()));
+        out.sort(LEADER_FIRST);
         return out;
     }
+
+    /** The leader's answer first, then the others by applied slot, most advanced first. */
+    public static final java.util.Comparator<ReplicaStatus> LEADER_FIRST =
+            (a, b) -> a.leader() != b.leader() ? (a.leader() ? -1 : 1) : Long.compare(b.appliedUpTo(), a.appliedUpTo());
 
     /**
      * Submits a membership change to the cell's leader, starting at the first of {@code nodes}

@@ -49,14 +49,20 @@ public final class MembershipDriver {
 
     /** What the nodes say now about {@code action}'s cell; {@code others} are the members to ask, without the joining node. */
     public Observation observe(Action action, List<String> others, boolean leavingRunning) throws InterruptedException {
-        String cell = action.cellId();
-        List<ReplicaStatus> answers = admin.replicas(cell, others);
-        List<Member> configuration = answers.isEmpty() ? List.of() : answers.get(0).configuration();
-        long best = answers.stream().mapToLong(ReplicaStatus::appliedUpTo).max().orElse(-1);
-        Optional<ReplicaStatus> joiner = admin.replica(action.joining(), cell);
-        boolean leavingHosts = leavingRunning && (others.contains(action.leaving())
-                ? answers.stream().anyMatch(r -> r.node() != null && r.node().equals(action.leaving()))
-                : admin.replica(action.leaving(), cell).isPresent());
+        return observe(action, others, leavingRunning, new CellAnswers(admin, action.cellId()));
+    }
+
+    /** As {@link #observe(Action, List, boolean)}, with what {@code answers} already holds from this pass. */
+    public Observation observe(Action action, List<String> others, boolean leavingRunning, CellAnswers answers)
+            throws InterruptedException {
+        if (!answers.cell().equals(action.cellId())) {
+            throw new IllegalArgumentException("answers about cell " + answers.cell() + " for an action on " + action.cellId());
+        }
+        List<ReplicaStatus> members = answers.of(others);
+        List<Member> configuration = members.isEmpty() ? List.of() : members.get(0).configuration();
+        long best = members.stream().mapToLong(ReplicaStatus::appliedUpTo).max().orElse(-1);
+        Optional<ReplicaStatus> joiner = answers.of(action.joining());
+        boolean leavingHosts = leavingRunning && answers.of(action.leaving()).isPresent();
         return new Observation(configuration, best, joiner.map(ReplicaStatus::member), joiner.map(ReplicaStatus::appliedUpTo).orElse(-1L),
                 leavingHosts);
     }
@@ -77,11 +83,26 @@ public final class MembershipDriver {
 
     /** Observes and takes the next step. A step that fails throws {@link StepFailed}; the next call observes again. */
     public Taken takeStep(Action action, List<String> others, boolean leavingRunning) throws StepFailed, InterruptedException {
-        Step step = MembershipSteps.next(action, observe(action, others, leavingRunning));
+        return takeStep(action, others, leavingRunning, new CellAnswers(admin, action.cellId()));
+    }
+
+    /**
+     * As {@link #takeStep(Action, List, boolean)}, observing through {@code answers}; a step that acts on
+     * the nodes (or fails to) marks them {@link CellAnswers#changed() changed}, so what follows in the
+     * pass asks again.
+     */
+    public Taken takeStep(Action action, List<String> others, boolean leavingRunning, CellAnswers answers)
+            throws StepFailed, InterruptedException {
+        Step step = MembershipSteps.next(action, observe(action, others, leavingRunning, answers));
+        boolean acts = !(step instanceof Step.AwaitCatchUp || step instanceof Step.Unreachable || step instanceof Step.Done);
         try {
             return perform(action, step, others);
         } catch (IOException e) {
             throw new StepFailed(step, e);
+        } finally {
+            if (acts) {
+                answers.changed();
+            }
         }
     }
 
