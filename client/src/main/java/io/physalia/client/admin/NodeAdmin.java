@@ -102,23 +102,6 @@ public final class NodeAdmin {
     }
 
     /**
-     * What the members among {@code nodes} that answer say, one call each: the leader's answer
-     * first if one answers, then the others by applied slot, most advanced first.
-     */
-    public List<ReplicaStatus> replicas(String cell, List<String> nodes) throws InterruptedException {
-        List<ReplicaStatus> out = new ArrayList<>();
-        for (String n : nodes) {
-            replica(n, cell).ifPresent(out::add);
-        }
-        out.sort(LEADER_FIRST);
-        return out;
-    }
-
-    /** The leader's answer first, then the others by applied slot, most advanced first. */
-    public static final java.util.Comparator<ReplicaStatus> LEADER_FIRST =
-            (a, b) -> a.leader() != b.leader() ? (a.leader() ? -1 : 1) : Long.compare(b.appliedUpTo(), a.appliedUpTo());
-
-    /**
      * Submits a membership change to the cell's leader, starting at the first of {@code nodes}
      * that answers and following its redirects. One attempt: a refusal (another change pending)
      * comes back as {@code applied=false}; the caller observes and decides again.

@@ -3,6 +3,7 @@ package io.physalia.controlplane.runtime;
 import io.physalia.client.admin.NodeAdmin;
 import io.physalia.client.admin.ReplicaStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ import java.util.Optional;
  * timeout once. One pass, one thread: not shared.
  */
 public final class CellAnswers {
+    private static final Comparator<ReplicaStatus> LEADER_FIRST =
+            (a, b) -> a.leader() != b.leader() ? (a.leader() ? -1 : 1) : Long.compare(b.appliedUpTo(), a.appliedUpTo());
+
     private final NodeAdmin admin;
     private final String cell;
     private final Map<String, Optional<ReplicaStatus>> answers = new HashMap<>();
@@ -41,13 +45,16 @@ public final class CellAnswers {
         return known;
     }
 
-    /** What the nodes among {@code nodes} that answer say, in {@link NodeAdmin#LEADER_FIRST} order. */
+    /**
+     * What the nodes among {@code nodes} that answer say: the leader's answer first if one answers,
+     * then the others by applied slot, most advanced first.
+     */
     public List<ReplicaStatus> of(List<String> nodes) throws InterruptedException {
         List<ReplicaStatus> out = new ArrayList<>();
         for (String n : nodes) {
             of(n).ifPresent(out::add);
         }
-        out.sort(NodeAdmin.LEADER_FIRST);
+        out.sort(LEADER_FIRST);
         return out;
     }
 

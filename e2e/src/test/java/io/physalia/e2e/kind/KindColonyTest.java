@@ -323,8 +323,7 @@ class KindColonyTest {
     void aHelmUpgradeToAChangedChartKeepsEveryCellAndItsData() throws Exception {
         Path chart = changedChart();
         Map<String, String> cells = cellUids();
-        Map<String, String> nodes = podUids("blue");
-        nodes.putAll(podUids("green"));
+        Map<String, String> nodes = nodePodUids();
         Pod operator = operatorPod();
         upgradeTo(NEXT, chart);
         Helm.Result listed = helm.run("list", "-n", NS);
@@ -334,8 +333,7 @@ class KindColonyTest {
             return now != null && !now.getMetadata().getUid().equals(operator.getMetadata().getUid()) && KindCluster.podReady(now);
         });
         assertEquals(cells, cellUids(), "every Cell is the same object");
-        Map<String, String> nodesAfter = podUids("blue");
-        nodesAfter.putAll(podUids("green"));
+        Map<String, String> nodesAfter = nodePodUids();
         assertEquals(nodes, nodesAfter, "a chart change that touches only the operator restarts no node");
         cluster.await("Colony " + COLONY + " to be Ready under the new operator", WAIT,
                 () -> conditionTrue(colony().getStatus().getConditions(), "Ready"));
@@ -349,8 +347,7 @@ class KindColonyTest {
     @Order(8)
     void helmUninstallLeavesTheColonyItsCellsAndTheirData() throws Exception {
         Map<String, String> cells = cellUids();
-        Map<String, String> nodes = podUids("blue");
-        nodes.putAll(podUids("green"));
+        Map<String, String> nodes = nodePodUids();
         Helm.Result removed = helm.run("uninstall", RELEASE, "-n", NS);
         assertTrue(removed.ok(), removed.output());
         cluster.await("the operator to be gone", WAIT, () -> operatorPod() == null
@@ -360,8 +357,7 @@ class KindColonyTest {
         // kept, as the chart's README says: the Colony, so its StatefulSets and pods; the Cells; every claim
         assertTrue(colony() != null, "the Colony is kept (helm.sh/resource-policy: keep)");
         assertEquals(cells, cellUids());
-        Map<String, String> nodesAfter = podUids("blue");
-        nodesAfter.putAll(podUids("green"));
+        Map<String, String> nodesAfter = nodePodUids();
         assertEquals(nodes, nodesAfter, "every node pod runs on");
         assertEquals(6, k8s.persistentVolumeClaims().inNamespace(NS).withLabel("physalia.io/colony", COLONY).list().getItems().size(),
                 "every node's claim is kept");
@@ -427,8 +423,7 @@ class KindColonyTest {
     /** Runs {@code nc} towards ip:port in an ephemeral container of {@code pod}; its exit code (0: connected). */
     static int connectExit(Pod pod, String ip, int port, String label) throws IOException, InterruptedException {
         String container = "probe-" + label;
-        Path kubectl = K8sBinaries.locate().binary("kubectl");
-        Kubectl.Result r = Kubectl.run(kubectl, cluster.kubeconfig(), DIR, "debug", "-n", NS, "pod/" + pod.getMetadata().getName(),
+        Kubectl.Result r = kubectl(Duration.ofMinutes(1), "debug", "-n", NS, "pod/" + pod.getMetadata().getName(),
                 "--image=" + KindSetup.PROBE_IMAGE, "--image-pull-policy=Never", "--container=" + container, "--attach=false",
                 // busybox nc: -e (run true once connected) comes after the address
                 "--", "nc", "-w", "3", ip, String.valueOf(port), "-e", "true");
@@ -487,6 +482,13 @@ class KindColonyTest {
     static Map<String, String> podUids(String color) {
         Map<String, String> uids = new TreeMap<>();
         allNodePods(color).forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+        return uids;
+    }
+
+    /** Every node pod's uid, of every color, by name. */
+    static Map<String, String> nodePodUids() {
+        Map<String, String> uids = new TreeMap<>();
+        CELLS.keySet().forEach(color -> uids.putAll(podUids(color)));
         return uids;
     }
 
@@ -583,10 +585,9 @@ class KindColonyTest {
                 && conditionTrue(c.getStatus().getConditions(), "FullReplication") && "3/3".equals(c.getStatus().getMembersReady());
     }
 
+    /** The color's Ready node pods, by name. */
     static List<Pod> nodePods(String color) {
-        return k8s.pods().inNamespace(NS).withLabel("physalia.io/colony", COLONY).withLabel("physalia.io/color", color)
-                .withLabel("app.kubernetes.io/name", "physalia-node").list().getItems().stream()
-                .filter(KindCluster::podReady).sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList();
+        return allNodePods(color).stream().filter(KindCluster::podReady).toList();
     }
 
     /** The color's node pods, as host:port of their client port (their pod IPs are routed to this host). */
