@@ -5,6 +5,8 @@
 #
 #   e2e/k8s-bin/build.sh            build what is missing (idempotent)
 #   e2e/k8s-bin/build.sh --check    exit 0 when everything is present, 1 otherwise
+#   e2e/k8s-bin/build.sh etcd       build (or reuse) etcd alone, linked as $CACHE/bin/etcd: what the
+#                                   benchmarks module runs side by side with the nodes
 #
 # Versions can be overridden with KUBE_VERSION, ETCD_VERSION and KWOK_VERSION;
 # the cache root with PHYSALIA_K8S_CACHE (default ~/.cache/physalia-k8s).
@@ -181,6 +183,19 @@ install_layout() {
   ln -sfn "$KWOK_DIR/stages.yaml" "$CACHE/bin/kwok-stages.yaml"
   printf 'kubernetes=%s\netcd=%s\nkwok=%s\n' "$KUBE_VERSION" "$ETCD_VERSION" "$KWOK_VERSION" > "$CACHE/bin/VERSIONS"
 }
+
+if [[ "${1:-}" == "etcd" ]]; then
+  log "etcd $ETCD_VERSION; cache $CACHE"
+  build_etcd
+  mkdir -p "$CACHE/bin"
+  ln -sfn "$ETCD_DIR/etcd" "$CACHE/bin/etcd"
+  log "done: $CACHE/bin/etcd"
+  exit 0
+fi
+if [[ -n "${1:-}" ]]; then
+  echo "usage: $0 [--check | etcd]" >&2
+  exit 2
+fi
 
 log "kubernetes $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION; cache $CACHE"
 build_etcd

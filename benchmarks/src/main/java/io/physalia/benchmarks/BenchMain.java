@@ -4,6 +4,9 @@ import io.physalia.benchmarks.physalia.PhysaliaColony;
 import io.physalia.benchmarks.physalia.PhysaliaIdle;
 import io.physalia.benchmarks.physalia.PhysaliaLatency;
 import io.physalia.benchmarks.physalia.PhysaliaThroughput;
+import io.physalia.benchmarks.etcd.EtcdCluster;
+import io.physalia.benchmarks.etcd.EtcdLatency;
+import io.physalia.benchmarks.etcd.EtcdThroughput;
 import io.physalia.benchmarks.ratis.RatisCluster;
 import io.physalia.benchmarks.ratis.RatisIdle;
 import io.physalia.benchmarks.ratis.RatisLatency;
@@ -16,12 +19,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The benchmarks of the node (issue 3): latency, throughput and idle footprint of Physalia
- * nodes, and Apache Ratis measured the same way in the same run. Progress goes to stderr; the
+ * The benchmarks of the node (issues 3 and 12): latency, throughput and idle footprint of
+ * Physalia nodes, with etcd (latency and throughput) and Apache Ratis measured the same way in
+ * the same run, one system after the other. Progress goes to stderr; the
  * results table (markdown) to stdout. See docs/benchmarks.md.
  */
 public final class BenchMain {
@@ -38,6 +43,13 @@ public final class BenchMain {
         } catch (BenchOptions.BadOptions e) {
             System.err.println("physalia-benchmarks: " + e.getMessage().replace("\n", "\nphysalia-benchmarks: "));
             System.err.println(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            o.checkMachine();
+        } catch (BenchOptions.BadOptions e) {
+            System.err.println("physalia-benchmarks: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -80,6 +92,31 @@ public final class BenchMain {
         return report;
     }
 
+    /** One other system's side of the colony benchmarks, started once for all of its parts. */
+    private interface Side extends AutoCloseable {
+        LatencyResult latency() throws Exception;
+
+        ThroughputResult throughput(int cells) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface SideStarter {
+        Side start() throws Exception;
+    }
+
+    /**
+     * What another system measured: its latency (or why not) and one throughput result per cell
+     * count (or why not). {@code notes}: what its figures mean, by row kind ("linearizable",
+     * "eventual", "load": a note made from its throughput result).
+     */
+    private record Measured(String system, LatencyResult latency, String latencyFailure, List<ThroughputResult> load,
+                            List<String> loadFailure, Map<String, String> notes,
+                            java.util.function.BiFunction<ThroughputResult, Integer, String> loadNote) {
+        String latencyWhy(String kind) {
+            return latency == null ? latencyFailure : notes.get(kind);
+        }
+    }
+
     private static void colonyBenchmarks(BenchOptions o, Path work, Report report, Consumer<String> progress) throws Exception {
         LatencyResult ours = null;
         List<ThroughputResult> oursLoad = new ArrayList<>();
@@ -97,71 +134,152 @@ public final class BenchMain {
                 }
             }
         }
-        LatencyResult theirs = null;
-        String latencyFailure = null;
-        List<ThroughputResult> theirLoad = new ArrayList<>();
-        List<String> loadFailure = new ArrayList<>();
-        if (o.ratis()) {
-            progress.accept("Ratis: starting " + o.nodes() + " peers");
-            try (RatisCluster cluster = new RatisCluster(work.resolve("ratis"), o.nodes(), o.jvmFlags())) {
-                cluster.startAll(progress);
-                if (o.runs("latency")) {
-                    progress.accept("Ratis latency");
+        List<Measured> others = new ArrayList<>();
+        others.add(measure("etcd", o.etcd(), "--etcd off", o, progress, Map.of(
+                "linearizable", "linearizable range at the leader (a ReadIndex round)",
+                "eventual", "serializable range at a follower"),
+                (theirs, ourCells) -> String.format(Locale.ROOT, "%,d keys in one group of %d members; members used %.2f cores, the load driver %.2f; %,d failed or retried",
+                        theirs.cells(), o.nodes(), theirs.serverCores(), theirs.driverCores(), theirs.load().failed()),
+                () -> {
+                    EtcdCluster cluster = new EtcdCluster(o.etcdBinary(), work.resolve("etcd"), o.nodes());
                     try {
-                        theirs = RatisLatency.run(cluster, o, progress);
+                        cluster.startAll(progress);
                     } catch (Exception e) {
-                        latencyFailure = "failed: " + e.getMessage();
-                        progress.accept("  Ratis latency " + latencyFailure);
+                        cluster.close();
+                        throw e;
                     }
-                }
-                if (o.runs("throughput")) {
-                    for (int cells : o.cells()) {
-                        int groups = Math.min(cells, o.ratisMaxGroups());
-                        progress.accept(String.format("Ratis throughput, %,d groups", groups));
-                        try {
-                            theirLoad.add(RatisThroughput.run(cluster, groups, o, progress));
-                            loadFailure.add(null);
-                        } catch (Exception e) {
-                            theirLoad.add(null);
-                            loadFailure.add("failed with " + groups + " groups: " + e.getMessage());
-                            progress.accept("  Ratis throughput " + loadFailure.getLast());
+                    return new Side() {
+                        public LatencyResult latency() throws Exception {
+                            return EtcdLatency.run(cluster, o, progress);
                         }
+
+                        public ThroughputResult throughput(int cells) throws Exception {
+                            return EtcdThroughput.run(cluster, cells, o, progress);
+                        }
+
+                        public void close() throws Exception {
+                            cluster.close();
+                        }
+                    };
+                }));
+        others.add(measure("Ratis", o.ratis(), "--ratis off", o, progress, Map.of(
+                "linearizable", "LINEARIZABLE read option with leader lease",
+                "eventual", "stale read at a follower"),
+                (theirs, ourCells) -> String.format(Locale.ROOT, "%s%d groups; peers used %.2f cores, the load driver %.2f; %,d failed or retried",
+                        theirs.cells() < ourCells ? "measured with only " : "", theirs.cells(), theirs.serverCores(), theirs.driverCores(),
+                        theirs.load().failed()),
+                () -> {
+                    RatisCluster cluster = new RatisCluster(work.resolve("ratis"), o.nodes(), o.jvmFlags());
+                    try {
+                        cluster.startAll(progress);
+                    } catch (Exception e) {
+                        cluster.close();
+                        throw e;
                     }
-                }
-            }
-        }
+                    return new Side() {
+                        public LatencyResult latency() throws Exception {
+                            return RatisLatency.run(cluster, o, progress);
+                        }
+
+                        public ThroughputResult throughput(int cells) throws Exception {
+                            return RatisThroughput.run(cluster, Math.min(cells, o.ratisMaxGroups()), o, progress);
+                        }
+
+                        public void close() {
+                            cluster.close();
+                        }
+                    };
+                }));
         if (ours != null) {
-            latencyRows(o, ours, theirs, latencyFailure, report);
+            latencyRows(o, ours, others, report);
         }
         for (int i = 0; i < oursLoad.size(); i++) {
-            throughputRows(o, oursLoad.get(i), theirLoad.isEmpty() ? null : theirLoad.get(i),
-                    loadFailure.isEmpty() ? (o.ratis() ? null : "not run (--ratis off)") : loadFailure.get(i), report);
+            throughputRows(o, oursLoad.get(i), i, others, report);
         }
     }
 
-    private static void latencyRows(BenchOptions o, LatencyResult ours, LatencyResult theirs, String failure, Report report) {
+    /** Runs {@code system}'s parts that {@code o} asks for, each failure kept as the reason its figures are missing. */
+    private static Measured measure(String system, boolean enabled, String offFlag, BenchOptions o, Consumer<String> progress,
+                                    Map<String, String> notes, java.util.function.BiFunction<ThroughputResult, Integer, String> loadNote,
+                                    SideStarter starter) {
+        List<ThroughputResult> load = new ArrayList<>();
+        List<String> loadFailure = new ArrayList<>();
+        int loads = o.runs("throughput") ? o.cells().size() : 0;
+        if (!enabled) {
+            String why = "not run (" + offFlag + ")";
+            for (int i = 0; i < loads; i++) {
+                load.add(null);
+                loadFailure.add(why);
+            }
+            return new Measured(system, null, why, load, loadFailure, notes, loadNote);
+        }
+        LatencyResult latency = null;
+        String latencyFailure = null;
+        progress.accept(system + ": starting " + o.nodes() + " members");
+        try (Side side = starter.start()) {
+            if (o.runs("latency")) {
+                progress.accept(system + " latency");
+                try {
+                    latency = side.latency();
+                } catch (Exception e) {
+                    latencyFailure = "failed: " + e.getMessage();
+                    progress.accept("  " + system + " latency " + latencyFailure);
+                }
+            }
+            for (int i = 0; i < loads; i++) {
+                int cells = o.cells().get(i);
+                progress.accept(String.format("%s throughput, %,d cells", system, cells));
+                try {
+                    load.add(side.throughput(cells));
+                    loadFailure.add(null);
+                } catch (Exception e) {
+                    load.add(null);
+                    loadFailure.add("failed with " + cells + " cells: " + e.getMessage());
+                    progress.accept("  " + system + " throughput " + loadFailure.getLast());
+                }
+            }
+        } catch (Exception e) {
+            String why = "failed to start: " + e.getMessage();
+            progress.accept("  " + system + " " + why);
+            latencyFailure = latency == null ? (latencyFailure == null ? why : latencyFailure) : null;
+            while (load.size() < loads) {
+                load.add(null);
+                loadFailure.add(why);
+            }
+        }
+        return new Measured(system, latency, latencyFailure, load, loadFailure, notes, loadNote);
+    }
+
+    /** The row with each other system's figure, taken from its latency result by {@code figure}. */
+    private static Row compared(Row r, List<Measured> others, java.util.function.ToDoubleFunction<LatencyResult> figure, String kind) {
+        for (Measured m : others) {
+            r = r.with(m.system(), m.latency() == null ? null : figure.applyAsDouble(m.latency()), m.latencyWhy(kind));
+        }
+        return r;
+    }
+
+    private static void latencyRows(BenchOptions o, LatencyResult ours, List<Measured> others, Report report) {
         String where = String.format(" (1 cell of %d, sequential)", o.nodes());
-        String why = !o.ratis() ? "not run (--ratis off)" : failure;
-        report.add(ratis(Row.of("write latency p50" + where, ours.writes().millis(50), "ms", new Row.None(), null),
-                theirs == null ? null : theirs.writes().millis(50), why));
+        report.add(compared(Row.of("write latency p50" + where, ours.writes().millis(50), "ms", new Row.AtMostTimes(1, "etcd"), null),
+                others, l -> l.writes().millis(50), "write"));
         String syncs = Double.isNaN(ours.leaderSyncsPerWrite()) ? null : String.format(Locale.ROOT,
                 "the leader's node log synced %.2f times per write (the reply waits for each), plus the followers' syncs in between", ours.leaderSyncsPerWrite());
-        report.add(ratis(Row.of("write latency p99" + where, ours.writes().millis(99), "ms", new Row.AtMost(3, "ms"), syncs),
-                theirs == null ? null : theirs.writes().millis(99), why));
-        report.add(ratis(Row.of("write latency p99.9" + where, ours.writes().millis(99.9), "ms", new Row.None(), null),
-                theirs == null ? null : theirs.writes().millis(99.9), why));
+        report.add(compared(Row.of("write latency p99" + where, ours.writes().millis(99), "ms", new Row.AtMost(3, "ms"), syncs),
+                others, l -> l.writes().millis(99), "write"));
+        report.add(compared(Row.of("write latency p99.9" + where, ours.writes().millis(99.9), "ms", new Row.None(), null),
+                others, l -> l.writes().millis(99.9), "write"));
         String lease = String.format(Locale.ROOT, "at the leader; %.1f%% answered locally under the leader lease, the rest through the log",
                 ours.localReadShare() * 100);
-        report.add(ratis(Row.of("linearizable read p50" + where, ours.linearizableReads().millis(50), "ms", new Row.None(), lease),
-                theirs == null ? null : theirs.linearizableReads().millis(50), why));
-        report.add(ratis(Row.of("linearizable read p99" + where, ours.linearizableReads().millis(99), "ms", new Row.AtMost(1, "ms"), lease),
-                theirs == null ? null : theirs.linearizableReads().millis(99), why == null ? "LINEARIZABLE read option with leader lease" : why));
-        report.add(ratis(Row.of("linearizable read p99.9" + where, ours.linearizableReads().millis(99.9), "ms", new Row.None(), null),
-                theirs == null ? null : theirs.linearizableReads().millis(99.9), why));
-        report.add(ratis(Row.of("eventual read at a follower p50" + where, ours.followerReads().millis(50), "ms", new Row.None(), null),
-                theirs == null ? null : theirs.followerReads().millis(50), why == null ? "stale read at a follower" : why));
-        report.add(ratis(Row.of("eventual read at a follower p99" + where, ours.followerReads().millis(99), "ms", new Row.None(), null),
-                theirs == null ? null : theirs.followerReads().millis(99), why == null ? "stale read at a follower" : why));
+        report.add(compared(Row.of("linearizable read p50" + where, ours.linearizableReads().millis(50), "ms", new Row.AtMostTimes(1, "etcd"), lease),
+                others, l -> l.linearizableReads().millis(50), "linearizable"));
+        report.add(compared(Row.of("linearizable read p99" + where, ours.linearizableReads().millis(99), "ms", new Row.AtMost(1, "ms"), lease),
+                others, l -> l.linearizableReads().millis(99), "linearizable"));
+        report.add(compared(Row.of("linearizable read p99.9" + where, ours.linearizableReads().millis(99.9), "ms", new Row.None(), null),
+                others, l -> l.linearizableReads().millis(99.9), "tail"));
+        report.add(compared(Row.of("eventual read at a follower p50" + where, ours.followerReads().millis(50), "ms", new Row.None(), null),
+                others, l -> l.followerReads().millis(50), "eventual"));
+        report.add(compared(Row.of("eventual read at a follower p99" + where, ours.followerReads().millis(99), "ms", new Row.None(), null),
+                others, l -> l.followerReads().millis(99), "eventual"));
         if (ours.requestFloor() != null) {
             report.add(Row.of("HTTP round trip without cell work (GET /healthz at the leader) p50", ours.requestFloor().millis(50), "ms",
                     new Row.None(), String.format(Locale.ROOT, "p99 %.3f ms; the JDK HTTP client and Vert.x server, paid by every figure above",
@@ -169,20 +287,30 @@ public final class BenchMain {
         }
     }
 
-    private static void throughputRows(BenchOptions o, ThroughputResult ours, ThroughputResult theirs, String failure, Report report) {
+    private static void throughputRows(BenchOptions o, ThroughputResult ours, int index, List<Measured> others, Report report) {
         int cores = Runtime.getRuntime().availableProcessors();
         String note = String.format(Locale.ROOT, "%d in flight over %d s; nodes used %.2f of %d cores, the load driver %.2f; %,.0f log syncs/s over all nodes; %,d failed or retried",
                 o.concurrency(), o.measureSeconds(), ours.serverCores(), cores, ours.driverCores(), ours.syncsPerSecond(), ours.load().failed());
-        String ratisNote = failure;
-        if (theirs != null) {
-            ratisNote = String.format(Locale.ROOT, "%s%d groups; peers used %.2f cores, the load driver %.2f; %,d failed or retried",
-                    theirs.cells() < ours.cells() ? "measured with only " : "", theirs.cells(), theirs.serverCores(), theirs.driverCores(),
-                    theirs.load().failed());
+        Row rate = Row.of(String.format("committed writes/s, %,d cells of %d", ours.cells(), o.nodes()), ours.load().perSecond(), "writes/s",
+                new Row.AtLeastTimes(1.5, "etcd"), note);
+        Row tail = Row.of(String.format("write latency p99 under that load, %,d cells", ours.cells()), ours.load().latency().millis(99), "ms",
+                new Row.None(), null);
+        Row cpu = Row.of(String.format("server CPU per committed write, %,d cells", ours.cells()), cpuMillisPerWrite(ours), "ms",
+                new Row.AtMostTimes(1, "etcd"), "CPU time of every server process over the window, divided by the writes committed in it");
+        for (Measured m : others) {
+            ThroughputResult theirs = m.load().get(index);
+            String why = theirs == null ? m.loadFailure().get(index) : m.loadNote().apply(theirs, ours.cells());
+            rate = rate.with(m.system(), theirs == null ? null : theirs.load().perSecond(), why);
+            tail = tail.with(m.system(), theirs == null ? null : theirs.load().latency().millis(99), theirs == null ? why : null);
+            cpu = cpu.with(m.system(), theirs == null ? null : cpuMillisPerWrite(theirs), theirs == null ? why : null);
         }
-        report.add(Row.of(String.format("committed writes/s, %,d cells of %d", ours.cells(), o.nodes()), ours.load().perSecond(), "writes/s",
-                new Row.AtLeastTimesRatis(2), note).withRatis(theirs == null ? null : theirs.load().perSecond(), ratisNote));
-        report.add(Row.of(String.format("write latency p99 under that load, %,d cells", ours.cells()), ours.load().latency().millis(99), "ms",
-                new Row.None(), null).withRatis(theirs == null ? null : theirs.load().latency().millis(99), theirs == null ? failure : null));
+        report.add(rate);
+        report.add(tail);
+        report.add(cpu);
+    }
+
+    private static double cpuMillisPerWrite(ThroughputResult r) {
+        return r.load().committed() == 0 ? Double.NaN : r.serverCores() * 1000 / r.load().perSecond();
     }
 
     private static void idleBenchmarks(BenchOptions o, Path work, Report report, Consumer<String> progress) throws Exception {
@@ -209,20 +337,20 @@ public final class BenchMain {
         String noise = ours.heapBytesPerReplica() <= 0 ? "within the measurement's noise (a few hundred KB): host more replicas; " : "";
         report.add(Row.of("heap per idle replica, " + what, ours.heapBytesPerReplica(), "B", new Row.AtMost(2048, "B"),
                 noise + "live heap after full GC, minus the same node's with 1 replica; most heap: " + String.join(", ", ours.topClasses()))
-                .withRatis(theirs == null ? null : theirs.heapBytesPerReplica(), counts));
+                .with("Ratis", theirs == null ? null : theirs.heapBytesPerReplica(), counts));
         report.add(Row.of("resident memory per idle replica, " + what, ours.rssBytesPerReplica(), "B", new Row.None(),
                 "RSS minus the 1-replica baseline's: heap the JVM took from the OS, thread stacks, direct buffers")
-                .withRatis(theirs == null ? null : theirs.rssBytesPerReplica(), theirs == null ? failure : null));
+                .with("Ratis", theirs == null ? null : theirs.rssBytesPerReplica(), theirs == null ? failure : null));
         report.add(Row.of("CPU per idle replica, " + what, ours.cpuMicrosPerReplicaPerMinute(), "µs/min", new Row.None(),
                 String.format("process CPU over %d idle s, minus the 1-replica baseline's", o.idleSeconds()))
-                .withRatis(theirs == null ? null : theirs.cpuMicrosPerReplicaPerMinute(), theirs == null ? failure : "per group on a peer; leaders send heartbeats"));
+                .with("Ratis", theirs == null ? null : theirs.cpuMicrosPerReplicaPerMinute(), theirs == null ? failure : "per group on a peer; leaders send heartbeats"));
         report.add(Row.of("restart after kill -9 until serving, " + what, ours.restartSeconds(), "s", new Row.AtMost(10, "s"),
                 String.format(Locale.ROOT, "JVM start to /readyz %.2f s, then %d random replicas answer a read (16 asked at a time)", ours.readySeconds(), o.sampleReads()))
-                .withRatis(theirs == null ? null : theirs.restartSeconds(), theirs == null ? failure
+                .with("Ratis", theirs == null ? null : theirs.restartSeconds(), theirs == null ? failure
                         : String.format(Locale.ROOT, "%,d groups; ready line after %.2f s, then stale reads through it", theirs.replicas(), theirs.readySeconds())));
         report.add(Row.of("replicas hosted per second on one node, admin API", ours.hostPerSecond(), "replicas/s", new Row.None(),
                 "64 PUT /admin/cells in flight; each waits for its identity record's group commit")
-                .withRatis(theirs == null ? null : theirs.hostPerSecond(), theirs == null ? failure : "group management add on all peers, 16 in flight; per peer"));
+                .with("Ratis", theirs == null ? null : theirs.hostPerSecond(), theirs == null ? failure : "group management add on all peers, 16 in flight; per peer"));
     }
 
     /**
@@ -239,9 +367,6 @@ public final class BenchMain {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.grpc.GrpcUtil", "error");
     }
 
-    private static Row ratis(Row r, Double ratisValue, String why) {
-        return r.withRatis(ratisValue, why);
-    }
 
     private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {

@@ -13,8 +13,8 @@ import java.util.Map;
  */
 public record BenchOptions(String command, int nodes, int payloadBytes, int warmupOps, int samples,
                            List<Integer> cells, int concurrency, int warmupSeconds, int measureSeconds,
-                           int replicas, int idleSeconds, int sampleReads, boolean ratis, int ratisMaxGroups,
-                           int ratisIdleGroups, Path workDir, List<String> jvmFlags, boolean keep) {
+                           int replicas, int idleSeconds, int sampleReads, boolean etcd, Path etcdBinary, boolean ratis,
+                           int ratisMaxGroups, int ratisIdleGroups, Path workDir, List<String> jvmFlags, boolean keep) {
 
     public static final List<String> COMMANDS = List.of("latency", "throughput", "idle", "all");
 
@@ -36,6 +36,9 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
               --replicas N          idle: replicas hosted on the one node (default 100000)
               --idle-seconds N      idle: the idle window CPU is measured over (default 60)
               --sample-reads N      idle: reads of random cells that must answer after the restart (default 1000)
+              --etcd on|off         latency, throughput: measure etcd in the same run (default on)
+              --etcd-binary PATH    the etcd to run (default: the one e2e/k8s-bin/build.sh etcd builds,
+                                    $PHYSALIA_K8S_CACHE/bin/etcd, the cache defaulting to ~/.cache/physalia-k8s)
               --ratis on|off        measure Apache Ratis in the same run (default on)
               --ratis-max-groups N  throughput: most Ratis groups tried (default 1000; 7 peers x N divisions)
               --ratis-idle-groups N idle: Ratis groups on 7 peers for the per-replica comparison (default 1000)
@@ -44,7 +47,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
               --keep true           keep --work-dir afterwards (default: deleted unless given)""";
 
     private static final List<String> FLAGS = List.of("nodes", "payload-bytes", "warmup-ops", "samples", "cells",
-            "concurrency", "warmup-seconds", "measure-seconds", "replicas", "idle-seconds", "sample-reads", "ratis",
+            "concurrency", "warmup-seconds", "measure-seconds", "replicas", "idle-seconds", "sample-reads", "etcd", "etcd-binary", "ratis",
             "ratis-max-groups", "ratis-idle-groups", "work-dir", "jvm-flags", "keep");
 
     /** Thrown with every problem found, one per line. */
@@ -91,14 +94,16 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
         int replicas = intFlag(flags, "replicas", 100_000, 1, 10_000_000, problems);
         int idleSeconds = intFlag(flags, "idle-seconds", 60, 1, 3600, problems);
         int sampleReads = intFlag(flags, "sample-reads", 1000, 1, 1_000_000, problems);
-        boolean ratis = switch (flags.getOrDefault("ratis", "on")) {
-            case "on", "true" -> true;
-            case "off", "false" -> false;
-            default -> {
-                problems.add("--ratis '" + flags.get("ratis") + "' must be on or off");
-                yield false;
+        boolean etcd = onOff(flags, "etcd", problems);
+        Path etcdBinary = defaultEtcdBinary();
+        if (flags.containsKey("etcd-binary")) {
+            if (flags.get("etcd-binary").isBlank()) {
+                problems.add("--etcd-binary must not be empty");
+            } else {
+                etcdBinary = Path.of(flags.get("etcd-binary"));
             }
-        };
+        }
+        boolean ratis = onOff(flags, "ratis", problems);
         int ratisMaxGroups = intFlag(flags, "ratis-max-groups", 1000, 1, 1_000_000, problems);
         int ratisIdleGroups = intFlag(flags, "ratis-idle-groups", 1000, 1, 1_000_000, problems);
         boolean keep = switch (flags.getOrDefault("keep", flags.containsKey("work-dir") ? "true" : "false")) {
@@ -135,8 +140,38 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
             throw new BadOptions(String.join("\n", problems));
         }
         return new BenchOptions(command, nodes, payload, warmupOps, samples, List.copyOf(cells), concurrency,
-                warmupSeconds, measureSeconds, replicas, idleSeconds, sampleReads, ratis, ratisMaxGroups,
+                warmupSeconds, measureSeconds, replicas, idleSeconds, sampleReads, etcd, etcdBinary, ratis, ratisMaxGroups,
                 ratisIdleGroups, workDir, List.copyOf(jvm), keep);
+    }
+
+    /**
+     * What the options need from this machine, checked before anything starts (parsing alone does
+     * not look at the machine): the etcd binary, when etcd is measured.
+     */
+    public void checkMachine() throws BadOptions {
+        if (etcd && (runs("latency") || runs("throughput")) && !java.nio.file.Files.isExecutable(etcdBinary)) {
+            throw new BadOptions("--etcd-binary " + etcdBinary + " is not an executable file: build etcd with"
+                    + " `e2e/k8s-bin/build.sh etcd` (the e2e and benchmarks builds do), or give --etcd off");
+        }
+    }
+
+    /** Where {@code e2e/k8s-bin/build.sh etcd} links the etcd it builds. */
+    static Path defaultEtcdBinary() {
+        String cache = System.getenv("PHYSALIA_K8S_CACHE");
+        Path root = cache != null && !cache.isBlank() ? Path.of(cache)
+                : Path.of(System.getProperty("user.home"), ".cache", "physalia-k8s");
+        return root.resolve("bin").resolve("etcd");
+    }
+
+    private static boolean onOff(Map<String, String> flags, String key, List<String> problems) {
+        return switch (flags.getOrDefault(key, "on")) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> {
+                problems.add("--" + key + " '" + flags.get(key) + "' must be on or off");
+                yield false;
+            }
+        };
     }
 
     private static int intFlag(Map<String, String> flags, String key, int dflt, int min, int max, List<String> problems) {

@@ -2,10 +2,18 @@ package io.physalia.benchmarks;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
-/** Collects rows and prints them as one markdown table, with the run's machine, command and date. */
+/**
+ * Collects rows and prints them as one markdown table, with the run's machine, command and date:
+ * our figure, its target and verdict, then each other system's figure and our ratio to it, in
+ * the order the systems first appear.
+ */
 public final class Report {
     private final List<Row> rows = new ArrayList<>();
 
@@ -22,26 +30,42 @@ public final class Report {
         out.println("- Command: `" + commandLine + "`");
         out.println("- Date: " + java.time.LocalDate.now());
         out.println();
-        out.println("| benchmark | ours | target | verdict | Ratis | ours / Ratis | notes |");
-        out.println("|---|---|---|---|---|---|---|");
-        String lastRatisNote = null;
+        Set<String> systems = new LinkedHashSet<>();
+        for (Row r : rows) {
+            r.others().forEach(o -> systems.add(o.system()));
+        }
+        StringBuilder header = new StringBuilder("| benchmark | ours | target | verdict |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|");
+        for (String s : systems) {
+            header.append(' ').append(s).append(" | ours / ").append(s).append(" |");
+            rule.append("---|---|");
+        }
+        out.println(header.append(" notes |"));
+        out.println(rule.append("---|"));
+        Map<String, String> lastNote = new HashMap<>();
         for (Row r : rows) {
             String verdict = r.verdict();
-            String ratis = r.ratisValue() == null ? (r.ratisNote() == null ? "-" : "not measured")
-                    : number(r.ratisValue()) + " " + r.unit();
-            String ratio = r.ratisValue() == null || r.ratisValue() == 0 || r.ratisValue().isNaN()
-                    ? "-" : ratio(r.value() / r.ratisValue());
+            StringBuilder line = new StringBuilder();
+            line.append(String.format("| %s | %s %s | %s | %s |", r.benchmark(), number(r.value()), r.unit(),
+                    r.target().describe(), verdict == null ? "-" : "**" + verdict + "**"));
             List<String> notes = new ArrayList<>();
             if (r.note() != null && !r.note().isBlank()) {
                 notes.add(r.note());
             }
-            if (r.ratisNote() != null && !r.ratisNote().isBlank()) {
-                notes.add(r.ratisValue() == null && r.ratisNote().equals(lastRatisNote) ? "Ratis: as above" : "Ratis: " + r.ratisNote());
+            for (String s : systems) {
+                Row.Other o = r.other(s);
+                String theirs = o == null ? "-" : o.measured() ? number(o.value()) + " " + r.unit()
+                        : o.note() == null ? "-" : "not measured";
+                String ratio = o == null || !o.measured() || o.value() == 0 ? "-" : ratio(r.value() / o.value());
+                line.append(' ').append(theirs).append(" | ").append(ratio).append(" |");
+                String why = o == null ? null : o.note();
+                if (why != null && !why.isBlank()) {
+                    notes.add(!o.measured() && why.equals(lastNote.get(s)) ? s + ": as above" : s + ": " + why);
+                }
+                lastNote.put(s, why);
             }
-            lastRatisNote = r.ratisNote();
-            out.printf("| %s | %s %s | %s | %s | %s | %s | %s |%n", r.benchmark(), number(r.value()), r.unit(),
-                    r.target().describe(), verdict == null ? "-" : "**" + verdict + "**", ratis, ratio,
-                    String.join("; ", notes).replace("|", "/"));
+            line.append(' ').append(String.join("; ", notes).replace("|", "/")).append(" |");
+            out.println(line);
         }
         out.flush();
     }
