@@ -263,7 +263,7 @@ public final class BenchMain {
         report.add(compared(Row.of("write latency p50" + where, ours.writes().millis(50), "ms", new Row.AtMostTimes(1, "etcd"), null),
                 others, l -> l.writes().millis(50), "write"));
         String syncs = Double.isNaN(ours.leaderSyncsPerWrite()) ? null : String.format(Locale.ROOT,
-                "the leader's node log synced %.2f times per write (the reply waits for each), plus the followers' syncs in between", ours.leaderSyncsPerWrite());
+                "the leader's node log synced %.2f times per write; the reply waits for a quorum's vote records (the leader's own synced alongside the followers'), not for the Chosen record", ours.leaderSyncsPerWrite());
         report.add(compared(Row.of("write latency p99" + where, ours.writes().millis(99), "ms", new Row.AtMost(3, "ms"), syncs),
                 others, l -> l.writes().millis(99), "write"));
         report.add(compared(Row.of("write latency p99.9" + where, ours.writes().millis(99.9), "ms", new Row.None(), null),

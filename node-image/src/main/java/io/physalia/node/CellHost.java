@@ -138,7 +138,7 @@ final class CellHost implements Durability, Outbox, Timers {
             if (err != null) {
                 node.storageFailed(err); // never release output whose records may not be durable
             } else {
-                driver.durable(ticket);
+                driver.durable(ticket, node.context());
             }
         }));
         return true;

@@ -7,6 +7,7 @@ import io.physalia.core.paxos.Context;
 import io.physalia.core.paxos.DurableRecord;
 import io.physalia.core.paxos.Effects;
 import io.physalia.core.paxos.Envelope;
+import io.physalia.core.paxos.Message;
 import io.physalia.core.paxos.Replica;
 import io.physalia.core.paxos.Reply;
 import java.util.ArrayDeque;
@@ -21,9 +22,13 @@ import java.util.function.Consumer;
  * runs what a node runs. Each step of the replica goes through {@link #apply}:
  * <ol>
  *   <li>its records go to {@link Durability} under a new ticket;</li>
- *   <li>its messages and replies are held until that ticket (or, for a step that wrote nothing,
- *       the replica's last ticket) is durable, then released in the order the steps produced
- *       them: messages to the {@link Outbox}, each reply to the caller that asked;</li>
+ *   <li>the output that claims nothing about those records ({@link Effects#sendNow()},
+ *       {@link Effects#repliesNow()}) is released at once, while they sync;</li>
+ *   <li>the rest of its messages and replies are held until that ticket (or, for a step that
+ *       wrote nothing, the replica's last ticket) is durable, then released in the order the
+ *       steps produced them: messages to the {@link Outbox}, each reply to the caller that
+ *       asked; then the step's own votes ({@link Effects#ownVotes()}) go back to the replica
+ *       ({@link Replica#onOwnVotesDurable}), whose step is applied by this same rule;</li>
  *   <li>its wakeup replaces the one {@link Timers} timer, which is left alone when the time
  *       did not change and cancelled when the replica is idle.</li>
  * </ol>
@@ -50,8 +55,8 @@ public final class ReplicaDriver {
     /** Who waits for a reply, and whether its request could change the cell (a write may be proposed). */
     private record Caller(Consumer<Reply> answer, boolean write) {}
 
-    /** Output of one step, waiting for its ticket; {@code then} runs after it is released. */
-    private record Held(long ticket, List<Envelope> sends, List<Reply> replies, Runnable then) {}
+    /** Output of one step, waiting for its ticket; then its own votes are counted, and {@code then} runs. */
+    private record Held(long ticket, List<Envelope> sends, List<Reply> replies, List<Message.Accepted> ownVotes, Runnable then) {}
 
     /** {@code onFailed} hears the reason once, when a step of the replica fails an invariant. */
     public ReplicaDriver(Replica replica, Durability durability, Outbox outbox, Timers timers, Consumer<String> onFailed) {
@@ -75,7 +80,7 @@ public final class ReplicaDriver {
     public void persistIdentity(Runnable onDurable) {
         Invariants.check(appendedTicket == 0, "cell %s: identity persisted after other records", replica.cell());
         if (persist(List.of(replica.identityRecord()))) {
-            hold(List.of(), List.of(), onDurable);
+            hold(List.of(), List.of(), List.of(), onDurable, null);
         }
     }
 
@@ -122,13 +127,17 @@ public final class ReplicaDriver {
         }
     }
 
-    /** Every record persisted under {@code ticket} and before is durable: releases what waited for them. */
-    public void durable(long ticket) {
+    /**
+     * Every record persisted under {@code ticket} and before is durable: releases what waited for
+     * them. {@code ctx} is the moment it is reported: the replica's step that counts its own
+     * votes runs then.
+     */
+    public void durable(long ticket, Context ctx) {
         Invariants.check(ticket > 0 && ticket <= appendedTicket,
                 "cell %s: ticket %d reported durable, but only %d were issued", replica.cell(), ticket, appendedTicket);
         durableTicket = Math.max(durableTicket, ticket);
         while (!stopped && !held.isEmpty() && held.peekFirst().ticket() <= durableTicket) {
-            release(held.pollFirst());
+            release(held.pollFirst(), ctx);
         }
     }
 
@@ -185,7 +194,14 @@ public final class ReplicaDriver {
         if (!fx.persist().isEmpty() && !persist(fx.persist())) {
             return;
         }
-        hold(failure == null ? fx.send() : List.of(), fx.replies(), failure == null ? null : this::answerWaitingUnknown);
+        if (failure == null) {
+            for (Envelope e : fx.sendNow()) {
+                outbox.send(e);
+            }
+        }
+        answer(fx.repliesNow());
+        hold(failure == null ? fx.sendAfterPersist() : List.of(), fx.repliesAfterPersist(),
+                failure == null ? fx.ownVotes() : List.of(), failure == null ? null : this::answerWaitingUnknown, ctx);
         if (!stopped) {
             reschedule(fx.wakeupAtMillis(), ctx.nowMillis());
         }
@@ -201,30 +217,38 @@ public final class ReplicaDriver {
         return true;
     }
 
-    private void hold(List<Envelope> sends, List<Reply> replies, Runnable then) {
-        if (stopped || (sends.isEmpty() && replies.isEmpty() && then == null)) {
+    /** {@code ctx}: the current step's, used if the output can be released at once (null only for the identity). */
+    private void hold(List<Envelope> sends, List<Reply> replies, List<Message.Accepted> ownVotes, Runnable then, Context ctx) {
+        if (stopped || (sends.isEmpty() && replies.isEmpty() && ownVotes.isEmpty() && then == null)) {
             return;
         }
-        Held h = new Held(appendedTicket, sends, replies, then);
+        Held h = new Held(appendedTicket, sends, replies, ownVotes, then);
         if (held.isEmpty() && durableTicket >= appendedTicket) {
-            release(h);
+            release(h, ctx);
         } else {
             held.addLast(h); // behind earlier output: release order is step order
         }
     }
 
-    private void release(Held h) {
+    private void release(Held h, Context ctx) {
         for (Envelope e : h.sends()) {
             outbox.send(e);
         }
-        for (Reply r : h.replies()) {
+        answer(h.replies());
+        if (h.then() != null) {
+            h.then().run();
+        }
+        if (!h.ownVotes().isEmpty() && !stopped) {
+            apply(replica.onOwnVotesDurable(h.ownVotes(), ctx), ctx);
+        }
+    }
+
+    private void answer(List<Reply> replies) {
+        for (Reply r : replies) {
             Caller caller = waiting.remove(r.requestId());
             if (caller != null) {
                 caller.answer().accept(r);
             }
-        }
-        if (h.then() != null) {
-            h.then().run();
         }
     }
 

@@ -407,9 +407,9 @@ final class Proposer {
         for (Waiter w : ws) {
             CommandResult r = a.results().get(w.index());
             if (w.isRead() && r instanceof CommandResult.Txn t) {
-                step.fx.reply(new Reply.ReadResult(w.requestId(), t.result(), a.slot() + 1, false));
+                step.fx.replyNow(new Reply.ReadResult(w.requestId(), t.result(), a.slot() + 1, false));
             } else {
-                step.fx.reply(new Reply.Applied(w.requestId(), r, a.slot()));
+                step.fx.replyNow(new Reply.Applied(w.requestId(), r, a.slot()));
             }
         }
     }

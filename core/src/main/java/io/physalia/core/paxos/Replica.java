@@ -193,6 +193,25 @@ public final class Replica {
         return finish(step);
     }
 
+    /**
+     * The records that carried {@code votes} (this replica's acceptor's {@code Accepted} for its
+     * own proposals, from {@link Effects#ownVotes()}) are durable: the proposer counts them now.
+     */
+    public Effects onOwnVotesDurable(List<Message.Accepted> votes, Context ctx) {
+        Step step = new Step(ctx, new Effects());
+        if (stoppedReason != null) {
+            return step.fx;
+        }
+        try {
+            for (Message.Accepted a : votes) {
+                proposer.onAccepted(self, a, step);
+            }
+        } catch (RuntimeException e) {
+            stop(e, step);
+        }
+        return finish(step);
+    }
+
     private Effects finish(Step step) {
         if (stoppedReason == null) {
             step.fx.wakeupAt(proposer.nextWakeup(step.now()));
@@ -396,7 +415,11 @@ public final class Replica {
             }
             case Message.Accept a -> {
                 Message reply = acceptor.onAccept(a, step.now(), learner.chosenUpTo(), step.fx, this::promisedChanged);
-                feedBack(reply, step);
+                if (reply instanceof Message.Accepted vote) {
+                    step.fx.ownVote(vote); // counted once the vote's record is durable: onOwnVotesDurable
+                } else {
+                    feedBack(reply, step);
+                }
             }
             default -> Invariants.check(false, "only Prepare and Accept go to the local acceptor");
         }
@@ -411,8 +434,20 @@ public final class Replica {
         }
     }
 
+    /**
+     * A proposer's Accept and a Commit leave at once, while this step's records sync: neither
+     * states a promise or vote of this replica's acceptor. An Accept asks peers to vote; its
+     * ballot's promise by this acceptor was made durable before phase 1 could win (a quorum of
+     * more than one member answered Prepares released after it). A Commit names slots a quorum
+     * durably accepted. Everything else an acceptor or teacher says waits for its records.
+     */
     void send(Member to, Message m, Step step) {
-        step.fx.send(new Envelope(cell, self, to, m));
+        Envelope e = new Envelope(cell, self, to, m);
+        if (m instanceof Message.Accept || m instanceof Message.Commit) {
+            step.fx.sendNow(e);
+        } else {
+            step.fx.send(e);
+        }
     }
 
     void broadcastCommit(Ballot ballot, Step step) {

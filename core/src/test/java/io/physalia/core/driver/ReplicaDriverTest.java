@@ -17,6 +17,7 @@ import io.physalia.core.paxos.ClientRequest;
 import io.physalia.core.paxos.Context;
 import io.physalia.core.paxos.DurableRecord;
 import io.physalia.core.paxos.Envelope;
+import io.physalia.core.paxos.Message;
 import io.physalia.core.paxos.Replica;
 import io.physalia.core.paxos.ReplicaConfig;
 import io.physalia.core.paxos.ReplicaObserver;
@@ -36,7 +37,7 @@ class ReplicaDriverTest {
     private static final List<String> NODES = List.of("a", "b", "c");
 
     /** One member's ports: what it persisted (not yet durable), sent, and its timer calls. */
-    private static final class Ports implements Durability, Outbox, Timers {
+    private final class Ports implements Durability, Outbox, Timers {
         final List<Long> pendingTickets = new ArrayList<>();
         final List<DurableRecord> records = new ArrayList<>();
         final List<Envelope> sent = new ArrayList<>();
@@ -75,7 +76,7 @@ class ReplicaDriverTest {
             if (!pendingTickets.isEmpty()) {
                 long last = pendingTickets.get(pendingTickets.size() - 1);
                 pendingTickets.clear();
-                driver.durable(last);
+                driver.durable(last, ctx());
             }
         }
     }
@@ -156,6 +157,47 @@ class ReplicaDriverTest {
         assertTrue(failures.isEmpty(), failures.toString());
     }
 
+    /**
+     * The leader's Accepts leave while its own AcceptedValue record syncs, its own vote counts
+     * only once that record is durable, and the reply to the write leaves with the Commit,
+     * without waiting for the Chosen record.
+     */
+    @Test
+    void theLeadersOwnWriteRunsInParallelWithItsAcceptsAndTheReplyDoesNotWaitForTheChosenRecord() {
+        Ports a = ports.get("a");
+        Ports b = ports.get("b");
+        Ports c = ports.get("c");
+        driver("a").onClientRequest(put(1, "k"), r -> { }, ctx());
+        settle(); // a leads, slot 0 chosen
+        List<Reply> answers = new ArrayList<>();
+        driver("a").onClientRequest(put(2, "k"), answers::add, ctx());
+        assertEquals(1, a.pendingTickets.size(), "a wrote its own vote for slot 1");
+        List<Envelope> accepts = new ArrayList<>(a.sent);
+        a.sent.clear();
+        assertEquals(2, accepts.size(), "both Accepts left before a's record is durable: " + accepts);
+        assertTrue(accepts.stream().allMatch(e -> e.message() instanceof Message.Accept));
+
+        // b votes; with a's own vote not yet durable, b alone is no quorum of 3
+        Envelope toB = accepts.stream().filter(e -> e.to().node().name().equals("b")).findFirst().orElseThrow();
+        driver("b").onMessage(toB, ctx());
+        b.sync();
+        Envelope bVote = b.sent.removeFirst();
+        assertInstanceOf(Message.Accepted.class, bVote.message());
+        driver("a").onMessage(bVote, ctx());
+        assertTrue(answers.isEmpty(), "one durable vote of three is not a quorum");
+        assertTrue(a.sent.isEmpty(), "no Commit yet");
+
+        // a's own record becomes durable: its vote counts, the slot is chosen
+        a.sync();
+        assertEquals(1, answers.size(), "the reply left once a quorum's votes were durable");
+        assertInstanceOf(Reply.Applied.class, answers.get(0));
+        assertEquals(1, a.pendingTickets.size(), "the Chosen record is still syncing");
+        assertTrue(a.sent.stream().anyMatch(e -> e.message() instanceof Message.Commit), "the Commit left with the reply");
+        assertTrue(c.sent.isEmpty());
+        settle();
+        assertTrue(failures.isEmpty(), failures.toString());
+    }
+
     @Test
     void aStepThatWroteNothingStillWaitsBehindTheRecordsWrittenBeforeIt() {
         Ports a = ports.get("a");
@@ -189,7 +231,7 @@ class ReplicaDriverTest {
         driver("b").onClientRequest(eventualRead(9, "k"), r -> released.add("read 9"), ctx());
         long promiseTicket = b.pendingTickets.get(0);
         b.pendingTickets.clear();
-        driver("b").durable(promiseTicket);
+        driver("b").durable(promiseTicket, ctx());
         assertEquals(List.of("read 8", "read 9"), released, "released in the order the steps produced them");
         assertEquals(0, driver("b").heldSteps());
     }
@@ -263,6 +305,6 @@ class ReplicaDriverTest {
 
     @Test
     void aTicketNeverIssuedIsAContractViolation() {
-        assertThrows(Invariants.InvariantViolation.class, () -> driver("a").durable(5));
+        assertThrows(Invariants.InvariantViolation.class, () -> driver("a").durable(5, ctx()));
     }
 }

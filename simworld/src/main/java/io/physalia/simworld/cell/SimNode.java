@@ -341,7 +341,7 @@ public final class SimNode {
                 }
             }
             ReplicaDriver d = driver;
-            disk.sync(() -> d.durable(ticket));
+            disk.sync(() -> d.durable(ticket, context()));
             return true;
         }
 

@@ -392,6 +392,9 @@ public final class Explorer {
                 onReply(n, r);
             }
             wakeAt[n] = fx.wakeupAtMillis();
+            if (!fx.ownVotes().isEmpty()) {
+                step(n, replicas[n].onOwnVotesDurable(fx.ownVotes(), ctx(n))); // durable at once, so counted at once
+            }
         }
 
         private void onReply(int n, Reply r) {

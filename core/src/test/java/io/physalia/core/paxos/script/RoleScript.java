@@ -183,11 +183,18 @@ final class RoleScript {
         for (DurableRecord r : fx.persist()) {
             out.append("  ").append(node).append(" persist ").append(Render.record(r)).append('\n');
         }
-        for (Envelope e : fx.send()) {
+        for (Envelope e : fx.sendNow()) {
+            out.append("  ").append(node).append(" send-now ").append(Render.envelope(e)).append('\n');
+            pending.add(e);
+        }
+        for (Envelope e : fx.sendAfterPersist()) {
             out.append("  ").append(node).append(" send ").append(Render.envelope(e)).append('\n');
             pending.add(e);
         }
-        for (Reply r : fx.replies()) {
+        for (Reply r : fx.repliesNow()) {
+            out.append("  ").append(node).append(" reply-now ").append(Render.reply(r)).append('\n');
+        }
+        for (Reply r : fx.repliesAfterPersist()) {
             out.append("  ").append(node).append(" reply ").append(Render.reply(r)).append('\n');
         }
         if (fx.stoppedReason() != null) {
@@ -198,6 +205,13 @@ final class RoleScript {
             out.append("  ").append(node).append(" wakeup@").append(fx.wakeupAtMillis()).append('\n');
         } else {
             wakeups.remove(node);
+        }
+        if (!fx.ownVotes().isEmpty()) {
+            // the script's disk is instant: the step's records are durable as soon as it returns
+            out.append("  ").append(node).append(" own votes durable:");
+            fx.ownVotes().forEach(a -> out.append(" slot=").append(a.slot()));
+            out.append('\n');
+            apply(node, replica(node).onOwnVotesDurable(fx.ownVotes(), context()), out);
         }
     }
 

@@ -82,6 +82,38 @@ class DiskScenariosTest {
         w.checkLinearizable();
     }
 
+    /**
+     * The leader's Accepts leave while its own record syncs, and the reply goes once a quorum's
+     * votes are durable, not after the leader's Chosen record: with the leader's disk slow, the
+     * followers alone make the write durable, the client hears so before the leader's records
+     * are synced, and the leader's crash (losing them) loses nothing acknowledged. Before the
+     * leader sent in parallel, its Accepts waited out its own sync (500 ms and more here).
+     */
+    @Test
+    void aWriteAcknowledgedBeforeTheLeaderSyncedItsOwnRecordsSurvivesTheLeadersCrash() {
+        CellWorld w = new CellWorld(4012, 3);
+        SimClient c = w.addClient();
+        ok(w, c, new ClientOp.Put("k", 1));
+        String leader = Scenario.awaitLeader(w);
+        SimNode slow = w.node(leader);
+        slow.disk().setSyncLatency(500, 800);
+        boolean[] acked = new boolean[1];
+        int[] unsyncedAtAck = new int[1];
+        w.perform(c, new ClientOp.Put("k", 2), o -> {
+            acked[0] = o != null;
+            unsyncedAtAck[0] = slow.disk().size() - slow.disk().durableCount();
+        });
+        assertTrue(w.runUntil(() -> acked[0], 400), "acknowledged within 400 ms, while the leader's disk takes 500 ms or more");
+        assertTrue(unsyncedAtAck[0] > 0, "the leader's own records were not yet durable when the client heard back");
+        w.crash(leader);
+        slow.disk().setSyncLatency(1, 2);
+        assertTrue(slow.disk().stats().lostOnCrash() > 0, "the crash lost the leader's unsynced records");
+        w.restart(leader);
+        assertEquals(big(2), get(w, c, "k"), "the acknowledged write survived its leader's crash");
+        healAndSettle(w, c);
+        w.checkLinearizable();
+    }
+
     @Test
     void tornWriteOnCrashIsToleratedAtTheTail() {
         CellWorld w = new CellWorld(4003, 3);
