@@ -278,18 +278,32 @@ final class PeerTransport {
         byte[] make(WireCodec codec, long session, long sequence);
     }
 
-    /** One dialled connection. Senders on any thread take its lock: sequence order is write order. */
+    /**
+     * One dialled connection. Senders on any thread take its lock: sequence order is write order.
+     * Frames are not written one by one: each is appended to {@link #pending}, and the first one
+     * since the last flush schedules a flush on the socket's own context, which hands everything
+     * appended meanwhile to the socket as one write. Under load the frames of many cells bound
+     * for this peer share one wake-up of the event loop and one system call; an idle link pays
+     * the same one hop a direct write from another thread would (Vert.x moves such a write to the
+     * socket's event loop too).
+     */
     private final class Outgoing {
+        /** Most bytes waiting for a flush; past it frames are dropped like a full write queue (Paxos retransmits). */
+        private static final int MAX_PENDING_BYTES = 4 << 20;
+
         private final String peer;
         private final NetSocket socket;
+        private final io.vertx.core.Context socketContext;
         private final long session;
         private final WireCodec codec;
         private long sequence;
         private boolean closed;
+        private Buffer pending;
 
-        Outgoing(String peer, NetSocket socket, long session) {
+        Outgoing(String peer, NetSocket socket, io.vertx.core.Context socketContext, long session) {
             this.peer = peer;
             this.socket = socket;
+            this.socketContext = socketContext;
             this.session = session;
             this.codec = new WireCodec(keys.keyring());
         }
@@ -298,7 +312,7 @@ final class PeerTransport {
             if (closed) {
                 return;
             }
-            if (socket.writeQueueFull()) {
+            if (socket.writeQueueFull() || (pending != null && pending.length() >= MAX_PENDING_BYTES)) {
                 framesDroppedQueueFull.incrementAndGet();
                 return;
             }
@@ -312,7 +326,24 @@ final class PeerTransport {
                 return;
             }
             sequence++;
-            socket.write(Buffer.buffer(frame)); // Vert.x keeps the order of writes from any thread
+            if (pending == null) {
+                pending = Buffer.buffer(Math.max(512, 2 * frame.length));
+                socketContext.runOnContext(v -> flush());
+            }
+            pending.appendBytes(frame);
+        }
+
+        /** On the socket's context: everything appended since the last flush, in sequence order, as one write. */
+        private void flush() {
+            Buffer out;
+            synchronized (this) {
+                out = pending;
+                pending = null;
+                if (closed || out == null) {
+                    return;
+                }
+            }
+            socket.write(out);
         }
 
         synchronized void close() {
@@ -392,7 +423,7 @@ final class PeerTransport {
                         s.close();
                         return;
                     }
-                    conn = new Outgoing(peer, s, session);
+                    conn = new Outgoing(peer, s, vertx.getOrCreateContext(), session); // on the socket's context
                     outgoing.put(peer, conn);
                     conn.send((codec, sess, seq) -> codec.encodePing(ping, sess, seq)); // alive at once, not a tick later
                     peerReturned.accept(peer); // a link of ours came (back) up: the peer may have missed outcomes
