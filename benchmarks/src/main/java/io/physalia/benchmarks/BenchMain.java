@@ -97,6 +97,45 @@ public final class BenchMain {
         LatencyResult latency() throws Exception;
 
         ThroughputResult throughput(int cells) throws Exception;
+
+        /** {@code cluster} started by {@code start} (closed if that fails), measured by the two parts. */
+        static <C extends AutoCloseable> Side of(C cluster, Start<C> start, Part<C, LatencyResult> latency,
+                                                  Load<C> throughput) throws Exception {
+            try {
+                start.run(cluster);
+            } catch (Exception e) {
+                cluster.close();
+                throw e;
+            }
+            return new Side() {
+                public LatencyResult latency() throws Exception {
+                    return latency.run(cluster);
+                }
+
+                public ThroughputResult throughput(int cells) throws Exception {
+                    return throughput.run(cluster, cells);
+                }
+
+                public void close() throws Exception {
+                    cluster.close();
+                }
+            };
+        }
+    }
+
+    @FunctionalInterface
+    private interface Start<C> {
+        void run(C cluster) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Part<C, R> {
+        R run(C cluster) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Load<C> {
+        ThroughputResult run(C cluster, int cells) throws Exception;
     }
 
     @FunctionalInterface
@@ -140,56 +179,17 @@ public final class BenchMain {
                 "eventual", "serializable range at a follower"),
                 (theirs, ourCells) -> String.format(Locale.ROOT, "%,d keys in one group of %d members; members used %.2f cores, the load driver %.2f; %,d failed or retried",
                         theirs.cells(), o.nodes(), theirs.serverCores(), theirs.driverCores(), theirs.load().failed()),
-                () -> {
-                    EtcdCluster cluster = new EtcdCluster(o.etcdBinary(), work.resolve("etcd"), o.nodes());
-                    try {
-                        cluster.startAll(progress);
-                    } catch (Exception e) {
-                        cluster.close();
-                        throw e;
-                    }
-                    return new Side() {
-                        public LatencyResult latency() throws Exception {
-                            return EtcdLatency.run(cluster, o, progress);
-                        }
-
-                        public ThroughputResult throughput(int cells) throws Exception {
-                            return EtcdThroughput.run(cluster, cells, o, progress);
-                        }
-
-                        public void close() throws Exception {
-                            cluster.close();
-                        }
-                    };
-                }));
+                () -> Side.of(new EtcdCluster(o.etcdBinary(), work.resolve("etcd"), o.nodes()), c -> c.startAll(progress),
+                        c -> EtcdLatency.run(c, o, progress), (c, cells) -> EtcdThroughput.run(c, cells, o, progress))));
         others.add(measure("Ratis", o.ratis(), "--ratis off", o, progress, Map.of(
                 "linearizable", "LINEARIZABLE read option with leader lease",
                 "eventual", "stale read at a follower"),
                 (theirs, ourCells) -> String.format(Locale.ROOT, "%s%d groups; peers used %.2f cores, the load driver %.2f; %,d failed or retried",
                         theirs.cells() < ourCells ? "measured with only " : "", theirs.cells(), theirs.serverCores(), theirs.driverCores(),
                         theirs.load().failed()),
-                () -> {
-                    RatisCluster cluster = new RatisCluster(work.resolve("ratis"), o.nodes(), o.jvmFlags());
-                    try {
-                        cluster.startAll(progress);
-                    } catch (Exception e) {
-                        cluster.close();
-                        throw e;
-                    }
-                    return new Side() {
-                        public LatencyResult latency() throws Exception {
-                            return RatisLatency.run(cluster, o, progress);
-                        }
-
-                        public ThroughputResult throughput(int cells) throws Exception {
-                            return RatisThroughput.run(cluster, Math.min(cells, o.ratisMaxGroups()), o, progress);
-                        }
-
-                        public void close() {
-                            cluster.close();
-                        }
-                    };
-                }));
+                () -> Side.of(new RatisCluster(work.resolve("ratis"), o.nodes(), o.jvmFlags()), c -> c.startAll(progress),
+                        c -> RatisLatency.run(c, o, progress),
+                        (c, cells) -> RatisThroughput.run(c, Math.min(cells, o.ratisMaxGroups()), o, progress))));
         if (ours != null) {
             latencyRows(o, ours, others, report);
         }

@@ -27,7 +27,8 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
             flags (defaults are the issue's full configuration):
               --nodes N             nodes per colony and members per cell (default 7)
               --payload-bytes N     value size of every write, both systems (default 100)
-              --warmup-ops N        latency: operations before sampling (default 1000)
+              --warmup-ops N        latency: operations of each kind before sampling (default 20000: the JIT
+                                    of seven node JVMs is still compiling after 1,000; etcd needs none)
               --samples N           latency: sampled operations of each kind (default 10000)
               --cells N,N           throughput: active cell counts (default 1000,10000)
               --concurrency N       throughput: requests in flight, at most one per cell (default 256)
@@ -73,7 +74,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
         Map<String, String> flags = CommandLineFlags.parse(args, 1, FLAGS, problems);
         int nodes = intFlag(flags, "nodes", 7, 1, CellLimits.MAX_MEMBERS, problems);
         int payload = intFlag(flags, "payload-bytes", 100, 1, 32_768, problems);
-        int warmupOps = intFlag(flags, "warmup-ops", 1000, 0, 10_000_000, problems);
+        int warmupOps = intFlag(flags, "warmup-ops", 20_000, 0, 10_000_000, problems);
         int samples = intFlag(flags, "samples", 10_000, 1, 10_000_000, problems);
         List<Integer> cells = new ArrayList<>();
         String cellList = flags.getOrDefault("cells", "1000,10000");

@@ -17,6 +17,7 @@ class BenchOptionsTest {
         assertEquals(7, o.nodes());
         assertEquals(List.of(1000, 10000), o.cells());
         assertEquals(100_000, o.replicas());
+        assertEquals(20_000, o.warmupOps(), "long enough for the nodes' JIT");
         assertEquals(60, o.idleSeconds());
         assertTrue(o.ratis());
         assertTrue(o.runs("latency") && o.runs("throughput") && o.runs("idle"));
