@@ -241,7 +241,9 @@ public final class BenchMain {
         } catch (Exception e) {
             String why = "failed to start: " + e.getMessage();
             progress.accept("  " + system + " " + why);
-            latencyFailure = latency == null ? (latencyFailure == null ? why : latencyFailure) : null;
+            if (latency == null && latencyFailure == null) {
+                latencyFailure = why; // a latency measured (or failed) before the failure keeps its own outcome
+            }
             while (load.size() < loads) {
                 load.add(null);
                 loadFailure.add(why);

@@ -144,7 +144,7 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopAll();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -4,12 +4,10 @@ import io.grpc.Channel;
 import io.physalia.benchmarks.BenchOptions;
 import io.physalia.benchmarks.ClosedLoopLoad;
 import io.physalia.benchmarks.ThroughputResult;
-import io.physalia.benchmarks.WindowSampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -40,12 +38,6 @@ public final class EtcdThroughput {
             throw new IOException(unprimed + " of " + keys + " etcd keys did not take a put in 10 tries");
         }
         progress.accept(String.format("  etcd: loading %,d keys with %d puts in flight at leader %s", keys, o.concurrency(), cluster.name(leader)));
-        long[] pids = cluster.pids();
-        long self = ProcessHandle.current().pid();
-        CompletableFuture<double[]> window = WindowSampler.start(o.warmupSeconds(), o.measureSeconds(),
-                () -> new double[] {WindowSampler.cpuSeconds(pids), WindowSampler.cpuSeconds(self)});
-        ClosedLoopLoad.Result r = ClosedLoopLoad.run(keys, o.concurrency(), o.warmupSeconds(), o.measureSeconds(), writer, progress);
-        double[] d = window.join();
-        return new ThroughputResult(keys, r, d[0] / o.measureSeconds(), d[1] / o.measureSeconds(), Double.NaN);
+        return ThroughputResult.measure(keys, cluster.pids(), null, o, writer, progress);
     }
 }

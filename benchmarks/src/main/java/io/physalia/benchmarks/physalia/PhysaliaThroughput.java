@@ -3,7 +3,6 @@ package io.physalia.benchmarks.physalia;
 import io.physalia.benchmarks.BenchOptions;
 import io.physalia.benchmarks.ClosedLoopLoad;
 import io.physalia.benchmarks.ThroughputResult;
-import io.physalia.benchmarks.WindowSampler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,17 +61,13 @@ public final class PhysaliaThroughput {
         for (int i = 0; i < pids.length; i++) {
             pids[i] = colony.process(i).pid();
         }
-        long self = ProcessHandle.current().pid();
-        CompletableFuture<double[]> window = WindowSampler.start(o.warmupSeconds(), o.measureSeconds(), () -> {
+        return ThroughputResult.measure(cells, pids, () -> {
             double syncs = 0;
             for (int i = 0; i < colony.size(); i++) {
                 syncs += colony.metric(i, "physalia_log_syncs");
             }
-            return new double[] {WindowSampler.cpuSeconds(pids), WindowSampler.cpuSeconds(self), syncs};
-        });
-        ClosedLoopLoad.Result r = ClosedLoopLoad.run(cells, o.concurrency(), o.warmupSeconds(), o.measureSeconds(), load::write, progress);
-        double[] d = window.join();
-        return new ThroughputResult(cells, r, d[0] / o.measureSeconds(), d[1] / o.measureSeconds(), d[2] / o.measureSeconds());
+            return syncs;
+        }, o, load::write, progress);
     }
 
     private CompletableFuture<Boolean> write(int cell) {

@@ -3,7 +3,6 @@ package io.physalia.benchmarks.ratis;
 import io.physalia.benchmarks.BenchOptions;
 import io.physalia.benchmarks.ClosedLoopLoad;
 import io.physalia.benchmarks.ThroughputResult;
-import io.physalia.benchmarks.WindowSampler;
 import java.io.IOException;
 import java.util.List;
 import java.util.Random;
@@ -44,11 +43,6 @@ public final class RatisThroughput {
         for (int i = 0; i < pids.length; i++) {
             pids[i] = cluster.process(i).pid();
         }
-        long self = ProcessHandle.current().pid();
-        CompletableFuture<double[]> window = WindowSampler.start(o.warmupSeconds(), o.measureSeconds(),
-                () -> new double[] {WindowSampler.cpuSeconds(pids), WindowSampler.cpuSeconds(self)});
-        ClosedLoopLoad.Result r = ClosedLoopLoad.run(groups, o.concurrency(), o.warmupSeconds(), o.measureSeconds(), writer, progress);
-        double[] d = window.join();
-        return new ThroughputResult(groups, r, d[0] / o.measureSeconds(), d[1] / o.measureSeconds(), Double.NaN);
+        return ThroughputResult.measure(groups, pids, null, o, writer, progress);
     }
 }

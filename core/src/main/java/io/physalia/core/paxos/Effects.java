@@ -28,17 +28,11 @@ public final class Effects {
     private String stoppedReason;
 
     void persist(DurableRecord r) {
-        if (persist == null) {
-            persist = new ArrayList<>(4);
-        }
-        persist.add(r);
+        persist = added(persist, r, 4);
     }
 
     void send(Envelope e) {
-        if (send == null) {
-            send = new ArrayList<>(8);
-        }
-        send.add(e);
+        send = added(send, e, 8);
     }
 
     /**
@@ -47,33 +41,21 @@ public final class Effects {
      * quorum durably accepted).
      */
     void sendNow(Envelope e) {
-        if (sendNow == null) {
-            sendNow = new ArrayList<>(8);
-        }
-        sendNow.add(e);
+        sendNow = added(sendNow, e, 8);
     }
 
     /** A reply that may leave before this step's records are durable (an outcome a quorum already made durable). */
     void replyNow(Reply r) {
-        if (repliesNow == null) {
-            repliesNow = new ArrayList<>(4);
-        }
-        repliesNow.add(r);
+        repliesNow = added(repliesNow, r, 4);
     }
 
     /** This replica's own acceptor voted for its own proposal: counted once this step's records are durable. */
     void ownVote(Message.Accepted a) {
-        if (ownVotes == null) {
-            ownVotes = new ArrayList<>(4);
-        }
-        ownVotes.add(a);
+        ownVotes = added(ownVotes, a, 4);
     }
 
     void reply(Reply r) {
-        if (replies == null) {
-            replies = new ArrayList<>(4);
-        }
-        replies.add(r);
+        replies = added(replies, r, 4);
     }
 
     void wakeupAt(long millis) {
@@ -119,6 +101,13 @@ public final class Effects {
     /** Votes of this replica's acceptor for its own proposals, to hand back once the step's records are durable. */
     public List<Message.Accepted> ownVotes() {
         return ownVotes == null ? List.of() : ownVotes;
+    }
+
+    /** {@code list} with {@code item} added; a list is made (of {@code capacity}) only for a step's first item of its kind. */
+    private static <T> List<T> added(List<T> list, T item, int capacity) {
+        List<T> out = list == null ? new ArrayList<>(capacity) : list;
+        out.add(item);
+        return out;
     }
 
     private static <T> List<T> both(List<T> first, List<T> then) {
