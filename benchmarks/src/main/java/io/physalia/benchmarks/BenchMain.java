@@ -1,10 +1,12 @@
 package io.physalia.benchmarks;
 
 import io.physalia.benchmarks.physalia.PhysaliaColony;
+import io.physalia.benchmarks.physalia.PhysaliaFailover;
 import io.physalia.benchmarks.physalia.PhysaliaIdle;
 import io.physalia.benchmarks.physalia.PhysaliaLatency;
 import io.physalia.benchmarks.physalia.PhysaliaThroughput;
 import io.physalia.benchmarks.etcd.EtcdCluster;
+import io.physalia.benchmarks.etcd.EtcdFailover;
 import io.physalia.benchmarks.etcd.EtcdLatency;
 import io.physalia.benchmarks.etcd.EtcdThroughput;
 import io.physalia.benchmarks.ratis.RatisCluster;
@@ -78,7 +80,7 @@ public final class BenchMain {
             LatencyRecorder fsync = FsyncProbe.measure(work, 200, o.payloadBytes() + 64);
             report.add(Row.of("disk: fsync of a small append, p50 / p99", fsync.millis(50), "ms", new Row.None(),
                     String.format(Locale.ROOT, "p99 %.3f ms; every committed write waits for at least one on a majority", fsync.millis(99))));
-            if (o.runs("latency") || o.runs("throughput")) {
+            if (o.runs("latency") || o.runs("throughput") || o.runs("failover")) {
                 colonyBenchmarks(o, work, report, progress);
             }
             if (o.runs("idle")) {
@@ -98,9 +100,11 @@ public final class BenchMain {
 
         ThroughputResult throughput(int cells) throws Exception;
 
-        /** {@code cluster} started by {@code start} (closed if that fails), measured by the two parts. */
+        Failover.Result failover() throws Exception;
+
+        /** {@code cluster} started by {@code start} (closed if that fails), measured by the parts ({@code failover} null: not measured). */
         static <C extends AutoCloseable> Side of(C cluster, Start<C> start, Part<C, LatencyResult> latency,
-                                                  Load<C> throughput) throws Exception {
+                                                  Load<C> throughput, Part<C, Failover.Result> failover) throws Exception {
             try {
                 start.run(cluster);
             } catch (Exception e) {
@@ -114,6 +118,13 @@ public final class BenchMain {
 
                 public ThroughputResult throughput(int cells) throws Exception {
                     return throughput.run(cluster, cells);
+                }
+
+                public Failover.Result failover() throws Exception {
+                    if (failover == null) {
+                        throw new UnsupportedOperationException("not measured for this system");
+                    }
+                    return failover.run(cluster);
                 }
 
                 public void close() throws Exception {
@@ -149,7 +160,7 @@ public final class BenchMain {
      * "eventual", "load": a note made from its throughput result).
      */
     private record Measured(String system, LatencyResult latency, String latencyFailure, List<ThroughputResult> load,
-                            List<String> loadFailure, Map<String, String> notes,
+                            List<String> loadFailure, Failover.Result failover, String failoverFailure, Map<String, String> notes,
                             java.util.function.BiFunction<ThroughputResult, Integer, String> loadNote) {
         String latencyWhy(String kind) {
             return latency == null ? latencyFailure : notes.get(kind);
@@ -159,8 +170,9 @@ public final class BenchMain {
     private static void colonyBenchmarks(BenchOptions o, Path work, Report report, Consumer<String> progress) throws Exception {
         LatencyResult ours = null;
         List<ThroughputResult> oursLoad = new ArrayList<>();
+        Failover.Result oursFailover = null;
         progress.accept("Physalia: starting " + o.nodes() + " nodes");
-        try (PhysaliaColony colony = new PhysaliaColony(work.resolve("physalia"), o.nodes(), o.jvmFlags())) {
+        try (PhysaliaColony colony = new PhysaliaColony(work.resolve("physalia"), o.nodes(), o.jvmFlags(), o.nodeFlags())) {
             colony.startAll(progress);
             if (o.runs("latency")) {
                 progress.accept("Physalia latency");
@@ -172,6 +184,10 @@ public final class BenchMain {
                     oursLoad.add(PhysaliaThroughput.run(colony, cells, o, progress));
                 }
             }
+            if (o.runs("failover")) {
+                progress.accept("Physalia failover"); // last: it kills nodes
+                oursFailover = PhysaliaFailover.run(colony, o, progress);
+            }
         }
         List<Measured> others = new ArrayList<>();
         others.add(measure("etcd", o.etcd(), "--etcd off", o, progress, Map.of(
@@ -180,8 +196,10 @@ public final class BenchMain {
                 (theirs, ourCells) -> String.format(Locale.ROOT, "%,d keys in one group of %d members; members used %.2f cores, the load driver %.2f; %,d failed or retried",
                         theirs.cells(), o.nodes(), theirs.serverCores(), theirs.driverCores(), theirs.load().failed()),
                 () -> Side.of(new EtcdCluster(o.etcdBinary(), work.resolve("etcd"), o.nodes()), c -> c.startAll(progress),
-                        c -> EtcdLatency.run(c, o, progress), (c, cells) -> EtcdThroughput.run(c, cells, o, progress))));
-        others.add(measure("Ratis", o.ratis(), "--ratis off", o, progress, Map.of(
+                        c -> EtcdLatency.run(c, o, progress), (c, cells) -> EtcdThroughput.run(c, cells, o, progress),
+                        c -> EtcdFailover.run(c, o, progress))));
+        boolean ratisParts = o.runs("latency") || o.runs("throughput"); // its failover is not measured: start it only for these
+        others.add(measure("Ratis", o.ratis() && ratisParts, ratisParts ? "--ratis off" : "failover is not measured for Ratis", o, progress, Map.of(
                 "linearizable", "LINEARIZABLE read option with leader lease",
                 "eventual", "stale read at a follower"),
                 (theirs, ourCells) -> String.format(Locale.ROOT, "%s%d groups; peers used %.2f cores, the load driver %.2f; %,d failed or retried",
@@ -189,12 +207,15 @@ public final class BenchMain {
                         theirs.load().failed()),
                 () -> Side.of(new RatisCluster(work.resolve("ratis"), o.nodes(), o.jvmFlags()), c -> c.startAll(progress),
                         c -> RatisLatency.run(c, o, progress),
-                        (c, cells) -> RatisThroughput.run(c, Math.min(cells, o.ratisMaxGroups()), o, progress))));
+                        (c, cells) -> RatisThroughput.run(c, Math.min(cells, o.ratisMaxGroups()), o, progress), null)));
         if (ours != null) {
             latencyRows(o, ours, others, report);
         }
         for (int i = 0; i < oursLoad.size(); i++) {
             throughputRows(o, oursLoad.get(i), i, others, report);
+        }
+        if (oursFailover != null) {
+            failoverRows(o, oursFailover, others, report);
         }
     }
 
@@ -211,10 +232,12 @@ public final class BenchMain {
                 load.add(null);
                 loadFailure.add(why);
             }
-            return new Measured(system, null, why, load, loadFailure, notes, loadNote);
+            return new Measured(system, null, why, load, loadFailure, null, o.runs("failover") ? why : null, notes, loadNote);
         }
         LatencyResult latency = null;
         String latencyFailure = null;
+        Failover.Result failover = null;
+        String failoverFailure = null;
         progress.accept(system + ": starting " + o.nodes() + " members");
         try (Side side = starter.start()) {
             if (o.runs("latency")) {
@@ -238,6 +261,17 @@ public final class BenchMain {
                     progress.accept("  " + system + " throughput " + loadFailure.getLast());
                 }
             }
+            if (o.runs("failover")) {
+                progress.accept(system + " failover");
+                try {
+                    failover = side.failover();
+                } catch (UnsupportedOperationException e) {
+                    failoverFailure = e.getMessage();
+                } catch (Exception e) {
+                    failoverFailure = "failed: " + e.getMessage();
+                    progress.accept("  " + system + " failover " + failoverFailure);
+                }
+            }
         } catch (Exception e) {
             String why = "failed to start: " + e.getMessage();
             progress.accept("  " + system + " " + why);
@@ -248,8 +282,11 @@ public final class BenchMain {
                 load.add(null);
                 loadFailure.add(why);
             }
+            if (o.runs("failover") && failover == null && failoverFailure == null) {
+                failoverFailure = why;
+            }
         }
-        return new Measured(system, latency, latencyFailure, load, loadFailure, notes, loadNote);
+        return new Measured(system, latency, latencyFailure, load, loadFailure, failover, failoverFailure, notes, loadNote);
     }
 
     /** The row with each other system's figure, taken from its latency result by {@code figure}. */
@@ -309,6 +346,22 @@ public final class BenchMain {
         report.add(rate);
         report.add(tail);
         report.add(cpu);
+    }
+
+    private static void failoverRows(BenchOptions o, Failover.Result ours, List<Measured> others, Report report) {
+        String what = String.format(" (kill -9 of the leader of 1 cell of %d, %d kills)", o.nodes(), o.kills());
+        String note = String.format(Locale.ROOT, "each kill, to the next committed write: %s; %d writes failed after the client's own retries%s",
+                ours.describe(), ours.failedWrites(), o.nodeFlags().isEmpty() ? "" : "; node flags " + String.join(" ", o.nodeFlags()));
+        Row p50 = Row.of("failover p50" + what, ours.failover().millis(50), "ms", new Row.None(), note);
+        Row p99 = Row.of("failover p99" + what, ours.failover().millis(99), "ms", new Row.AtMost(1000, "ms"), null);
+        for (Measured m : others) {
+            Failover.Result theirs = m.failover();
+            p50 = p50.with(m.system(), theirs == null ? null : theirs.failover().millis(50),
+                    theirs == null ? m.failoverFailure() : "each kill: " + theirs.describe());
+            p99 = p99.with(m.system(), theirs == null ? null : theirs.failover().millis(99), theirs == null ? m.failoverFailure() : null);
+        }
+        report.add(p50);
+        report.add(p99);
     }
 
     private static double cpuMillisPerWrite(ThroughputResult r) {

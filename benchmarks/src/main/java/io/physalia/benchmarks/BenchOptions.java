@@ -14,16 +14,18 @@ import java.util.Map;
 public record BenchOptions(String command, int nodes, int payloadBytes, int warmupOps, int samples,
                            List<Integer> cells, int concurrency, int warmupSeconds, int measureSeconds,
                            int replicas, int idleSeconds, int sampleReads, boolean etcd, Path etcdBinary, boolean ratis,
-                           int ratisMaxGroups, int ratisIdleGroups, Path workDir, List<String> jvmFlags, boolean keep) {
+                           int ratisMaxGroups, int ratisIdleGroups, Path workDir, List<String> jvmFlags, boolean keep,
+                           int kills, List<String> nodeFlags) {
 
-    public static final List<String> COMMANDS = List.of("latency", "throughput", "idle", "all");
+    public static final List<String> COMMANDS = List.of("latency", "throughput", "failover", "idle", "all");
 
     public static final String USAGE = """
-            usage: physalia-benchmarks latency|throughput|idle|all [flags]
+            usage: physalia-benchmarks latency|throughput|failover|idle|all [flags]
               latency     single-cell write and read latency, one client, sequential, on --nodes nodes
               throughput  committed writes/s with each --cells count active, --concurrency requests in flight
+              failover    kill -9 of a cell's leader right after a write, to the next committed write, --kills times
               idle        heap and CPU per idle replica with --replicas on one node; that node's restart time
-              all         the three above
+              all         the four above
             flags (defaults are the issue's full configuration):
               --nodes N             nodes per colony and members per cell (default 7)
               --payload-bytes N     value size of every write, both systems (default 100)
@@ -37,6 +39,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
               --replicas N          idle: replicas hosted on the one node (default 100000)
               --idle-seconds N      idle: the idle window CPU is measured over (default 60)
               --sample-reads N      idle: reads of random cells that must answer after the restart (default 1000)
+              --kills N             failover: leaders killed, one at a time, each restarted before the next (default 10)
               --etcd on|off         latency, throughput: measure etcd in the same run (default on)
               --etcd-binary PATH    the etcd to run (default: the one e2e/k8s-bin/build.sh etcd builds,
                                     $PHYSALIA_K8S_CACHE/bin/etcd, the cache defaulting to ~/.cache/physalia-k8s)
@@ -45,11 +48,12 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
               --ratis-idle-groups N idle: Ratis groups on 7 peers for the per-replica comparison (default 1000)
               --work-dir DIR        data directories and process logs (default: a new temporary directory)
               --jvm-flags "..."     JVM flags of every node and Ratis peer (default "-Xmx1g -XX:+UseSerialGC")
+              --node-flags "..."    more physalia-node flags for every node, e.g. "--leader-lease-ms 1000" (default none)
               --keep true           keep --work-dir afterwards (default: deleted unless given)""";
 
     private static final List<String> FLAGS = List.of("nodes", "payload-bytes", "warmup-ops", "samples", "cells",
             "concurrency", "warmup-seconds", "measure-seconds", "replicas", "idle-seconds", "sample-reads", "etcd", "etcd-binary", "ratis",
-            "ratis-max-groups", "ratis-idle-groups", "work-dir", "jvm-flags", "keep");
+            "ratis-max-groups", "ratis-idle-groups", "work-dir", "jvm-flags", "keep", "kills", "node-flags");
 
     /** Thrown with every problem found, one per line. */
     public static final class BadOptions extends Exception {
@@ -137,12 +141,29 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
                 jvm.add(f);
             }
         }
+        int kills = intFlag(flags, "kills", 10, 1, 1000, problems);
+        List<String> nodeFlags = new ArrayList<>();
+        if (flags.containsKey("node-flags")) {
+            for (String f : flags.get("node-flags").trim().split("\\s+")) {
+                if (!f.isEmpty()) {
+                    nodeFlags.add(f);
+                }
+            }
+            if (!nodeFlags.isEmpty() && !nodeFlags.getFirst().startsWith("--")) {
+                problems.add("--node-flags must start with a node flag (--name value ...), got '" + nodeFlags.getFirst() + "'");
+            }
+            for (String owned : List.of("--name", "--data-dir", "--peer-port", "--http-port", "--peers", "--key-file", "--parent-pid")) {
+                if (nodeFlags.contains(owned)) {
+                    problems.add("--node-flags must not set " + owned + ": the benchmark sets it for every node");
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new BadOptions(String.join("\n", problems));
         }
         return new BenchOptions(command, nodes, payload, warmupOps, samples, List.copyOf(cells), concurrency,
                 warmupSeconds, measureSeconds, replicas, idleSeconds, sampleReads, etcd, etcdBinary, ratis, ratisMaxGroups,
-                ratisIdleGroups, workDir, List.copyOf(jvm), keep);
+                ratisIdleGroups, workDir, List.copyOf(jvm), keep, kills, List.copyOf(nodeFlags));
     }
 
     /**
@@ -150,7 +171,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
      * not look at the machine): the etcd binary, when etcd is measured.
      */
     public void checkMachine() throws BadOptions {
-        if (etcd && (runs("latency") || runs("throughput")) && !java.nio.file.Files.isExecutable(etcdBinary)) {
+        if (etcd && (runs("latency") || runs("throughput") || runs("failover")) && !java.nio.file.Files.isExecutable(etcdBinary)) {
             throw new BadOptions("--etcd-binary " + etcdBinary + " is not an executable file: build etcd with"
                     + " `e2e/k8s-bin/build.sh etcd` (the e2e and benchmarks builds do), or give --etcd off");
         }

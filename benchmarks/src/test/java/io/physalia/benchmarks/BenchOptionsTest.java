@@ -20,8 +20,25 @@ class BenchOptionsTest {
         assertEquals(20_000, o.warmupOps(), "long enough for the nodes' JIT");
         assertEquals(60, o.idleSeconds());
         assertTrue(o.ratis());
-        assertTrue(o.runs("latency") && o.runs("throughput") && o.runs("idle"));
+        assertTrue(o.runs("latency") && o.runs("throughput") && o.runs("failover") && o.runs("idle"));
         assertFalse(o.keep());
+        assertEquals(10, o.kills());
+        assertEquals(List.of(), o.nodeFlags());
+    }
+
+    @Test
+    void failoverTakesKillsAndNodeFlagsButNotTheFlagsTheBenchmarkOwns() throws Exception {
+        BenchOptions o = BenchOptions.parse(new String[] {"failover", "--kills", "3", "--node-flags", " --leader-lease-ms 1000 "});
+        assertEquals(3, o.kills());
+        assertEquals(List.of("--leader-lease-ms", "1000"), o.nodeFlags());
+        assertTrue(o.runs("failover") && !o.runs("latency"));
+        BenchOptions.BadOptions e = assertThrows(BenchOptions.BadOptions.class,
+                () -> BenchOptions.parse(new String[] {"failover", "--kills", "0", "--node-flags", "--data-dir /x"}));
+        assertTrue(e.getMessage().contains("--kills 0 is out of range"), e.getMessage());
+        assertTrue(e.getMessage().contains("--node-flags must not set --data-dir"), e.getMessage());
+        e = assertThrows(BenchOptions.BadOptions.class,
+                () -> BenchOptions.parse(new String[] {"failover", "--node-flags", "leader-lease-ms 5"}));
+        assertTrue(e.getMessage().contains("--node-flags must start with a node flag"), e.getMessage());
     }
 
     @Test

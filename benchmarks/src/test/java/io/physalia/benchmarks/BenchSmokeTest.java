@@ -2,6 +2,7 @@ package io.physalia.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class BenchSmokeTest {
     void everyBenchmarkProducesItsFigures(@TempDir Path dir) throws Exception {
         BenchOptions o = BenchOptions.parse(new String[] {"all", "--nodes", "3", "--warmup-ops", "5", "--samples", "20",
                 "--cells", "4", "--concurrency", "4", "--warmup-seconds", "1", "--measure-seconds", "2",
-                "--replicas", "300", "--idle-seconds", "1", "--sample-reads", "10", "--ratis-idle-groups", "3",
+                "--replicas", "300", "--idle-seconds", "1", "--sample-reads", "10", "--ratis-idle-groups", "3", "--kills", "1",
                 "--work-dir", dir.toString(), "--jvm-flags", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"});
         o.checkMachine();
         Report report = BenchMain.run(o, line -> System.out.println(line));
@@ -50,6 +51,12 @@ class BenchSmokeTest {
         Row cpuPerWrite = row(rows, "server CPU per committed write, 4 cells");
         assertTrue(cpuPerWrite.value() > 0 && cpuPerWrite.valueOf("etcd") > 0, "CPU per write of both: " + cpuPerWrite);
         assertNotNull(cpuPerWrite.verdict());
+
+        Row failover = row(rows, "failover p99");
+        assertTrue(failover.value() > 0, "a kill was followed by a commit: " + failover);
+        assertTrue(failover.valueOf("etcd") > 0, "etcd's failover: " + failover.other("etcd"));
+        assertNotNull(failover.verdict(), "the failover target is judged");
+        assertNull(failover.valueOf("Ratis"), "Ratis's failover is not measured, and the row says so");
 
         Row heap = row(rows, "heap per idle replica");
         assertFalse(Double.isNaN(heap.value()), "a heap figure (a few hundred replicas are within its noise, so not its sign)");

@@ -40,6 +40,12 @@ import java.util.Random;
 public final class PhysaliaClient {
     static final int MAX_HOPS = 5;
     static final int DEFAULT_ROUNDS = 12;
+    /**
+     * The longest wait before the next round when a member answered but named a leader that
+     * cannot be reached: a leader change is under way, and the members hold a request once they
+     * campaign, so the next try should come soon rather than after a long backoff.
+     */
+    static final long LEADER_CHANGE_RETRY_CAP_MILLIS = 100;
 
     private final List<String> seeds;
     private final HttpClient http;
@@ -53,8 +59,8 @@ public final class PhysaliaClient {
 
     /**
      * Retries a call in up to {@value #DEFAULT_ROUNDS} rounds (with the default backoff, about
-     * eight seconds in all on average: longer than a leader change, which may wait out the old
-     * leader's lease of three seconds).
+     * eight seconds in all on average: longer than a leader change, which waits out the old
+     * leader's lease times the clock-rate bound, 0.6 s by default).
      */
     public PhysaliaClient(List<String> nodes) {
         this(nodes, Backoff.DEFAULT, DEFAULT_ROUNDS, Duration.ofSeconds(15));
@@ -165,8 +171,13 @@ public final class PhysaliaClient {
 
     private enum Kind { FINAL, NEXT, NOT_HOSTED, RETRY }
 
+    /** {@code leaderUnreachable}: a member redirected to a leader that could not be reached (a leader change is under way). */
     private record Outcome(Kind kind, Response response, long retryAfterMillis, boolean maybeApplied, String note,
-                           Exception error) {
+                           Exception error, boolean leaderUnreachable) {
+        Outcome(Kind kind, Response response, long retryAfterMillis, boolean maybeApplied, String note, Exception error) {
+            this(kind, response, retryAfterMillis, maybeApplied, note, error, false);
+        }
+
         static Outcome of(Kind k, String note) {
             return new Outcome(k, null, 0, false, note, null);
         }
@@ -184,11 +195,13 @@ public final class PhysaliaClient {
         for (int round = 0; ; round++) {
             long retryAfterMillis = 0;
             boolean retry = false;
+            boolean leaderChange = false;
             int notHosted = 0;
             Response notHostedAnswer = null;
             for (int i = 0; i < candidates.size() && !retry; i++) {
                 Outcome o = attempt(c, candidates.get((start + i) % candidates.size()));
                 maybeApplied |= o.maybeApplied();
+                leaderChange |= o.leaderUnreachable();
                 if (o.note() != null) {
                     lastAnswer = o.note();
                 }
@@ -231,7 +244,11 @@ public final class PhysaliaClient {
                 lastAnswer = "retry budget exhausted (too many retries across this client's calls); last: " + lastAnswer;
                 break;
             }
-            sleep(Math.max(retryAfterMillis, backoff.delayMillis(round, random)));
+            long delay = backoff.delayMillis(round, random);
+            if (leaderChange && !retry) {
+                delay = Math.min(delay, LEADER_CHANGE_RETRY_CAP_MILLIS);
+            }
+            sleep(Math.max(retryAfterMillis, delay));
         }
         throw maybeApplied
                 ? new PhysaliaException.OutcomeUnknown("outcome unknown: " + lastAnswer, c.session() == null ? null
@@ -242,8 +259,9 @@ public final class PhysaliaClient {
     /** One try at {@code target}, following redirects (307, to the leader) and forwarding pointers (308). */
     private Outcome attempt(Call c, String target) {
         String url = "http://" + target + c.path();
+        int hop = 0;
         try {
-            for (int hop = 0; ; hop++) {
+            for (; ; hop++) {
                 HttpResponse<String> r = http.send(request(c, url), HttpResponse.BodyHandlers.ofString());
                 String node = URI.create(url).getAuthority();
                 int st = r.statusCode();
@@ -287,7 +305,8 @@ public final class PhysaliaClient {
                 return new Outcome(Kind.FINAL, answer, 0, false, null, null);
             }
         } catch (HttpConnectTimeoutException | ConnectException e) {
-            return new Outcome(Kind.NEXT, null, 0, false, target + " unreachable: " + e, e); // nothing was sent
+            String at = hop == 0 ? target : URI.create(url).getAuthority() + " (redirected to by " + target + ")";
+            return new Outcome(Kind.NEXT, null, 0, false, at + " unreachable: " + e, e, hop > 0); // nothing was sent
         } catch (IOException e) {
             // the request may have been sent and applied
             return new Outcome(Kind.RETRY, null, 0, c.write(), target + ": " + e, e);

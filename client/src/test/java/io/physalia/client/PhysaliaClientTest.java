@@ -88,6 +88,26 @@ class PhysaliaClientTest {
     }
 
     @Test
+    void aRedirectToAnUnreachableLeaderIsRetriedSoonNotAfterTheFullBackoff() throws Exception {
+        // a follower that still names its dead leader, then (its hint gone stale) holds and answers the write
+        String follower = serve((ex, n) -> {
+            if (n < 3) {
+                reply(ex, 307, "{}", "Location", "http://127.0.0.1:1" + ex.getRequestURI());
+            } else {
+                reply(ex, 200, "{\"status\":\"OK\"}");
+            }
+        });
+        // a backoff of a minute per round: three rounds of it would take about 90 s on average
+        PhysaliaClient c = new PhysaliaClient(List.of(follower), new Backoff(60_000, 60_000), 6, Duration.ofSeconds(5));
+        long t0 = System.nanoTime();
+        assertEquals(200, c.put("c", "k", "{\"int\":\"1\"}").status());
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(4, bodies.size(), "three rounds met the dead leader, the fourth was answered");
+        assertTrue(waited < 10_000, "rounds after a redirect to an unreachable leader wait at most "
+                + PhysaliaClient.LEADER_CHANGE_RETRY_CAP_MILLIS + " ms each, not the backoff; took " + waited + " ms");
+    }
+
+    @Test
     void retriesOverloadAndKeepsTheSeq() throws Exception {
         String node = serve((ex, n) -> {
             if (n < 2) {

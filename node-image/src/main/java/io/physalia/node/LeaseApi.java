@@ -20,8 +20,8 @@ import java.util.Set;
  * First-class leases over HTTP: {@code POST /cells/{cell}/leases/{lease}/acquire|renew|release}
  * and {@code GET /cells/{cell}/leases/{lease}}. The cell decides who holds a lease from its log
  * alone; time enters only on the proposer, which lets a contender take over a grant only after
- * it has watched that grant unchanged for three durations on its own clock (no clock runs 3x
- * faster than another). So a holder that counts {@code durationMillis} from just before it sent
+ * it has watched that grant unchanged for the clock-rate bound (a node setting, default 3) times
+ * its duration on its own clock (no clock runs that much faster than another). So a holder that counts {@code durationMillis} from just before it sent
  * its acquire or renew on its own clock is safe, and it passes the fencing {@code token} to
  * whatever the lease guards.
  */
@@ -94,7 +94,7 @@ final class LeaseApi {
     private static String explain(CommandResult.LeaseStatus s) {
         return switch (s) {
             case HELD_BY_OTHER -> "the lease is held by another holder; a takeover succeeds only once the leader has seen "
-                    + "the grant unchanged for three of its durations";
+                    + "the grant unchanged for the clock-rate bound (--clock-rate-bound) times its duration";
             case NOT_HOLDER -> "holder and token do not name the current grant (it expired and was taken over, or was released)";
             case INVALID -> "the cell refused the lease: it already holds its maximum number of leases";
             default -> "";

@@ -97,10 +97,13 @@ public final class Node implements AutoCloseable {
 
     /** Opens storage, recovers every cell and starts listening; returns once both ports are open. */
     public static Node start(NodeConfig config) throws Exception {
-        return start(config, NodeRuntime.production());
+        return start(config, NodeRuntime.production(config.lease().applyTo(ReplicaConfig.DEFAULT)));
     }
 
-    /** {@link #start(NodeConfig)} with the node's clock, randomness, Vert.x and replica settings given. */
+    /**
+     * {@link #start(NodeConfig)} with the node's clock, randomness, Vert.x and replica settings
+     * given ({@code runtime}'s replica settings win over {@code config}'s lease).
+     */
     public static Node start(NodeConfig config, NodeRuntime runtime) throws Exception {
         KeyFile keys;
         NodeStorage storage;

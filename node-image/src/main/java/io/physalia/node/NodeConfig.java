@@ -1,5 +1,6 @@
 package io.physalia.node;
 
+import io.physalia.core.paxos.ReplicaConfig;
 import io.physalia.node.storage.StorageOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +23,13 @@ import java.util.regex.Pattern;
  *                  so a network policy can keep clients off them. Every node of a colony that
  *                  sets it uses the same port: a node reaches another's admin routes at that
  *                  node's advertised host and this port.
+ * @param lease the leader lease and the clock-rate bound of this node's replicas, the same on
+ *              every node of the colony ({@link LeaderLease})
  */
 public record NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
                          Map<String, HostPort> peers, Path keyFile, long parentPid,
                          Map<String, String> labels, Map<String, String> peerColors, String colony,
-                         StorageOptions storage, int adminPort) {
+                         StorageOptions storage, int adminPort, LeaderLease lease) {
 
     /** The label that carries a node's color (the same key as topology-labels' scheme). */
     public static final String COLOR_LABEL = "physalia.io/color";
@@ -40,9 +43,21 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
         if (storage == null) {
             throw new IllegalArgumentException("storage options are required");
         }
+        if (lease == null) {
+            throw new IllegalArgumentException("lease settings are required");
+        }
         if (adminPort < 0 || adminPort > 65535 || (adminPort != httpPort && adminPort == peerPort)) {
             throw new IllegalArgumentException("admin port " + adminPort + " must be a port apart from the peer port " + peerPort);
         }
+    }
+
+    /** A node with the default lease settings. */
+    public NodeConfig(String name, Path dataDir, String bindHost, int peerPort, int httpPort,
+                      Map<String, HostPort> peers, Path keyFile, long parentPid,
+                      Map<String, String> labels, Map<String, String> peerColors, String colony,
+                      StorageOptions storage, int adminPort) {
+        this(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony, storage, adminPort,
+                LeaderLease.DEFAULT);
     }
 
     /** A node whose admin routes share the HTTP port with the client routes. */
@@ -84,7 +99,7 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
 
     /** The same node with other storage sizes. */
     public NodeConfig withStorage(StorageOptions s) {
-        return new NodeConfig(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony, s, adminPort);
+        return new NodeConfig(name, dataDir, bindHost, peerPort, httpPort, peers, keyFile, parentPid, labels, peerColors, colony, s, adminPort, lease);
     }
 
     /** A node without labels or colors: it talks to every peer. */
@@ -140,15 +155,22 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                                      k, m, g are KiB, MiB, GiB)
               --checkpoint-log-bytes checkpoint once sealed log segments hold this much (default 128m;
                                      at least the segment size, at most 64g)
+              --leader-lease-ms      the leader lease, in ms (default %d; 0: none, every linearizable
+                                     read goes through the log; at most %d). A dead leader's successor
+                                     waits the clock-rate bound times this before it leads
+              --clock-rate-bound     no node's clock runs more than this many times as fast as another's
+                                     (default %d; %d..%d); the lease is safe while this holds
               --config     a file of 'key = value' lines, keys as the flags above without '--'
             Every flag can also be set by an environment variable, PHYSALIA_ and the flag's name in
             capitals with '_' for '-' (PHYSALIA_HTTP_PORT=7401, PHYSALIA_CONFIG=/etc/physalia/node.conf).
-            Precedence: flags, then the environment, then the config file.""";
+            Precedence: flags, then the environment, then the config file.""".formatted(ReplicaConfig.DEFAULT.leaderLeaseMillis(),
+            ReplicaConfig.MAX_LEADER_LEASE_MILLIS, ReplicaConfig.DEFAULT.clockRateBound(), ReplicaConfig.MIN_CLOCK_RATE_BOUND,
+            ReplicaConfig.MAX_CLOCK_RATE_BOUND);
 
     /** The setting names, as flags spell them without {@code --}. */
     static final java.util.Set<String> KEYS = java.util.Set.of("name", "data-dir", "peer-port", "http-port", "peers",
             "key-file", "bind", "sync", "parent-pid", "labels", "peer-colors", "colony", "log-segment-bytes",
-            "checkpoint-log-bytes", "admin-port");
+            "checkpoint-log-bytes", "admin-port", "leader-lease-ms", "clock-rate-bound");
 
     /** Parses flags, the process environment and the config file (see {@link ConfigSources}). */
     public static NodeConfig parse(String[] args) throws BadConfig {
@@ -231,11 +253,33 @@ public record NodeConfig(String name, Path dataDir, String bindHost, int peerPor
                 problems.add(flags.where("log-segment-bytes") + " " + segmentBytes + " / " + flags.where("checkpoint-log-bytes") + " " + checkpointBytes + ": " + p);
             }
         }
+        long leaseMillis = number(flags, "leader-lease-ms", LeaderLease.DEFAULT.millis(), 0, ReplicaConfig.MAX_LEADER_LEASE_MILLIS, problems);
+        long bound = number(flags, "clock-rate-bound", LeaderLease.DEFAULT.clockRateBound(), ReplicaConfig.MIN_CLOCK_RATE_BOUND,
+                ReplicaConfig.MAX_CLOCK_RATE_BOUND, problems);
         if (!problems.isEmpty()) {
             throw new BadConfig(String.join("\n", problems));
         }
         return new NodeConfig(name, Path.of(dir), flags.getOrDefault("bind", "127.0.0.1"), peerPort, httpPort,
-                peers, Path.of(keyFile), parentPid, labels, peerColors, colony, new StorageOptions(segmentBytes, checkpointBytes), adminPort);
+                peers, Path.of(keyFile), parentPid, labels, peerColors, colony, new StorageOptions(segmentBytes, checkpointBytes), adminPort,
+                new LeaderLease(leaseMillis, (int) bound));
+    }
+
+    /** A whole-number setting in {@code min..max}, its default if absent, or -1 after adding the problem. */
+    private static long number(ConfigSources flags, String key, long dflt, long min, long max, List<String> problems) {
+        String v = flags.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(flags.where(key) + " '" + v + "' must be a whole number in " + min + ".." + max);
+        return -1;
     }
 
     /** A byte-count flag, its default if absent, or -1 after adding the problem. */

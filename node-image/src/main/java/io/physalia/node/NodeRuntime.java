@@ -32,8 +32,13 @@ public record NodeRuntime(Vertx vertx, LongSupplier monotonicMillis, Supplier<Ra
 
     /** A fresh Vert.x, {@code System.nanoTime} from now, thread-local randomness, the default replica settings. */
     public static NodeRuntime production() {
+        return production(ReplicaConfig.DEFAULT);
+    }
+
+    /** {@link #production()} with the given replica settings. */
+    public static NodeRuntime production(ReplicaConfig replicaConfig) {
         long baseNanos = System.nanoTime();
         return new NodeRuntime(Vertx.vertx(), () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - baseNanos),
-                ThreadLocalRandom::current, ReplicaConfig.DEFAULT);
+                ThreadLocalRandom::current, replicaConfig);
     }
 }

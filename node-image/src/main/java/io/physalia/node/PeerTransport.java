@@ -41,7 +41,9 @@ import java.util.logging.Logger;
  *
  * <p>Liveness is per node pair, never per cell: every node pings every directory peer every
  * {@link #PING_EVERY_MILLIS}; a peer is alive if a ping from it arrived within
- * {@link #PEER_DEAD_AFTER_MILLIS} (core's {@link PeerLiveness}, the rule SimWorld runs too). A ping ({@link PeerPing}) names the sender and its HTTP
+ * {@link #PEER_DEAD_AFTER_MILLIS} (core's {@link PeerLiveness}, the rule SimWorld runs too) and
+ * this node's connection to it has not closed since (a killed process is known dead at once,
+ * not after the silence). A ping ({@link PeerPing}) names the sender and its HTTP
  * address (for redirects); being a frame, it is signed and verified with the same keyring as
  * everything else, so key rotation never silences it.
  *
@@ -434,6 +436,7 @@ final class PeerTransport {
                         conn.close();
                         outgoing.remove(peer, conn);
                         conn = null;
+                        liveness.lost(peer); // its pings will say when it is back
                     }
                     socket = null;
                     if (!cancelled) {

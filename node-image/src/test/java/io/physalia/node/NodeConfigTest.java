@@ -89,6 +89,22 @@ class NodeConfigTest {
         assertTrue(e.getMessage().contains("between 4096 bytes and 1 GiB"), e.getMessage());
     }
 
+    @Test
+    void theLeaderLeaseAndClockRateBoundAreSettingsAndChecked() throws Exception {
+        assertEquals(LeaderLease.DEFAULT, parse(GOOD).lease());
+        assertEquals(600, parse(GOOD).lease().failoverFloorMillis(), "the default floor under failover");
+        NodeConfig c = parse(with("--leader-lease-ms", "500", "--clock-rate-bound", "2"));
+        assertEquals(new LeaderLease(500, 2), c.lease());
+        assertEquals(500, c.lease().applyTo(io.physalia.core.paxos.ReplicaConfig.DEFAULT).leaderLeaseMillis());
+        assertEquals(0, parse(with("--leader-lease-ms", "0")).lease().millis(), "0 turns the lease off");
+        NodeConfig.BadConfig e = assertThrows(NodeConfig.BadConfig.class,
+                () -> parse(with("--leader-lease-ms", "soon", "--clock-rate-bound", "1")));
+        assertMentions(e, "--leader-lease-ms 'soon' must be a whole number in 0..60000",
+                "--clock-rate-bound '1' must be a whole number in 2..10");
+        e = assertThrows(NodeConfig.BadConfig.class, () -> parse(with("--leader-lease-ms", "60001")));
+        assertMentions(e, "--leader-lease-ms '60001' must be a whole number in 0..60000");
+    }
+
     /** Parses with an empty environment: the test's own environment must not leak in. */
     private static NodeConfig parse(String[] args) throws NodeConfig.BadConfig {
         return NodeConfig.parse(args, Map.of());

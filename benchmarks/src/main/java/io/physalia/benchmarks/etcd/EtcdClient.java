@@ -89,6 +89,11 @@ public final class EtcdClient implements AutoCloseable {
         call(at, PUT, EtcdWire.put(key, value));
     }
 
+    /** {@link #put(Channel, byte[], byte[])} that gives up after {@code deadline}. */
+    public void put(Channel at, byte[] key, byte[] value, java.time.Duration deadline) throws IOException {
+        call(at, PUT, EtcdWire.put(key, value), CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
     /**
      * The value of {@code key} read at {@code at}: linearizable (etcd's default: a ReadIndex round
      * through the leader) or serializable (the member's local state). Null when the key is absent.
@@ -125,8 +130,12 @@ public final class EtcdClient implements AutoCloseable {
     }
 
     private static byte[] call(Channel at, MethodDescriptor<byte[], byte[]> method, byte[] request) throws IOException {
+        return call(at, method, request, options());
+    }
+
+    private static byte[] call(Channel at, MethodDescriptor<byte[], byte[]> method, byte[] request, CallOptions options) throws IOException {
         try {
-            return ClientCalls.blockingUnaryCall(at, method, options(), request);
+            return ClientCalls.blockingUnaryCall(at, method, options, request);
         } catch (StatusRuntimeException e) {
             throw new IOException("etcd " + method.getFullMethodName() + " failed: " + e.getStatus(), e);
         }

@@ -75,27 +75,43 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     public void startAll(Consumer<String> progress) throws IOException, InterruptedException {
-        List<String> initial = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
-            initial.add(name(i) + "=http://127.0.0.1:" + peerPorts[i]);
-        }
-        for (int i = 0; i < size(); i++) {
-            Files.createDirectories(dir(i));
-            String clientUrl = "http://127.0.0.1:" + clientPorts[i];
-            String peerUrl = "http://127.0.0.1:" + peerPorts[i];
-            processes[i] = new ProcessBuilder(binary.toString(),
-                    "--name", name(i),
-                    "--data-dir", dir(i).resolve("data").toString(),
-                    "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-                    "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-                    "--initial-cluster", String.join(",", initial),
-                    "--initial-cluster-state", "new", "--initial-cluster-token", TOKEN,
-                    "--log-level", "warn")
-                    .redirectErrorStream(true).redirectOutput(log(i).toFile()).start();
+            start(i);
         }
         client = new EtcdClient(this);
         awaitLeader(Duration.ofSeconds(60));
         progress.accept("  " + size() + " etcd members ready, leader " + name(leader()));
+    }
+
+    /** Starts member {@code i}: the first time a new cluster's member, later again on its data (the flags then say nothing new). */
+    private void start(int i) throws IOException {
+        List<String> initial = new ArrayList<>();
+        for (int k = 0; k < size(); k++) {
+            initial.add(name(k) + "=http://127.0.0.1:" + peerPorts[k]);
+        }
+        Files.createDirectories(dir(i));
+        String clientUrl = "http://127.0.0.1:" + clientPorts[i];
+        String peerUrl = "http://127.0.0.1:" + peerPorts[i];
+        processes[i] = new ProcessBuilder(binary.toString(),
+                "--name", name(i),
+                "--data-dir", dir(i).resolve("data").toString(),
+                "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+                "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+                "--initial-cluster", String.join(",", initial),
+                "--initial-cluster-state", "new", "--initial-cluster-token", TOKEN,
+                "--log-level", "warn")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile())).start();
+    }
+
+    /** SIGKILL to member {@code i}; returns once it is gone. */
+    public void kill9(int i) throws InterruptedException {
+        ChildJvm.kill9(processes[i]);
+    }
+
+    /** Starts the killed member {@code i} again on its data; returns once every member names one leader again. */
+    public void restart(int i) throws IOException, InterruptedException {
+        start(i);
+        awaitLeader(Duration.ofSeconds(60));
     }
 
     /** Waits until every member answers its status and all name the same leader. */

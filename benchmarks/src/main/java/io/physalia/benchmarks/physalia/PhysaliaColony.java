@@ -34,6 +34,7 @@ public final class PhysaliaColony implements AutoCloseable {
 
     private final Path root;
     private final List<String> jvmFlags;
+    private final List<String> nodeFlags;
     private final List<String> names = new ArrayList<>();
     private final int[] httpPorts;
     private final int[] peerPorts;
@@ -43,8 +44,14 @@ public final class PhysaliaColony implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     public PhysaliaColony(Path root, int nodes, List<String> jvmFlags) throws IOException {
+        this(root, nodes, jvmFlags, List.of());
+    }
+
+    /** {@code nodeFlags}: more physalia-node flags for every node (the benchmark's --node-flags). */
+    public PhysaliaColony(Path root, int nodes, List<String> jvmFlags, List<String> nodeFlags) throws IOException {
         this.root = root.toAbsolutePath();
         this.jvmFlags = List.copyOf(jvmFlags);
+        this.nodeFlags = List.copyOf(nodeFlags);
         this.httpPorts = new int[nodes];
         this.peerPorts = new int[nodes];
         this.processes = new Process[nodes];
@@ -101,10 +108,11 @@ public final class PhysaliaColony implements AutoCloseable {
             all.add(names.get(k) + "=127.0.0.1:" + peerPorts[k]);
         }
         String peers = String.join(",", all);
-        List<String> args = List.of("--name", names.get(i), "--data-dir", dataDir(i).toString(),
+        List<String> args = new ArrayList<>(List.of("--name", names.get(i), "--data-dir", dataDir(i).toString(),
                 "--peer-port", Integer.toString(peerPorts[i]), "--http-port", Integer.toString(httpPorts[i]),
                 "--peers", peers, "--key-file", keyFile.toString(),
-                "--parent-pid", Long.toString(ProcessHandle.current().pid()));
+                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        args.addAll(nodeFlags);
         processes[i] = ChildJvm.start(NodeMain.class, jvmFlags, args, dataDir(i).resolve("node.out"));
     }
 

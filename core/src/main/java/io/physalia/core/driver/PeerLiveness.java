@@ -52,6 +52,17 @@ public final class PeerLiveness {
         return before == null || nowMillis - before > deadAfterMillis;
     }
 
+    /**
+     * The link to {@code peer} broke (its connection closed): it is not alive until something
+     * from it arrives again. A killed process's sockets close at once, so its peers know within a
+     * round trip instead of after {@link #deadAfterMillis()} of silence, and a successor to a
+     * leader on it campaigns as soon as that leader's lease allows; a machine that lost power
+     * closes nothing, and its silence tells.
+     */
+    public void lost(String peer) {
+        lastHeardAtMillis.remove(peer);
+    }
+
     public boolean alive(String peer, long nowMillis) {
         Long heard = lastHeardAtMillis.get(peer);
         return heard != null && nowMillis - heard <= deadAfterMillis;

@@ -78,7 +78,7 @@ final class Acceptor {
     }
 
     /** Phase 2b. Returns Accepted or Nack. Slots already chosen are acknowledged without storing. */
-    Message onAccept(Message.Accept a, long now, long chosenUpTo, Effects fx, Runnable onNewPromise) {
+    Message onAccept(Message.Accept a, long now, long chosenUpTo, ReplicaConfig config, Effects fx, Runnable onNewPromise) {
         if (!a.ballot().isAtLeast(promised)) {
             return new Message.Nack(a.ballot(), promised, 0, chosenUpTo);
         }
@@ -104,7 +104,7 @@ final class Acceptor {
         }
         if (a.leaseMillis() > 0) {
             leaseBallot = a.ballot();
-            leaseUntilMillis = Math.max(leaseUntilMillis, now + ReplicaConfig.CLOCK_RATE_BOUND * a.leaseMillis());
+            leaseUntilMillis = Math.max(leaseUntilMillis, now + config.leaseRefusalMillis(a.leaseMillis()));
         }
         return new Message.Accepted(a.ballot(), a.slot(), chosenUpTo);
     }

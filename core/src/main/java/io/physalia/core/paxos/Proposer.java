@@ -318,8 +318,8 @@ final class Proposer {
 
     /**
      * A lease held by someone else may be taken over only after this proposer has watched that
-     * exact grant for three of its durations on its own clock (no clock runs 3x faster than
-     * another, so the holder's own clock has surely run out).
+     * exact grant for the clock-rate bound times its duration on its own clock (no clock runs
+     * that much faster than another, so the holder's own clock has surely run out).
      */
     private Command attest(Command c, long now) {
         if (!(c instanceof Command.LeaseAcquire a)) {
@@ -329,7 +329,7 @@ final class Proposer {
         long version = 0;
         if (cur != null && !cur.holder().equals(a.holder())
                 && replica.leaseWatchedForMillis(a.lease(), cur.version(), now)
-                        >= ReplicaConfig.CLOCK_RATE_BOUND * cur.durationMillis()) {
+                        >= config.leaseRefusalMillis(cur.durationMillis())) {
             version = cur.version();
         }
         return new Command.LeaseAcquire(a.clientId(), a.seq(), a.lease(), a.holder(), a.durationMillis(), version);
@@ -348,11 +348,11 @@ final class Proposer {
 
     /**
      * Whether some acceptor may still honour a lease it granted us: we asked for one within
-     * the last three lease lengths (a liveness guess; safety never depends on it).
+     * the last clock-rate bound times the lease (a liveness guess; safety never depends on it).
      */
     private boolean mayHoldLease(long now) {
         return config.leaderLeaseMillis() > 0
-                && now < lastLeaseAskedAtMillis + ReplicaConfig.CLOCK_RATE_BOUND * config.leaderLeaseMillis();
+                && now < lastLeaseAskedAtMillis + config.leaseRefusalMillis(config.leaderLeaseMillis());
     }
 
     private void sendAccepts(Leader l, long slot, InFlight f, Configuration c, Step step) {

@@ -69,7 +69,7 @@ public final class Replica {
 
     /**
      * Rebuilds a replica from the records it persisted, in order (after a clean stop or a dirty
-     * reboot). The acceptor then refuses every Prepare for three lease lengths, because it may
+     * reboot). The acceptor then refuses every Prepare for the clock-rate bound times the lease, because it may
      * have granted a leader lease it no longer remembers.
      */
     public static Replica recover(ReplicaConfig config, List<DurableRecord> records, ReplicaObserver observer,
@@ -97,7 +97,7 @@ public final class Replica {
             r.learner.learn(e.getKey(), e.getValue(), ignored, false, ReplicaObserver.NONE, r.cell, r.self);
         }
         r.acceptor.forgetBelow(r.learner.chosenUpTo());
-        r.acceptor.quarantineUntil(ctx.nowMillis() + ReplicaConfig.CLOCK_RATE_BOUND * config.leaderLeaseMillis());
+        r.acceptor.quarantineUntil(ctx.nowMillis() + config.leaseRefusalMillis(config.leaderLeaseMillis()));
         r.watchAllLeases(ctx.nowMillis());
         return r;
     }
@@ -304,7 +304,7 @@ public final class Replica {
             }
             case Message.Accept a -> {
                 proposer.noteBallot(a.ballot());
-                Message reply = acceptor.onAccept(a, step.now(), learner.chosenUpTo(), step.fx, this::promisedChanged);
+                Message reply = acceptor.onAccept(a, step.now(), learner.chosenUpTo(), config, step.fx, this::promisedChanged);
                 if (reply instanceof Message.Accepted) {
                     if (proposer.isOutbidBy(a.ballot())) {
                         proposer.stepDown(step, from.node());
@@ -414,7 +414,7 @@ public final class Replica {
                 feedBack(reply, step);
             }
             case Message.Accept a -> {
-                Message reply = acceptor.onAccept(a, step.now(), learner.chosenUpTo(), step.fx, this::promisedChanged);
+                Message reply = acceptor.onAccept(a, step.now(), learner.chosenUpTo(), config, step.fx, this::promisedChanged);
                 if (reply instanceof Message.Accepted vote) {
                     step.fx.ownVote(vote); // counted once the vote's record is durable: onOwnVotesDurable
                 } else {
@@ -522,10 +522,13 @@ public final class Replica {
     /**
      * A hint is trusted for a short while only: without heartbeats, an old hint may name a node
      * that stopped leading, and hints that point at each other would bounce clients forever.
-     * Past this, a request makes this replica campaign (election on demand).
+     * Past this, a request makes this replica campaign (election on demand). It is short (a
+     * lease, and at least five retransmit intervals): while a cell takes writes, every Accept
+     * confirms the hint; after its leader dies, the sooner followers hold requests and campaign,
+     * the sooner the successor takes over once the old lease has run out.
      */
     private long hintFreshMillis() {
-        return Math.max(config.leaderLeaseMillis(), 10 * config.retransmitMillis());
+        return Math.max(config.leaderLeaseMillis(), 5 * config.retransmitMillis());
     }
 
     Learner learner() {

@@ -23,6 +23,15 @@ class PeerLivenessTest {
     }
 
     @Test
+    void aPeerWhoseLinkBrokeIsDeadAtOnceAndBackWithItsNextPing() {
+        liveness.heard("b", 1_000);
+        liveness.lost("b");
+        assertFalse(liveness.alive("b", 1_001), "its connection closed: not alive, long before the silence limit");
+        assertTrue(liveness.heard("b", 1_050), "its next ping counts as a return (cells may have outcomes to tell it)");
+        assertTrue(liveness.alive("b", 1_051));
+    }
+
+    @Test
     void peersThatLeftAndACrashAreForgotten() {
         liveness.heard("b", 10);
         liveness.heard("c", 10);
