@@ -17,7 +17,7 @@ public final class Failover {
 
     /** One system under test. Members are numbered from 0. */
     public interface Target {
-        /** The member leading now (every live member agrees). */
+        /** The member leading now: the one that committed the last write, or the one every live member names. */
         int leader() throws Exception;
 
         /** One write through the system's client; returns once committed, or throws after its own retries. */
@@ -48,8 +48,8 @@ public final class Failover {
             for (int i = 0; i < 20; i++) {
                 t.write(); // the group serves, and the leader's lease (if any) is fresh
             }
-            int leader = t.leader();
             t.write();
+            int leader = t.leader(); // the one that committed the write just now, not one before it
             long killedAt = System.nanoTime();
             t.kill9(leader);
             while (true) {
@@ -66,7 +66,8 @@ public final class Failover {
             long took = System.nanoTime() - killedAt;
             failover.record(took);
             millis.add(took / 1e6);
-            progress.accept(String.format(Locale.ROOT, "  kill %d of %d: member %d, next commit after %.0f ms", k + 1, kills, leader, took / 1e6));
+            progress.accept(String.format(Locale.ROOT, "  kill %d of %d: member %d, next commit after %.0f ms, member %d leads",
+                    k + 1, kills, leader, took / 1e6, t.leader()));
             t.restart(leader);
         }
         return new Result(failover, millis, failed);
