@@ -1,6 +1,7 @@
 package io.physalia.benchmarks;
 
 import io.physalia.benchmarks.physalia.PhysaliaColony;
+import io.physalia.benchmarks.physalia.PhysaliaColonyIdle;
 import io.physalia.benchmarks.physalia.PhysaliaFailover;
 import io.physalia.benchmarks.physalia.PhysaliaIdle;
 import io.physalia.benchmarks.physalia.PhysaliaLatency;
@@ -369,6 +370,13 @@ public final class BenchMain {
     }
 
     private static void idleBenchmarks(BenchOptions o, Path work, Report report, Consumer<String> progress) throws Exception {
+        progress.accept(String.format("Physalia idle colony: %d nodes, %,d cells", o.colonyNodes(), o.colonyCells()));
+        PhysaliaColonyIdle.Result idleColony = PhysaliaColonyIdle.run(work.resolve("physalia-idle-colony"), o, progress);
+        report.add(Row.of(String.format("CPU of an idle colony, %d nodes, %,d cells of %d", idleColony.nodes(), idleColony.cells(),
+                        Math.min(o.nodes(), idleColony.nodes())), idleColony.cores(), "cores", new Row.AtMost(0.05, "cores"),
+                String.format(Locale.ROOT, "every node process over %d idle s, physalia local's JVM flags; each node pings every peer every %d ms (%,d pings/s in all)",
+                        o.idleSeconds(), io.physalia.node.Node.PEER_PING_EVERY_MILLIS,
+                        Math.round(idleColony.nodes() * (idleColony.nodes() - 1) * 1000.0 / io.physalia.node.Node.PEER_PING_EVERY_MILLIS))));
         IdleResult ours;
         progress.accept(String.format("Physalia idle: %,d replicas on one node", o.replicas()));
         try (PhysaliaColony colony = new PhysaliaColony(work.resolve("physalia-idle"), o.nodes(), o.jvmFlags())) {

@@ -15,7 +15,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
                            List<Integer> cells, int concurrency, int warmupSeconds, int measureSeconds,
                            int replicas, int idleSeconds, int sampleReads, boolean etcd, Path etcdBinary, boolean ratis,
                            int ratisMaxGroups, int ratisIdleGroups, Path workDir, List<String> jvmFlags, boolean keep,
-                           int kills, List<String> nodeFlags) {
+                           int kills, List<String> nodeFlags, int colonyNodes, int colonyCells) {
 
     public static final List<String> COMMANDS = List.of("latency", "throughput", "failover", "idle", "all");
 
@@ -24,7 +24,8 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
               latency     single-cell write and read latency, one client, sequential, on --nodes nodes
               throughput  committed writes/s with each --cells count active, --concurrency requests in flight
               failover    kill -9 of a cell's leader right after a write, to the next committed write, --kills times
-              idle        heap and CPU per idle replica with --replicas on one node; that node's restart time
+              idle        heap and CPU per idle replica with --replicas on one node; that node's restart time;
+                          the CPU of an idle colony of --colony-nodes nodes
               all         the four above
             flags (defaults are the issue's full configuration):
               --nodes N             nodes per colony and members per cell (default 7)
@@ -39,6 +40,8 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
               --replicas N          idle: replicas hosted on the one node (default 100000)
               --idle-seconds N      idle: the idle window CPU is measured over (default 60)
               --sample-reads N      idle: reads of random cells that must answer after the restart (default 1000)
+              --colony-nodes N      idle: nodes of the idle colony, started as physalia local starts them (default 28)
+              --colony-cells N      idle: cells of --nodes members spread over that colony (default 100)
               --kills N             failover: leaders killed, one at a time, each restarted before the next (default 10)
               --etcd on|off         latency, throughput: measure etcd in the same run (default on)
               --etcd-binary PATH    the etcd to run (default: the one e2e/k8s-bin/build.sh etcd builds,
@@ -53,7 +56,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
 
     private static final List<String> FLAGS = List.of("nodes", "payload-bytes", "warmup-ops", "samples", "cells",
             "concurrency", "warmup-seconds", "measure-seconds", "replicas", "idle-seconds", "sample-reads", "etcd", "etcd-binary", "ratis",
-            "ratis-max-groups", "ratis-idle-groups", "work-dir", "jvm-flags", "keep", "kills", "node-flags");
+            "ratis-max-groups", "ratis-idle-groups", "work-dir", "jvm-flags", "keep", "kills", "node-flags", "colony-nodes", "colony-cells");
 
     /** Thrown with every problem found, one per line. */
     public static final class BadOptions extends Exception {
@@ -142,6 +145,8 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
             }
         }
         int kills = intFlag(flags, "kills", 10, 1, 1000, problems);
+        int colonyNodes = intFlag(flags, "colony-nodes", 28, 1, 64, problems);
+        int colonyCells = intFlag(flags, "colony-cells", 100, 0, 100_000, problems);
         List<String> nodeFlags = new ArrayList<>();
         if (flags.containsKey("node-flags")) {
             for (String f : flags.get("node-flags").trim().split("\\s+")) {
@@ -163,7 +168,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
         }
         return new BenchOptions(command, nodes, payload, warmupOps, samples, List.copyOf(cells), concurrency,
                 warmupSeconds, measureSeconds, replicas, idleSeconds, sampleReads, etcd, etcdBinary, ratis, ratisMaxGroups,
-                ratisIdleGroups, workDir, List.copyOf(jvm), keep, kills, List.copyOf(nodeFlags));
+                ratisIdleGroups, workDir, List.copyOf(jvm), keep, kills, List.copyOf(nodeFlags), colonyNodes, colonyCells);
     }
 
     /**

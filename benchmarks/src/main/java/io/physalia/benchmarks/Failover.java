@@ -66,9 +66,9 @@ public final class Failover {
             long took = System.nanoTime() - killedAt;
             failover.record(took);
             millis.add(took / 1e6);
-            progress.accept(String.format(Locale.ROOT, "  kill %d of %d: member %d, next commit after %.0f ms, member %d leads",
-                    k + 1, kills, leader, took / 1e6, t.leader()));
             t.restart(leader);
+            progress.accept(String.format(Locale.ROOT, "  kill %d of %d: member %d, next commit after %.0f ms; member %d leads",
+                    k + 1, kills, leader, took / 1e6, t.leader())); // asked once every member is back
         }
         return new Result(failover, millis, failed);
     }

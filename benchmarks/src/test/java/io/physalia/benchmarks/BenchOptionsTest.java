@@ -23,6 +23,8 @@ class BenchOptionsTest {
         assertTrue(o.runs("latency") && o.runs("throughput") && o.runs("failover") && o.runs("idle"));
         assertFalse(o.keep());
         assertEquals(10, o.kills());
+        assertEquals(28, o.colonyNodes());
+        assertEquals(100, o.colonyCells());
         assertEquals(List.of(), o.nodeFlags());
     }
 

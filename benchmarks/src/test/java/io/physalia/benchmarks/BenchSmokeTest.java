@@ -22,7 +22,7 @@ class BenchSmokeTest {
     void everyBenchmarkProducesItsFigures(@TempDir Path dir) throws Exception {
         BenchOptions o = BenchOptions.parse(new String[] {"all", "--nodes", "3", "--warmup-ops", "5", "--samples", "20",
                 "--cells", "4", "--concurrency", "4", "--warmup-seconds", "1", "--measure-seconds", "2",
-                "--replicas", "300", "--idle-seconds", "1", "--sample-reads", "10", "--ratis-idle-groups", "3", "--kills", "1",
+                "--replicas", "300", "--idle-seconds", "1", "--sample-reads", "10", "--ratis-idle-groups", "3", "--kills", "1", "--colony-nodes", "4", "--colony-cells", "2",
                 "--work-dir", dir.toString(), "--jvm-flags", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"});
         o.checkMachine();
         Report report = BenchMain.run(o, line -> System.out.println(line));
@@ -57,6 +57,10 @@ class BenchSmokeTest {
         assertTrue(failover.valueOf("etcd") > 0, "etcd's failover: " + failover.other("etcd"));
         assertNotNull(failover.verdict(), "the failover target is judged");
         assertNull(failover.valueOf("Ratis"), "Ratis's failover is not measured, and the row says so");
+
+        Row idleColony = row(rows, "CPU of an idle colony, 4 nodes");
+        assertTrue(idleColony.value() > 0, "idle nodes still use some CPU: " + idleColony);
+        assertNotNull(idleColony.verdict());
 
         Row heap = row(rows, "heap per idle replica");
         assertFalse(Double.isNaN(heap.value()), "a heap figure (a few hundred replicas are within its noise, so not its sign)");

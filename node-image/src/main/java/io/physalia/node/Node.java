@@ -36,6 +36,9 @@ import java.util.logging.Logger;
  * storage (a log with group commit, folded into MapDB checkpoints), peer TCP and the HTTP API.
  */
 public final class Node implements AutoCloseable {
+    /** How often a node pings each peer (liveness), for those who measure what that costs. */
+    public static final long PEER_PING_EVERY_MILLIS = PeerTransport.PING_EVERY_MILLIS;
+
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
     private final NodeConfig config;
     private final KeyFile keys;

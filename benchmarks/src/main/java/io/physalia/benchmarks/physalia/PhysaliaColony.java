@@ -169,6 +169,31 @@ public final class PhysaliaColony implements AutoCloseable {
         bulkPut(prefix, count, inFlight, i -> i % size(), "/cells/", false, "created", progress);
     }
 
+    /** Creates {@code count} cells named {@code prefix + i} with the members {@code membersOf(i)}, each asked of its first member. */
+    public void createCells(String prefix, int count, int inFlight, java.util.function.IntFunction<List<String>> membersOf,
+                            Consumer<String> progress) throws IOException, InterruptedException {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()) {
+            Semaphore window = new Semaphore(inFlight);
+            AtomicReference<String> failure = new AtomicReference<>();
+            for (int i = 0; i < count && failure.get() == null; i++) {
+                List<String> members = membersOf.apply(i);
+                String body = "{\"members\":[" + members.stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(",")) + "]}";
+                window.acquire();
+                putOne(client, prefix + i, names.indexOf(members.getFirst()), "/cells/", false, body, 0).whenComplete((ok, err) -> {
+                    if (err != null) {
+                        failure.compareAndSet(null, err.getMessage());
+                    }
+                    window.release();
+                });
+            }
+            window.acquire(inFlight);
+            if (failure.get() != null) {
+                throw new IOException("created cells failed: " + failure.get());
+            }
+            progress.accept(String.format("  created %,d cells of %d members", count, membersOf.apply(0).size()));
+        }
+    }
+
     /**
      * Hosts {@code count} replicas named {@code prefix + i} on node {@code node} alone, through
      * the admin API ({@code PUT /admin/cells/{cell}}, as the control plane does), each a founding

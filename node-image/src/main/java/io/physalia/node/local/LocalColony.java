@@ -32,7 +32,7 @@ public final class LocalColony implements AutoCloseable {
      * A local node's JVM: small stacks, heap and collector, C1 only (a dozen nodes share a laptop),
      * and native access for MapDB's hashing library (no warning on stderr).
      */
-    static final List<String> NODE_JVM_FLAGS = List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+    public static final List<String> NODE_JVM_FLAGS = List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
             "--enable-native-access=ALL-UNNAMED");
 
     /** The colony name every local node is started with ({@code --colony}: the colony label of its metrics). */
