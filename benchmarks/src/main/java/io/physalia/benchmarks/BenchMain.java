@@ -337,16 +337,22 @@ public final class BenchMain {
                 new Row.None(), null);
         Row cpu = Row.of(String.format("server CPU per committed write, %,d cells", ours.cells()), cpuMillisPerWrite(ours), "ms",
                 new Row.AtMostTimes(1, "etcd"), "CPU time of every server process over the window, divided by the writes committed in it");
+        Row memory = Row.of(String.format("resident memory per server process after the load, %,d cells", ours.cells()),
+                ours.rssBytesPerServer() / (1 << 20), "MiB", new Row.AtMostTimes(1.5, "etcd"),
+                "mean RSS of the " + o.nodes() + " server processes once the window ended; ours with --jvm-flags " + String.join(" ", o.jvmFlags()));
         for (Measured m : others) {
             ThroughputResult theirs = m.load().get(index);
             String why = theirs == null ? m.loadFailure().get(index) : m.loadNote().apply(theirs, ours.cells());
             rate = rate.with(m.system(), theirs == null ? null : theirs.load().perSecond(), why);
             tail = tail.with(m.system(), theirs == null ? null : theirs.load().latency().millis(99), theirs == null ? why : null);
             cpu = cpu.with(m.system(), theirs == null ? null : cpuMillisPerWrite(theirs), theirs == null ? why : null);
+            memory = memory.with(m.system(), theirs == null || theirs.rssBytesPerServer() < 0 ? null : theirs.rssBytesPerServer() / (1 << 20),
+                    theirs == null ? why : null);
         }
         report.add(rate);
         report.add(tail);
         report.add(cpu);
+        report.add(memory);
     }
 
     private static void failoverRows(BenchOptions o, Failover.Result ours, List<Measured> others, Report report) {

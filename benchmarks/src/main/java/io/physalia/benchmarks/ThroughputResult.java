@@ -6,10 +6,11 @@ import java.util.function.Consumer;
 
 /**
  * One throughput run: {@code cells} active cells (groups), the load's result, and what the
- * machine was doing meanwhile (cores used by the servers and by the load driver, syncs/s).
+ * machine was doing meanwhile (cores used by the servers and by the load driver, syncs/s), and
+ * the servers' mean resident memory once it ended ({@code rssBytesPerServer}, -1 where unknown).
  */
 public record ThroughputResult(int cells, ClosedLoopLoad.Result load, double serverCores, double driverCores,
-                               double syncsPerSecond) {
+                               double syncsPerSecond, double rssBytesPerServer) {
 
     /**
      * Runs {@link ClosedLoopLoad} on {@code cells} cells and samples, over exactly its measured
@@ -24,6 +25,12 @@ public record ThroughputResult(int cells, ClosedLoopLoad.Result load, double ser
                         syncs == null ? Double.NaN : syncs.call()});
         ClosedLoopLoad.Result r = ClosedLoopLoad.run(cells, o.concurrency(), o.warmupSeconds(), o.measureSeconds(), writer, progress);
         double[] d = window.join();
-        return new ThroughputResult(cells, r, d[0] / o.measureSeconds(), d[1] / o.measureSeconds(), d[2] / o.measureSeconds());
+        double rss = 0;
+        for (long pid : serverPids) {
+            long b = JvmProbe.rssBytes(pid);
+            rss = b < 0 || rss < 0 ? -1 : rss + b;
+        }
+        return new ThroughputResult(cells, r, d[0] / o.measureSeconds(), d[1] / o.measureSeconds(), d[2] / o.measureSeconds(),
+                rss < 0 ? -1 : rss / serverPids.length);
     }
 }

@@ -51,6 +51,9 @@ class BenchSmokeTest {
         Row cpuPerWrite = row(rows, "server CPU per committed write, 4 cells");
         assertTrue(cpuPerWrite.value() > 0 && cpuPerWrite.valueOf("etcd") > 0, "CPU per write of both: " + cpuPerWrite);
         assertNotNull(cpuPerWrite.verdict());
+        Row memory = row(rows, "resident memory per server process after the load, 4 cells");
+        assertTrue(memory.value() > 0 && memory.valueOf("etcd") > 0, "RSS of both: " + memory);
+        assertNotNull(memory.verdict());
 
         Row failover = row(rows, "failover p99");
         assertTrue(failover.value() > 0, "a kill was followed by a commit: " + failover);
