@@ -81,7 +81,7 @@ public final class BenchMain {
             LatencyRecorder fsync = FsyncProbe.measure(work, 200, o.payloadBytes() + 64);
             report.add(Row.of("disk: fsync of a small append, p50 / p99", fsync.millis(50), "ms", new Row.None(),
                     String.format(Locale.ROOT, "p99 %.3f ms; every committed write waits for at least one on a majority", fsync.millis(99))));
-            if (o.runs("latency") || o.runs("throughput") || o.runs("failover")) {
+            if (o.runsSideBySide()) {
                 colonyBenchmarks(o, work, report, progress);
             }
             if (o.runs("idle")) {

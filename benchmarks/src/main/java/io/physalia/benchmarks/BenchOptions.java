@@ -43,7 +43,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
               --colony-nodes N      idle: nodes of the idle colony, started as physalia local starts them (default 28)
               --colony-cells N      idle: cells of --nodes members spread over that colony (default 100)
               --kills N             failover: leaders killed, one at a time, each restarted before the next (default 10)
-              --etcd on|off         latency, throughput: measure etcd in the same run (default on)
+              --etcd on|off         latency, throughput, failover: measure etcd in the same run (default on)
               --etcd-binary PATH    the etcd to run (default: the one e2e/k8s-bin/build.sh etcd builds,
                                     $PHYSALIA_K8S_CACHE/bin/etcd, the cache defaulting to ~/.cache/physalia-k8s)
               --ratis on|off        measure Apache Ratis in the same run (default on)
@@ -67,6 +67,22 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
 
     public boolean runs(String part) {
         return command.equals("all") || command.equals(part);
+    }
+
+    /** Whether a part that runs a colony beside etcd (and Ratis) runs: latency, throughput or failover. */
+    public boolean runsSideBySide() {
+        return runs("latency") || runs("throughput") || runs("failover");
+    }
+
+    /** The whitespace-separated words of {@code s}, none empty. */
+    private static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        for (String w : s.trim().split("\\s+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     public static BenchOptions parse(String[] args) throws BadOptions {
@@ -133,15 +149,11 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
         }
         List<String> jvm = List.of("-Xmx1g", "-XX:+UseSerialGC");
         if (flags.containsKey("jvm-flags")) {
-            jvm = new ArrayList<>();
-            for (String f : flags.get("jvm-flags").trim().split("\\s+")) {
-                if (f.isEmpty()) {
-                    continue;
-                }
+            jvm = words(flags.get("jvm-flags"));
+            for (String f : jvm) {
                 if (!f.startsWith("-")) {
                     problems.add("--jvm-flags entry '" + f + "' is not a JVM flag (flags start with '-')");
                 }
-                jvm.add(f);
             }
         }
         int kills = intFlag(flags, "kills", 10, 1, 1000, problems);
@@ -149,11 +161,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
         int colonyCells = intFlag(flags, "colony-cells", 100, 0, 100_000, problems);
         List<String> nodeFlags = new ArrayList<>();
         if (flags.containsKey("node-flags")) {
-            for (String f : flags.get("node-flags").trim().split("\\s+")) {
-                if (!f.isEmpty()) {
-                    nodeFlags.add(f);
-                }
-            }
+            nodeFlags = words(flags.get("node-flags"));
             if (!nodeFlags.isEmpty() && !nodeFlags.getFirst().startsWith("--")) {
                 problems.add("--node-flags must start with a node flag (--name value ...), got '" + nodeFlags.getFirst() + "'");
             }
@@ -176,7 +184,7 @@ public record BenchOptions(String command, int nodes, int payloadBytes, int warm
      * not look at the machine): the etcd binary, when etcd is measured.
      */
     public void checkMachine() throws BadOptions {
-        if (etcd && (runs("latency") || runs("throughput") || runs("failover")) && !java.nio.file.Files.isExecutable(etcdBinary)) {
+        if (etcd && runsSideBySide() && !java.nio.file.Files.isExecutable(etcdBinary)) {
             throw new BadOptions("--etcd-binary " + etcdBinary + " is not an executable file: build etcd with"
                     + " `e2e/k8s-bin/build.sh etcd` (the e2e and benchmarks builds do), or give --etcd off");
         }

@@ -45,10 +45,9 @@ public final class Failover {
         List<Double> millis = new ArrayList<>();
         int failed = 0;
         for (int k = 0; k < kills; k++) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 21; i++) {
                 t.write(); // the group serves, and the leader's lease (if any) is fresh
             }
-            t.write();
             int leader = t.leader(); // the one that committed the write just now, not one before it
             long killedAt = System.nanoTime();
             t.kill9(leader);

@@ -28,6 +28,6 @@ public record LeaderLease(long millis, int clockRateBound) {
 
     /** How long acceptors refuse a dead leader's successor: the floor under failover. */
     public long failoverFloorMillis() {
-        return millis * clockRateBound;
+        return applyTo(ReplicaConfig.DEFAULT).leaseRefusalMillis(millis);
     }
 }

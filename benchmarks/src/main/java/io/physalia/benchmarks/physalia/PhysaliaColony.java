@@ -19,6 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -166,32 +168,13 @@ public final class PhysaliaColony implements AutoCloseable {
      * members), {@code inFlight} at a time, each sent to node {@code i mod nodes}.
      */
     public void createCells(String prefix, int count, int inFlight, Consumer<String> progress) throws IOException, InterruptedException {
-        bulkPut(prefix, count, inFlight, i -> i % size(), "/cells/", false, "created", progress);
+        bulkPut(prefix, count, inFlight, i -> names, i -> i % size(), "/cells/", false, "created", progress);
     }
 
     /** Creates {@code count} cells named {@code prefix + i} with the members {@code membersOf(i)}, each asked of its first member. */
-    public void createCells(String prefix, int count, int inFlight, java.util.function.IntFunction<List<String>> membersOf,
+    public void createCells(String prefix, int count, int inFlight, IntFunction<List<String>> membersOf,
                             Consumer<String> progress) throws IOException, InterruptedException {
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()) {
-            Semaphore window = new Semaphore(inFlight);
-            AtomicReference<String> failure = new AtomicReference<>();
-            for (int i = 0; i < count && failure.get() == null; i++) {
-                List<String> members = membersOf.apply(i);
-                String body = "{\"members\":[" + members.stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(",")) + "]}";
-                window.acquire();
-                putOne(client, prefix + i, names.indexOf(members.getFirst()), "/cells/", false, body, 0).whenComplete((ok, err) -> {
-                    if (err != null) {
-                        failure.compareAndSet(null, err.getMessage());
-                    }
-                    window.release();
-                });
-            }
-            window.acquire(inFlight);
-            if (failure.get() != null) {
-                throw new IOException("created cells failed: " + failure.get());
-            }
-            progress.accept(String.format("  created %,d cells of %d members", count, membersOf.apply(0).size()));
-        }
+        bulkPut(prefix, count, inFlight, membersOf, i -> names.indexOf(membersOf.apply(i).getFirst()), "/cells/", false, "created", progress);
     }
 
     /**
@@ -200,26 +183,28 @@ public final class PhysaliaColony implements AutoCloseable {
      * member of a cell of every node; the other members are not asked to host them.
      */
     public void hostOn(int node, String prefix, int count, int inFlight, Consumer<String> progress) throws IOException, InterruptedException {
-        bulkPut(prefix, count, inFlight, i -> node, "/admin/cells/", true, "hosted", progress);
+        bulkPut(prefix, count, inFlight, i -> names, i -> node, "/admin/cells/", true, "hosted", progress);
     }
 
-    private void bulkPut(String prefix, int count, int inFlight, java.util.function.IntUnaryOperator nodeOf, String route,
-                         boolean admin, String verb, Consumer<String> progress) throws IOException, InterruptedException {
-        String body = "{\"members\":[" + names.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(",")) + "]}";
+    /** PUTs cell {@code prefix + i} with the members {@code membersOf(i)} to node {@code nodeOf(i)}, {@code inFlight} at a time. */
+    private void bulkPut(String prefix, int count, int inFlight, IntFunction<List<String>> membersOf, IntUnaryOperator nodeOf,
+                         String route, boolean admin, String verb, Consumer<String> progress) throws IOException, InterruptedException {
         // Its own client, closed at the end: idle connections would otherwise stay open and be counted as the node's footprint.
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()) {
-            bulkPut(client, body, prefix, count, inFlight, nodeOf, route, admin, verb, progress);
+            bulkPut(client, prefix, count, inFlight, membersOf, nodeOf, route, admin, verb, progress);
         }
     }
 
-    private void bulkPut(HttpClient client, String body, String prefix, int count, int inFlight, java.util.function.IntUnaryOperator nodeOf,
-                         String route, boolean admin, String verb, Consumer<String> progress) throws IOException, InterruptedException {
+    private void bulkPut(HttpClient client, String prefix, int count, int inFlight, IntFunction<List<String>> membersOf,
+                         IntUnaryOperator nodeOf, String route, boolean admin, String verb, Consumer<String> progress)
+            throws IOException, InterruptedException {
         Semaphore window = new Semaphore(inFlight);
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicLong done = new AtomicLong();
         long t0 = System.nanoTime();
         long lastReport = t0;
         for (int i = 0; i < count && failure.get() == null; i++) {
+            String body = "{\"members\":[" + membersOf.apply(i).stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(",")) + "]}";
             window.acquire();
             putOne(client, prefix + i, nodeOf.applyAsInt(i), route, admin, body, 0).whenComplete((ok, err) -> {
                 if (err != null) {
@@ -238,7 +223,8 @@ public final class PhysaliaColony implements AutoCloseable {
         if (failure.get() != null) {
             throw new IOException(verb + " cells failed: " + failure.get());
         }
-        progress.accept(String.format("  %s %,d cells of %d members in %.1f s", verb, count, size(), (System.nanoTime() - t0) / 1e9));
+        progress.accept(String.format("  %s %,d cells of %d members in %.1f s", verb, count, count == 0 ? size() : membersOf.apply(0).size(),
+                (System.nanoTime() - t0) / 1e9));
     }
 
     private CompletableFuture<Void> putOne(HttpClient client, String cell, int node, String route, boolean admin, String body, int attempt) {
